@@ -169,7 +169,7 @@ func BenchmarkNormals(b *testing.B) {
 	s := New(1, 0)
 	buf := make([]float64, 256)
 	b.ResetTimer()
-	for b.Loop() {
+	for range b.N {
 		s.Normals(buf)
 	}
 	b.ReportMetric(float64(b.N*len(buf))/b.Elapsed().Seconds()/1e6, "Mnormals/s")

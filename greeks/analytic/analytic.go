@@ -1,0 +1,191 @@
+// Package analytic holds closed-form Black–Scholes–Merton prices and Greeks
+// of the European payoffs in package payoff, on the geometric Brownian motion
+// of package sde with a continuous dividend yield. They are the reference
+// values against which the Monte Carlo estimators of package greeks are
+// checked.
+//
+// With S = Spot, K = Strike, r = Rate, q = Div, σ = Vol, T = Expiry, N the
+// standard normal distribution function and φ its density,
+//
+//	d1 = (ln(S/K) + (r − q + σ²/2) T) / (σ√T),
+//	d2 = d1 − σ√T.
+//
+// References: J. C. Hull, Options, Futures, and Other Derivatives, ch.
+// "The Black–Scholes–Merton model"; E. G. Haug, The Complete Guide to Option
+// Pricing Formulas, 2nd ed., §§1.1, 4.19.
+package analytic
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// Values holds a closed-form price and its sensitivities.
+type Values struct {
+	Price float64 // present value V
+	Delta float64 // ∂V/∂S0
+	Gamma float64 // ∂²V/∂S0²
+	Vega  float64 // ∂V/∂σ with σ absolute (not per 1%)
+}
+
+// ErrNoClosedForm is returned for a payoff with no closed form here.
+var ErrNoClosedForm = errors.New("analytic: no closed form for this payoff")
+
+// BlackScholes returns the price, Delta (∂V/∂S0), Gamma (∂²V/∂S0²) and Vega
+// (∂V/∂σ, σ absolute) of the European payoff p on the model m.
+//
+// Write a = e^{−qT} and b = e^{−rT}. The vanilla call and put (Hull) are
+//
+//	call:  V = S a N(d1) − K b N(d2),    Δ =  a N(d1),
+//	put:   V = K b N(−d2) − S a N(−d1),  Δ = −a N(−d1),
+//	both:  Γ = a φ(d1) / (S σ√T),        Vega = S a φ(d1) √T.
+//
+// The cash-or-nothing digitals paying C = Cash are
+//
+//	call:  V = C b N(d2),   Δ =  C b φ(d2) / (S σ√T),
+//	                        Γ = −C b φ(d2) d1 / (S² σ² T),
+//	                        Vega = −C b φ(d2) d1 / σ,
+//	put:   V = C b N(−d2),  and Δ, Γ, Vega of the call with the sign changed.
+//
+// The asset-or-nothing payoffs are
+//
+//	call:  V = S a N(d1),   Δ = a N(d1) + a φ(d1) / (σ√T),
+//	                        Γ = −a φ(d1) d2 / (S σ² T),
+//	                        Vega = −S a φ(d1) d2 / σ,
+//	put:   V = S a N(−d1),  Δ = a N(−d1) − a φ(d1) / (σ√T),
+//	                        and Γ, Vega of the call with the sign changed.
+//
+// They follow from ∂d1/∂S = ∂d2/∂S = 1/(S σ√T), ∂d1/∂σ = −d2/σ,
+// ∂d2/∂σ = −d1/σ, φ'(d) = −d φ(d) and S a φ(d1) = K b φ(d2).
+//
+// BlackScholes returns the error of m.Validate for an invalid model, a
+// *payoff.ParamError for a strike that is not positive and finite or a cash
+// amount that is not finite, and ErrNoClosedForm (wrapped) for a payoff type
+// other than payoff.Call, Put, DigitalCall, DigitalPut, AssetCall and
+// AssetPut. Far from the strike the densities φ(d1), φ(d2) underflow to zero
+// and the terms they multiply are then exactly zero, so deep in- and
+// out-of-the-money contracts, very short expiries and very high volatilities
+// give finite values. It returns an error when σ√T underflows to zero, where
+// the Greeks of an at-the-forward contract are unbounded, and when a value is
+// not a number because a discount factor or the forward overflows.
+func BlackScholes(m sde.GBM, p payoff.Payoff) (Values, error) {
+	if err := m.Validate(); err != nil {
+		return Values{}, fmt.Errorf("analytic: %w", err)
+	}
+	var kind contract
+	var strike, cash float64
+	switch p := p.(type) {
+	case payoff.Call:
+		kind, strike = call, p.Strike
+	case payoff.Put:
+		kind, strike = put, p.Strike
+	case payoff.DigitalCall:
+		kind, strike, cash = digitalCall, p.Strike, p.Cash
+	case payoff.DigitalPut:
+		kind, strike, cash = digitalPut, p.Strike, p.Cash
+	case payoff.AssetCall:
+		kind, strike = assetCall, p.Strike
+	case payoff.AssetPut:
+		kind, strike = assetPut, p.Strike
+	default:
+		return Values{}, fmt.Errorf("%w: %T", ErrNoClosedForm, p)
+	}
+	if !(strike > 0) || math.IsInf(strike, 1) {
+		return Values{}, fmt.Errorf("analytic: %w", &payoff.ParamError{Name: "strike", Value: strike})
+	}
+	if math.IsNaN(cash) || math.IsInf(cash, 0) {
+		return Values{}, fmt.Errorf("analytic: %w", &payoff.ParamError{Name: "cash", Value: cash})
+	}
+
+	s0, vol, t := m.Spot, m.Vol, m.Expiry
+	sqrtT := math.Sqrt(t)
+	sd := vol * sqrtT // σ√T
+	if sd == 0 {
+		return Values{}, fmt.Errorf("analytic: %w", &sde.ParamError{Name: "vol·√expiry", Value: sd})
+	}
+	// x = ln(F/K) with F = S e^{(r−q)T}; d1,2 = x/(σ√T) ± σ√T/2, written so
+	// that σ√T = +Inf gives d1 = +Inf, d2 = −Inf rather than Inf − Inf.
+	x := logRatio(s0, strike) + (m.Rate-m.Div)*t
+	d1 := x/sd + sd/2
+	d2 := x/sd - sd/2
+	a := math.Exp(-m.Div * t)  // e^{−qT}
+	b := math.Exp(-m.Rate * t) // e^{−rT}
+	n := distuv.UnitNormal
+	phi1, phi2 := n.Prob(d1), n.Prob(d2)
+
+	var v Values
+	switch kind {
+	case call, put:
+		v.Gamma = dens(phi1, a/s0/sd)
+		v.Vega = dens(phi1, s0*a*sqrtT)
+		if kind == call {
+			v.Price = s0*a*n.CDF(d1) - strike*b*n.CDF(d2)
+			v.Delta = a * n.CDF(d1)
+		} else {
+			v.Price = strike*b*n.CDF(-d2) - s0*a*n.CDF(-d1)
+			v.Delta = -a * n.CDF(-d1)
+		}
+	case digitalCall, digitalPut:
+		cb := cash * b
+		v.Delta = dens(phi2, cb/s0/sd)
+		v.Gamma = dens(phi2, -cb*(d1/sd)/sd/s0/s0)
+		v.Vega = dens(phi2, -cb*d1/vol)
+		if kind == digitalCall {
+			v.Price = cb * n.CDF(d2)
+		} else {
+			v.Price = cb * n.CDF(-d2)
+			v.Delta, v.Gamma, v.Vega = -v.Delta, -v.Gamma, -v.Vega
+		}
+	case assetCall, assetPut:
+		jump := dens(phi1, a/sd) // a φ(d1)/(σ√T)
+		v.Gamma = dens(phi1, -a*(d2/sd)/sd/s0)
+		v.Vega = dens(phi1, -s0*a*d2/vol)
+		if kind == assetCall {
+			v.Price = s0 * a * n.CDF(d1)
+			v.Delta = a*n.CDF(d1) + jump
+		} else {
+			v.Price = s0 * a * n.CDF(-d1)
+			v.Delta = a*n.CDF(-d1) - jump
+			v.Gamma, v.Vega = -v.Gamma, -v.Vega
+		}
+	}
+	if math.IsNaN(v.Price) || math.IsNaN(v.Delta) || math.IsNaN(v.Gamma) || math.IsNaN(v.Vega) {
+		return Values{}, fmt.Errorf("analytic: %s on %+v: value out of floating-point range", p.Name(), m)
+	}
+	return v, nil
+}
+
+type contract int
+
+const (
+	call contract = iota
+	put
+	digitalCall
+	digitalPut
+	assetCall
+	assetPut
+)
+
+// dens returns w·f, taken as exactly 0 when the density w has underflowed to
+// 0, so that an infinite or huge factor f cannot make it NaN.
+func dens(w, f float64) float64 {
+	if w == 0 {
+		return 0
+	}
+	return w * f
+}
+
+// logRatio returns ln(s/k), without overflow or underflow in s/k.
+func logRatio(s, k float64) float64 {
+	r := s / k
+	if r == 0 || math.IsInf(r, 0) || r < 0x1p-1022 {
+		return math.Log(s) - math.Log(k)
+	}
+	return math.Log(r)
+}
