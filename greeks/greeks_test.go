@@ -138,7 +138,7 @@ func TestLambdaATMCall(t *testing.T) {
 		ss += f.Lambda * f.Lambda
 	}
 	sdSmall := math.Sqrt((ss - s*s/k) / (k - 1)) // sd of λ̂ at N/20
-	se := sdSmall / math.Sqrt(k)                  // sd of λ̂ at N
+	se := sdSmall / math.Sqrt(k)                 // sd of λ̂ at N
 	if math.Abs(h.Lambda-want) > 5*se {
 		t.Errorf("λ(ATM call Delta) = %v ± %v, want %v", h.Lambda, se, want)
 	}
