@@ -1,0 +1,114 @@
+// Command greeks prices European options by Monte Carlo and estimates their
+// Greeks by finite differences, pathwise differentiation, Malliavin weights
+// and the variance-optimal hybrid of the last two, all on the same paths.
+//
+//	greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1
+//	greeks option --payoff digital-call --format json
+//
+// Exit status: 0 on success, 2 for a usage error (a bad flag or value, or a
+// method asked for that is invalid for the payoff), 1 for any other failure.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
+
+// run runs the app with args and returns the exit status. It is the one
+// place where errors become exit codes and are printed.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := newApp(stdout, stderr).RunContext(ctx, args)
+	if err == nil {
+		return 0
+	}
+	// Library errors already carry a "greeks: " prefix.
+	fmt.Fprintf(stderr, "greeks: %s\n", strings.TrimPrefix(err.Error(), "greeks: "))
+	return exitCode(err)
+}
+
+// exitCode maps an error to 2 when the user asked for something invalid and
+// to 1 otherwise.
+func exitCode(err error) int {
+	var (
+		ue *usageError
+		me *greeks.MethodError
+		gp *greeks.ParamError
+		sp *sde.ParamError
+		pp *payoff.ParamError
+	)
+	switch {
+	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &gp),
+		errors.As(err, &sp), errors.As(err, &pp), errors.Is(err, payoff.ErrUnknown):
+		return 2
+	}
+	return 1
+}
+
+// usageError is a command line the app cannot act on: a flag that does not
+// parse, or a value outside its domain.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a *usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// flagSpelling rewrites the single-dash flag names of package flag's
+// messages the way users type them.
+var flagSpelling = strings.NewReplacer(
+	"flag provided but not defined: -", "unknown flag --",
+	"for flag -", "for flag --",
+	"flag needs an argument: -", "flag needs an argument: --",
+)
+
+// onUsageError wraps flag-parsing errors so that run maps them to exit 2.
+func onUsageError(c *cli.Context, err error, _ bool) error {
+	name := "greeks"
+	if c.Command != nil && c.Command.HelpName != "" {
+		name = c.Command.HelpName
+	}
+	return usagef("%s (see %s --help)", flagSpelling.Replace(err.Error()), name)
+}
+
+// newApp returns the greeks command-line app writing to stdout and stderr.
+// It never exits the process: errors come back from Run.
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:  "greeks",
+		Usage: "Monte Carlo prices and Greeks of European options, every estimator side by side",
+		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
+			"by fd, pathwise, malliavin and hybrid, each with its standard error and 95% interval.\n\n" +
+			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",
+		Commands:       []*cli.Command{optionCmd()},
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		OnUsageError:   onUsageError,
+		ExitErrHandler: func(*cli.Context, error) {},
+		HideVersion:    true,
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q (see greeks --help)", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+}
