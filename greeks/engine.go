@@ -240,9 +240,18 @@ func simulate(ctx context.Context, pl *plan, cfg Config) acc {
 	return tot
 }
 
-// blockSize is the number of paths simulated together; a block's arrays
-// stay in the first-level cache.
-const blockSize = 256
+// blockSize is the most paths simulated together; a block's arrays stay in
+// the first-level cache. On a time grid the block holds all its normals, so
+// it shrinks to keep them under maxBlockNormals (512 KiB).
+const (
+	blockSize       = 256
+	maxBlockNormals = 1 << 16
+)
+
+// blockPaths returns the number of paths of a block with the given steps.
+func blockPaths(steps int) int {
+	return max(1, min(blockSize, maxBlockNormals/steps))
+}
 
 // worker holds one goroutine's reusable buffers.
 type worker struct {
@@ -254,7 +263,7 @@ type worker struct {
 }
 
 func newWorker(pl *plan) *worker {
-	w := &worker{z: make([]float64, blockSize*pl.steps)}
+	w := &worker{z: make([]float64, blockPaths(pl.steps)*pl.steps)}
 	for _, s := range []*[]float64{&w.f, &w.df, &w.fu, &w.fd, &w.fvu, &w.fvd} {
 		*s = make([]float64, blockSize)
 	}
@@ -272,8 +281,9 @@ func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *acc) {
 		pair  [3]sums
 		fd    [3]sums
 	}
-	for done := 0; done < n; done += blockSize {
-		w.block(pl, min(blockSize, n-done), &s.price, &s.pair, &s.fd)
+	bp := blockPaths(pl.steps)
+	for done := 0; done < n; done += bp {
+		w.block(pl, min(bp, n-done), &s.price, &s.pair, &s.fd)
 	}
 	*out = acc{price: s.price.pair()}
 	for g := range s.pair {
