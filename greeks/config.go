@@ -16,6 +16,9 @@ const (
 	DefaultSteps    = 100
 	DefaultSpotBump = 0.01 // h = 1% of the spot
 	DefaultVolBump  = 0.01 // δ = one volatility point (σ ± 0.01)
+	DefaultFolds    = 4
+	// DefaultMaxPaths caps a run controlled by Tolerance.
+	DefaultMaxPaths = 100_000_000
 )
 
 // ChunkSize is the number of paths of one random stream. Chunk i of a run
@@ -23,6 +26,11 @@ const (
 // path count only, never on the number of workers. Changing it changes every
 // number the product prints.
 const ChunkSize = 4096
+
+// roundChunks is the number of chunks simulated between two merges (and
+// between two checks of a tolerance). It does not depend on the worker
+// count, so neither does the path count a tolerance stops at.
+const roundChunks = 32
 
 // Bumps are the finite-difference steps of the fd method. The central
 // differences have a bias of order h² (and δ²): for a call at the defaults
@@ -35,18 +43,37 @@ type Bumps struct {
 // Config says what to compute and how. Zero fields mean the documented
 // defaults.
 type Config struct {
-	Paths   int64      // number of paths N ≥ 2; 0 means DefaultPaths
+	Paths   int64      // number of paths N ≥ 2; 0 means DefaultPaths (with Tolerance: the minimum)
 	Seed    uint64     // the run's seed: the same seed gives the same numbers
 	Workers int        // goroutines; ≤ 0 means runtime.GOMAXPROCS(0); never changes results
-	Scheme  sde.Scheme // Exact (default), Euler or Milstein
-	Steps   int        // time steps of Euler and Milstein; 0 means DefaultSteps; Exact uses one
-	Greeks  []Greek    // nil means AllGreeks
+	Scheme  sde.Scheme // Exact (default; GBM only), Euler or Milstein
+	// Steps is the number of time steps of Euler and Milstein; 0 means
+	// DefaultSteps. It is rounded up to a multiple of the payoff's fixings
+	// so that the fixing dates are grid dates. Exact uses one step a fixing.
+	Steps  int
+	Greeks []Greek // nil means AllGreeks
 	// Methods to report; nil means every method valid for the payoff and
 	// scheme. A method named here that is invalid for a requested Greek is
 	// an error (*MethodError).
 	Methods []Method
-	Clip    bool  // clip the hybrid's λ to [0, 1] (the paper's variant)
-	Bumps   Bumps // fd steps
+	Clip    bool       // clip the hybrid's λ to [0, 1] (the paper's variant)
+	Lambda  LambdaMode // how λ is estimated; the zero value is Crossfit
+	Folds   int        // crossfit folds, 2..64; 0 means DefaultFolds
+	// PilotPaths is the size of the pilot run that chooses the smoothing
+	// width of Localized (and λ in Pilot mode); 0 means Paths/10 clamped to
+	// [65536, 1048576]. The pilot draws independent streams.
+	PilotPaths int64
+	// Smoothing fixes the localization half-width ε (units of the
+	// underlying) instead of choosing it by pilot; 0 means choose.
+	Smoothing float64
+	Weight    WeightKind // Malliavin Delta weight on a time grid; the zero value is Chain
+	Bumps     Bumps      // fd steps
+	// Tolerance, when positive, keeps adding paths until the standard error
+	// of each requested Greek's hybrid (or, where there is none, of its best
+	// method) is at most Tolerance, or MaxPaths is reached, as QuantLib's
+	// requiredTolerance does.
+	Tolerance float64
+	MaxPaths  int64 // cap with Tolerance; 0 means DefaultMaxPaths
 }
 
 // ParamError reports a Config field or model input outside its domain.
@@ -60,7 +87,7 @@ func (e *ParamError) Error() string {
 }
 
 // MethodError reports a method asked for explicitly that is invalid for the
-// payoff, scheme and Greek.
+// payoff, model, scheme and Greek.
 type MethodError struct {
 	Method Method
 	Greek  Greek
@@ -75,18 +102,24 @@ func (e *MethodError) Error() string {
 // ErrCanceled is wrapped by Run's error when its context ends first.
 var ErrCanceled = errors.New("greeks: run canceled")
 
-// withDefaults returns c with its zero fields filled in.
-func (c Config) withDefaults() Config {
+// withDefaults returns c with its zero fields filled in for payoff p.
+func (c Config) withDefaults(p payoff.Payoff) Config {
 	if c.Paths == 0 {
 		c.Paths = DefaultPaths
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
+	m := max(p.Dates(), 1)
 	if c.Scheme == sde.Exact {
-		c.Steps = 1
-	} else if c.Steps == 0 {
-		c.Steps = DefaultSteps
+		c.Steps = m
+	} else {
+		if c.Steps == 0 {
+			c.Steps = DefaultSteps
+		}
+		if c.Steps > 0 && c.Steps%m != 0 {
+			c.Steps += m - c.Steps%m
+		}
 	}
 	if c.Greeks == nil {
 		c.Greeks = AllGreeks
@@ -97,22 +130,49 @@ func (c Config) withDefaults() Config {
 	if c.Bumps.Vol == 0 {
 		c.Bumps.Vol = DefaultVolBump
 	}
+	if c.Folds == 0 {
+		c.Folds = DefaultFolds
+	}
+	if c.PilotPaths == 0 {
+		c.PilotPaths = min(max(c.Paths/10, 1<<16), 1<<20)
+	}
+	if c.MaxPaths == 0 {
+		c.MaxPaths = max(DefaultMaxPaths, c.Paths)
+	}
 	return c
 }
 
 // validate checks a defaulted config against the model.
-func (c Config) validate(m sde.GBM) error {
+func (c Config) validate(m sde.Model) error {
+	p := m.Params()
+	_, isGBM := m.(sde.GBM)
 	switch {
 	case c.Paths < 2:
 		return &ParamError{"paths", c.Paths}
 	case c.Scheme < sde.Exact || c.Scheme > sde.Milstein:
 		return &ParamError{"scheme", c.Scheme}
+	case c.Scheme == sde.Exact && !isGBM:
+		return &ParamError{"scheme", fmt.Sprintf("exact (the %s model has no exact sampler; use euler or milstein)", m.Name())}
 	case c.Steps < 1 || c.Steps > 1_000_000:
 		return &ParamError{"steps", c.Steps}
 	case !(c.Bumps.Spot > 0 && c.Bumps.Spot < 0.5):
 		return &ParamError{"spot bump", c.Bumps.Spot}
-	case !(c.Bumps.Vol > 0 && c.Bumps.Vol < m.Vol):
+	case !(c.Bumps.Vol > 0 && c.Bumps.Vol < p.Vol):
 		return &ParamError{"vol bump", c.Bumps.Vol}
+	case c.Lambda < Crossfit || c.Lambda > Pilot:
+		return &ParamError{"lambda", c.Lambda}
+	case c.Folds < 2 || c.Folds > maxFolds:
+		return &ParamError{"folds", c.Folds}
+	case c.PilotPaths < 2:
+		return &ParamError{"pilot paths", c.PilotPaths}
+	case math.IsNaN(c.Smoothing) || c.Smoothing < 0 || math.IsInf(c.Smoothing, 0):
+		return &ParamError{"smoothing", c.Smoothing}
+	case c.Weight < Chain || c.Weight > Continuous:
+		return &ParamError{"weight", c.Weight}
+	case math.IsNaN(c.Tolerance) || c.Tolerance < 0 || math.IsInf(c.Tolerance, 0):
+		return &ParamError{"tolerance", c.Tolerance}
+	case c.MaxPaths < c.Paths:
+		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
 		if g < Delta || g > Vega {
@@ -126,51 +186,87 @@ func (c Config) validate(m sde.GBM) error {
 	}
 	// The exact scheme exponentiates (r − q − σ²/2)T + σ√T z with |z| < 40;
 	// keep that inside the floating-point range.
-	if a := math.Abs((m.Rate-m.Div-m.Vol*m.Vol/2)*m.Expiry) + 40*m.Vol*math.Sqrt(m.Expiry); a > 600 {
-		return &ParamError{"vol·√expiry", m.Vol * math.Sqrt(m.Expiry)}
+	if a := math.Abs((p.Rate-p.Div-p.Vol*p.Vol/2)*p.Expiry) + 40*p.Vol*math.Sqrt(p.Expiry); isGBM && a > 600 {
+		return &ParamError{"vol·√expiry", p.Vol * math.Sqrt(p.Expiry)}
 	}
 	return nil
 }
 
-// Invalid returns why method x cannot estimate Greek g of payoff p under
-// scheme s, or "" when it can.
-func Invalid(p payoff.Payoff, s sde.Scheme, g Greek, x Method) string {
+const maxFolds = 64
+
+// european reports whether p is a European payoff (one fixing).
+func european(p payoff.Payoff) bool { return p.Dates() == 1 }
+
+// asian reports whether p is an arithmetic or geometric Asian payoff, whose
+// Delta has a weight that does not grow with the fixings under exact GBM.
+func asian(p payoff.Payoff) bool {
+	switch p.(type) {
+	case payoff.AsianCall, payoff.AsianPut, payoff.GeometricAsianCall, payoff.GeometricAsianPut:
+		return true
+	}
+	return false
+}
+
+// Invalid returns why method x cannot estimate Greek g of payoff p on model
+// m under scheme s, or "" when it can.
+func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) string {
+	_, isGBM := m.(sde.GBM)
+	exactGBM := isGBM && s == sde.Exact
+	_, smooth := p.(payoff.Smoother)
 	switch x {
 	case Pathwise:
 		if !p.Lipschitz() {
-			return fmt.Sprintf("pathwise differentiation needs a Lipschitz payoff; %s jumps at the strike, "+
-				"so f' = 0 almost surely and the pathwise estimate misses the jump (biased)", p.Name())
+			what := "jumps at the strike"
+			if !european(p) {
+				what = "jumps at the barrier"
+			}
+			return fmt.Sprintf("pathwise differentiation needs a Lipschitz payoff; %s %s, "+
+				"so its derivative misses the jump and the pathwise estimate is biased (use localized)", p.Name(), what)
 		}
-		if g == Gamma && s != sde.Exact {
-			return "the mixed pathwise–likelihood-ratio Gamma uses the lognormal density of the exact scheme; use --scheme exact or fd"
+		if g == Gamma && !(exactGBM && (european(p) || asian(p))) {
+			return "the mixed pathwise–likelihood-ratio Gamma needs the exact GBM scheme and a European or Asian payoff; use fd"
 		}
 	case Malliavin:
-		if g != Delta && s != sde.Exact {
-			return fmt.Sprintf("on a time grid only the first-variation Delta weight is implemented, not %s; use --scheme exact or fd", g)
+		if g != Delta && !(exactGBM && european(p)) {
+			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme; "+
+				"elsewhere only the Delta weight is; use fd", g)
+		}
+	case Localized:
+		if p.Lipschitz() {
+			return fmt.Sprintf("localization is for discontinuous payoffs; %s is Lipschitz, use pathwise", p.Name())
+		}
+		if !smooth {
+			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
+		}
+		if g != Delta && !(exactGBM && european(p)) {
+			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme; use fd", g, g)
 		}
 	case Hybrid:
-		if r := Invalid(p, s, g, Pathwise); r != "" {
-			return "the hybrid mixes pathwise and malliavin: " + r
+		partner := Pathwise
+		if !p.Lipschitz() {
+			partner = Localized
 		}
-		if r := Invalid(p, s, g, Malliavin); r != "" {
-			return "the hybrid mixes pathwise and malliavin: " + r
+		for _, y := range []Method{partner, Malliavin} {
+			if r := Invalid(p, m, s, g, y); r != "" {
+				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
+			}
 		}
 	}
 	return ""
 }
 
 // note returns a caveat printed beside a valid figure, or "".
-func note(s sde.Scheme, g Greek, x Method) string {
-	if s == sde.Exact || g != Delta {
+func note(s sde.Scheme, w WeightKind, g Greek, x Method) string {
+	if s == sde.Exact || w != Continuous || g != Delta {
 		return ""
 	}
 	switch x {
 	case Malliavin:
-		return "the time-averaged Malliavin weight is exact in continuous time: it estimates the diffusion's Delta, " +
-			"which differs from the discretized chain's (what pathwise and fd estimate) by O(Δt)"
-	case Hybrid:
-		return "mixes pathwise (Delta of the discretized chain) and malliavin (Delta of the diffusion), " +
-			"whose targets differ by O(Δt); the mix is within O(Δt) of both"
+		return "the continuous-time Malliavin weight estimates the diffusion's Delta, which differs from the " +
+			"discretized chain's (what pathwise and fd estimate) by O(Δt); --weight chain estimates the chain's"
+	case Localized, Hybrid:
+		return "mixes a chain-exact pathwise part with the continuous-time Malliavin weight, whose targets differ " +
+			"by O(Δt); --weight chain makes every part estimate the discretized chain's Delta"
 	}
 	return ""
 }

@@ -70,13 +70,81 @@ const (
 	FD        Method = iota // central bump-and-revalue with common random numbers
 	Pathwise                // pathwise differentiation (Lipschitz payoffs)
 	Malliavin               // Malliavin / likelihood-ratio weight
-	Hybrid                  // λ* pathwise + (1 − λ*) Malliavin
+	Localized               // pathwise on a smoothed payoff + Malliavin on the remainder (discontinuous payoffs)
+	Hybrid                  // λ*·(pathwise or localized) + (1 − λ*)·Malliavin
 )
 
 // AllMethods lists the methods in report order.
-var AllMethods = []Method{FD, Pathwise, Malliavin, Hybrid}
+var AllMethods = []Method{FD, Pathwise, Malliavin, Localized, Hybrid}
 
-var methodNames = []string{"fd", "pathwise", "malliavin", "hybrid"}
+var methodNames = []string{"fd", "pathwise", "malliavin", "localized", "hybrid"}
+
+// LambdaMode says how the hybrid's λ is estimated.
+type LambdaMode int
+
+const (
+	// Crossfit splits the paths into Folds folds by block; each fold's
+	// samples are mixed with the λ* estimated from the other folds, so λ is
+	// independent of the samples it weights and the hybrid is unbiased. The
+	// default: it costs nothing measurable against Plugin.
+	Crossfit LambdaMode = iota
+	// Plugin estimates λ* from the same samples it weights (the paper's
+	// Algorithm 1); the hybrid has a bias of order 1/N (ERRATA §2.5).
+	Plugin
+	// Pilot takes λ* from an independent pilot run; the hybrid is unbiased.
+	Pilot
+)
+
+var lambdaNames = []string{"crossfit", "plugin", "pilot"}
+
+func (l LambdaMode) String() string {
+	if l >= 0 && int(l) < len(lambdaNames) {
+		return lambdaNames[l]
+	}
+	return fmt.Sprintf("LambdaMode(%d)", int(l))
+}
+
+// ParseLambdaMode returns the mode with the given lowercase name.
+func ParseLambdaMode(s string) (LambdaMode, error) {
+	for i, n := range lambdaNames {
+		if n == s {
+			return LambdaMode(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown lambda mode %q (want %s)", s, strings.Join(lambdaNames, ", "))
+}
+
+// WeightKind selects the Malliavin Delta weight on a time grid.
+type WeightKind int
+
+const (
+	// Chain is the integration-by-parts weight of the discretized chain:
+	// it estimates the same target as pathwise and fd on the grid (the
+	// Delta of the discretized price). The default.
+	Chain WeightKind = iota
+	// Continuous is the time-averaged weight (1/t_1) Σ Y_k ΔW_k/σ(X_k),
+	// exact in continuous time: its target differs from the chain's by O(Δt).
+	Continuous
+)
+
+var weightNames = []string{"chain", "continuous"}
+
+func (w WeightKind) String() string {
+	if w >= 0 && int(w) < len(weightNames) {
+		return weightNames[w]
+	}
+	return fmt.Sprintf("WeightKind(%d)", int(w))
+}
+
+// ParseWeightKind returns the weight with the given lowercase name.
+func ParseWeightKind(s string) (WeightKind, error) {
+	for i, n := range weightNames {
+		if n == s {
+			return WeightKind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown weight %q (want %s)", s, strings.Join(weightNames, ", "))
+}
 
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {

@@ -14,7 +14,7 @@ import (
 
 var seed = flag.Uint64("seed", 1, "seed of the Monte Carlo tests")
 
-func run(t *testing.T, m sde.GBM, p payoff.Payoff, cfg Config) *Result {
+func run(t *testing.T, m sde.Model, p payoff.Payoff, cfg Config) *Result {
 	t.Helper()
 	if cfg.Seed == 0 {
 		cfg.Seed = *seed
@@ -53,7 +53,7 @@ func TestClosedForm(t *testing.T) {
 				wantFigures := 0
 				for _, g := range AllGreeks {
 					for _, x := range AllMethods {
-						if Invalid(p, sde.Exact, g, x) == "" {
+						if Invalid(p, c.Model, sde.Exact, g, x) == "" {
 							wantFigures++
 						}
 					}
@@ -99,7 +99,7 @@ func TestHybridVariance(t *testing.T) {
 	for _, c := range testref.Cases {
 		for _, p := range []payoff.Payoff{payoff.Call{Strike: c.Strike}, payoff.Put{Strike: c.Strike}} {
 			for _, clip := range []bool{false, true} {
-				r := run(t, c.Model, p, Config{Paths: 100_000, Clip: clip, Methods: []Method{Pathwise, Malliavin, Hybrid}})
+				r := run(t, c.Model, p, Config{Paths: 100_000, Clip: clip, Lambda: Plugin, Methods: []Method{Pathwise, Malliavin, Hybrid}})
 				for _, g := range AllGreeks {
 					pw, _ := r.Figure(g, Pathwise)
 					mw, _ := r.Figure(g, Malliavin)
@@ -230,28 +230,33 @@ func TestDeterminism(t *testing.T) {
 }
 
 // TestGridAgainstClosedForm checks the Euler and Milstein estimators against
-// the closed form. The schemes' weak error is O(Δt); at 50 steps it is far
-// below 5 standard errors of 200,000 paths, which is what this test can
-// resolve. TestGridPathwiseVsFD checks the grid estimators more tightly.
+// the closed form with both grid weights. The schemes' weak error is O(Δt);
+// at 50 steps it is far below 5 standard errors of 200,000 paths, which is
+// what this test can resolve; TestAgreeWithFD and the sde tests check the
+// grid estimators more tightly. Figures that mix chain-exact and
+// continuous-time targets must say so.
 func TestGridAgainstClosedForm(t *testing.T) {
 	c := testref.Cases[0]
 	for _, s := range []sde.Scheme{sde.Euler, sde.Milstein} {
-		for _, p := range []payoff.Payoff{payoff.Call{Strike: c.Strike}, payoff.DigitalPut{Strike: c.Strike, Cash: 1}} {
-			r := run(t, c.Model, p, Config{Paths: 200_000, Scheme: s, Steps: 50})
-			want, price := testref.Greeks(c.Model, p)
-			if !within(r.Price, price) {
-				t.Errorf("%s %s: Price = %v ± %v, want %v", s, p.Name(), r.Price.Value, r.Price.StdErr, price)
-			}
-			for _, f := range r.Figures {
-				if !within(f.Estimate, want[f.Greek]) {
-					t.Errorf("%s %s: %s(%s) = %v ± %v, want %v", s, p.Name(), f.Greek, f.Method, f.Value, f.StdErr, want[f.Greek])
+		for _, wk := range []WeightKind{Chain, Continuous} {
+			for _, p := range []payoff.Payoff{payoff.Call{Strike: c.Strike}, payoff.DigitalPut{Strike: c.Strike, Cash: 1}} {
+				r := run(t, c.Model, p, Config{Paths: 200_000, Scheme: s, Steps: 50, Weight: wk})
+				want, price := testref.Greeks(c.Model, p)
+				if !within(r.Price, price) {
+					t.Errorf("%s %s: Price = %v ± %v, want %v", s, p.Name(), r.Price.Value, r.Price.StdErr, price)
 				}
-				if f.Greek == Delta && (f.Method == Malliavin || f.Method == Hybrid) && f.Note == "" {
-					t.Errorf("%s %s: %s(%s) has no note on its O(Δt) target", s, p.Name(), f.Greek, f.Method)
+				for _, f := range r.Figures {
+					if !within(f.Estimate, want[f.Greek]) {
+						t.Errorf("%s %s %s: %s(%s) = %v ± %v, want %v", s, wk, p.Name(), f.Greek, f.Method, f.Value, f.StdErr, want[f.Greek])
+					}
+					mixesTargets := wk == Continuous && f.Greek == Delta && (f.Method == Malliavin || f.Method == Hybrid || f.Method == Localized)
+					if mixesTargets != (f.Note != "") {
+						t.Errorf("%s %s %s: %s(%s) note %q, want one: %v", s, wk, p.Name(), f.Greek, f.Method, f.Note, mixesTargets)
+					}
 				}
-			}
-			if _, ok := r.Figure(Gamma, Malliavin); ok {
-				t.Errorf("%s: Malliavin Gamma offered on a grid", s)
+				if _, ok := r.Figure(Gamma, Malliavin); ok {
+					t.Errorf("%s: Malliavin Gamma offered on a grid", s)
+				}
 			}
 		}
 	}
@@ -298,14 +303,15 @@ func TestSkipped(t *testing.T) {
 		got[[2]int{int(s.Greek), int(s.Method)}] = true
 	}
 	for _, g := range AllGreeks {
-		for _, x := range []Method{Pathwise, Hybrid} {
-			if !got[[2]int{int(g), int(x)}] {
-				t.Errorf("%s/%s of asset-put not skipped", g, x)
-			}
+		if !got[[2]int{int(g), int(Pathwise)}] {
+			t.Errorf("%s/pathwise of asset-put not skipped", g)
+		}
+		if got[[2]int{int(g), int(Hybrid)}] {
+			t.Errorf("%s/hybrid of asset-put skipped: it mixes localized and malliavin", g)
 		}
 	}
-	if len(r.Figures) != 6 {
-		t.Errorf("asset-put: %d figures, want fd and malliavin for 3 Greeks", len(r.Figures))
+	if len(r.Figures) != 12 {
+		t.Errorf("asset-put: %d figures, want fd, malliavin, localized and hybrid for 3 Greeks", len(r.Figures))
 	}
 }
 
@@ -332,7 +338,7 @@ func TestAgreeWithFD(t *testing.T) {
 		}
 		for _, x := range methods {
 			for _, g := range AllGreeks {
-				if Invalid(p, s, g, x) != "" {
+				if Invalid(p, c.Model, s, g, x) != "" {
 					continue
 				}
 				var sum, sum2 float64

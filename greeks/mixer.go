@@ -51,8 +51,13 @@ func (x Mixer) Mix(p Pair) (Estimate, float64) {
 
 // Combine returns the estimate of λP + (1−λ)M for the paired moments p.
 func Combine(p Pair, l float64) Estimate {
+	return combine(p, l).Estimate()
+}
+
+// combine returns the moments of the mixed samples λP + (1−λ)M, mergeable
+// with other folds'.
+func combine(p Pair, l float64) Moments {
 	m := 1 - l
 	m2 := l*l*p.M2P + m*m*p.M2M + 2*l*m*p.C
-	h := Moments{N: p.N, Mean: l*p.MeanP + m*p.MeanM, M2: math.Max(m2, 0)}
-	return h.Estimate()
+	return Moments{N: p.N, Mean: l*p.MeanP + m*p.MeanM, M2: math.Max(m2, 0)}
 }

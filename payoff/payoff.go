@@ -1,6 +1,8 @@
-// Package payoff holds European contracts as functions of the terminal
-// underlying value S_T: the payoff f, its almost-everywhere derivative f',
-// and whether pathwise differentiation is valid for it.
+// Package payoff holds the contracts: European payoffs of the terminal value
+// S_T and path-dependent ones (Asian, discretely monitored barriers) of the
+// values at m equally spaced fixing dates t_j = jT/m ending at maturity. Each
+// gives the payoff f, its gradient almost everywhere in the fixings, and
+// whether pathwise differentiation is valid for it.
 //
 // Pathwise differentiation of E[f(S_T)] under the expectation is valid when f
 // is Lipschitz (Glasserman 2003, §7.2). Vanilla calls and puts are; digital
@@ -15,15 +17,20 @@ package payoff
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
-// Payoff is a European payoff f(S_T).
+// Payoff is a payoff f(S_{t_1}, …, S_{t_m}) of the underlying at m = Dates()
+// fixing dates t_j = jT/m; a European payoff has m = 1.
 type Payoff interface {
-	// Eval sets f[i] = f(s[i]) and, when df is not nil, df[i] = f'(s[i]),
-	// the derivative almost everywhere. f and df must be at least as long
-	// as s.
-	Eval(s, f, df []float64)
+	// Eval evaluates a block of n = len(f) paths. obs holds the fixings
+	// fixing-major: obs[j*n+i] is S_{t_{j+1}} on path i. It sets f[i] to
+	// the payoff and, when grad is not nil, grad[j*n+i] to ∂f/∂S_{t_{j+1}},
+	// the gradient almost everywhere (same layout as obs).
+	Eval(obs, f, grad []float64)
+	// Dates is the number m ≥ 1 of fixing dates.
+	Dates() int
 	// Lipschitz reports whether f is Lipschitz continuous, which is when
 	// the pathwise estimator E[f'(S_T) ∂S_T/∂θ] is unbiased.
 	Lipschitz() bool
@@ -31,150 +38,25 @@ type Payoff interface {
 	Name() string
 }
 
-// Call is the vanilla call max(S_T − Strike, 0).
-type Call struct{ Strike float64 }
-
-// Put is the vanilla put max(Strike − S_T, 0).
-type Put struct{ Strike float64 }
-
-// DigitalCall is the cash-or-nothing call Cash·1{S_T > Strike}.
-type DigitalCall struct{ Strike, Cash float64 }
-
-// DigitalPut is the cash-or-nothing put Cash·1{S_T < Strike}.
-type DigitalPut struct{ Strike, Cash float64 }
-
-// AssetCall is the asset-or-nothing call S_T·1{S_T > Strike}.
-type AssetCall struct{ Strike float64 }
-
-// AssetPut is the asset-or-nothing put S_T·1{S_T < Strike}.
-type AssetPut struct{ Strike float64 }
-
-// positive returns 1 when x > 0 and 0 when x < 0, without a branch.
-// x = +0 gives 1 and x = −0 gives 0; both have probability zero here.
-func positive(x float64) float64 {
-	return float64(int64(^math.Float64bits(x) >> 63))
+// Smoother is implemented by discontinuous payoffs, for localization
+// (Fournié, Lasry, Lebuchoux, Lions 2001): f = f_ε + (f − f_ε) with f_ε a
+// Lipschitz approximation that equals f outside a band of half-width ε
+// around the discontinuity, so that pathwise differentiation of f_ε plus a
+// Malliavin weight on the remainder f − f_ε is unbiased, and the remainder,
+// being non-zero only in the band, has a small variance.
+type Smoother interface {
+	// EvalSmooth sets fs[i] = f_ε on path i and grad its gradient
+	// (layouts as in Payoff.Eval). ε > 0 is in the units of the
+	// underlying.
+	EvalSmooth(obs []float64, eps float64, fs, grad []float64)
 }
-
-// Eval implements Payoff.
-func (p Call) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		d := x - p.Strike
-		f[i] = d * positive(d)
-	}
-	if df != nil {
-		df = df[:len(s)]
-		for i, x := range s {
-			df[i] = positive(x - p.Strike)
-		}
-	}
-}
-
-// Eval implements Payoff.
-func (p Put) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		d := p.Strike - x
-		f[i] = d * positive(d)
-	}
-	if df != nil {
-		df = df[:len(s)]
-		for i, x := range s {
-			df[i] = -positive(p.Strike - x)
-		}
-	}
-}
-
-// Eval implements Payoff. The derivative is 0 almost everywhere.
-func (p DigitalCall) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		f[i] = p.Cash * positive(x-p.Strike)
-	}
-	zero(df, len(s))
-}
-
-// Eval implements Payoff. The derivative is 0 almost everywhere.
-func (p DigitalPut) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		f[i] = p.Cash * positive(p.Strike-x)
-	}
-	zero(df, len(s))
-}
-
-// Eval implements Payoff. The derivative almost everywhere is 1{S_T > K}.
-func (p AssetCall) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		f[i] = x * positive(x-p.Strike)
-	}
-	if df != nil {
-		df = df[:len(s)]
-		for i, x := range s {
-			df[i] = positive(x - p.Strike)
-		}
-	}
-}
-
-// Eval implements Payoff. The derivative almost everywhere is 1{S_T < K}.
-func (p AssetPut) Eval(s, f, df []float64) {
-	f = f[:len(s)]
-	for i, x := range s {
-		f[i] = x * positive(p.Strike-x)
-	}
-	if df != nil {
-		df = df[:len(s)]
-		for i, x := range s {
-			df[i] = positive(p.Strike - x)
-		}
-	}
-}
-
-func zero(df []float64, n int) {
-	if df != nil {
-		clear(df[:n])
-	}
-}
-
-// Lipschitz implements Payoff.
-func (Call) Lipschitz() bool { return true }
-
-// Lipschitz implements Payoff.
-func (Put) Lipschitz() bool { return true }
-
-// Lipschitz implements Payoff: a digital jumps by Cash at the strike.
-func (DigitalCall) Lipschitz() bool { return false }
-
-// Lipschitz implements Payoff: a digital jumps by Cash at the strike.
-func (DigitalPut) Lipschitz() bool { return false }
-
-// Lipschitz implements Payoff: the payoff jumps by Strike at the strike.
-func (AssetCall) Lipschitz() bool { return false }
-
-// Lipschitz implements Payoff: the payoff jumps by Strike at the strike.
-func (AssetPut) Lipschitz() bool { return false }
-
-// Name implements Payoff.
-func (Call) Name() string { return "call" }
-
-// Name implements Payoff.
-func (Put) Name() string { return "put" }
-
-// Name implements Payoff.
-func (DigitalCall) Name() string { return "digital-call" }
-
-// Name implements Payoff.
-func (DigitalPut) Name() string { return "digital-put" }
-
-// Name implements Payoff.
-func (AssetCall) Name() string { return "asset-call" }
-
-// Name implements Payoff.
-func (AssetPut) Name() string { return "asset-put" }
 
 // Names lists the payoffs that New accepts.
-var Names = []string{"call", "put", "digital-call", "digital-put", "asset-call", "asset-put"}
+var Names = []string{
+	"call", "put", "digital-call", "digital-put", "asset-call", "asset-put",
+	"asian-call", "asian-put", "geometric-asian-call", "geometric-asian-put",
+	"up-out-call", "up-in-call", "down-out-put", "down-in-put",
+}
 
 // ErrUnknown is returned by New for a payoff name it does not know.
 var ErrUnknown = fmt.Errorf("unknown payoff (want one of %s)", strings.Join(Names, ", "))
@@ -189,29 +71,88 @@ func (e *ParamError) Error() string {
 	return fmt.Sprintf("payoff: %s = %v is out of range", e.Name, e.Value)
 }
 
-// New returns the payoff called name with the given strike and, for
-// digitals, cash amount. The strike must be positive and finite, the cash
-// amount finite.
-func New(name string, strike, cash float64) (Payoff, error) {
-	if !(strike > 0) || math.IsInf(strike, 0) {
-		return nil, &ParamError{"strike", strike}
+// Spec describes a contract by name, as the command line and portfolio
+// files do.
+type Spec struct {
+	Name    string  // one of Names
+	Strike  float64 // K > 0
+	Cash    float64 // digitals' cash amount (finite)
+	Fixings int     // Asian and barrier fixing dates m ≥ 1; ignored by European payoffs
+	Barrier float64 // barrier level H > 0 of the barrier payoffs
+	Rebate  float64 // barrier rebate ≥ 0, paid at maturity (see UpOutCall)
+}
+
+// MaxFixings bounds Spec.Fixings.
+const MaxFixings = 100_000
+
+// New returns the payoff that s describes, after checking its parameters.
+func New(s Spec) (Payoff, error) {
+	if !(s.Strike > 0) || math.IsInf(s.Strike, 0) {
+		return nil, &ParamError{"strike", s.Strike}
 	}
-	if math.IsNaN(cash) || math.IsInf(cash, 0) {
-		return nil, &ParamError{"cash", cash}
+	if math.IsNaN(s.Cash) || math.IsInf(s.Cash, 0) {
+		return nil, &ParamError{"cash", s.Cash}
 	}
-	switch name {
+	if !slices.Contains(Names, s.Name) {
+		return nil, fmt.Errorf("%q: %w", s.Name, ErrUnknown)
+	}
+	if pathDependent := slices.Contains(Names[6:], s.Name); pathDependent && (s.Fixings < 1 || s.Fixings > MaxFixings) {
+		return nil, &ParamError{"fixings", float64(s.Fixings)}
+	}
+	barrier := strings.Contains(s.Name, "-out-") || strings.Contains(s.Name, "-in-")
+	if barrier {
+		if !(s.Barrier > 0) || math.IsInf(s.Barrier, 0) {
+			return nil, &ParamError{"barrier", s.Barrier}
+		}
+		if !(s.Rebate >= 0) || math.IsInf(s.Rebate, 0) {
+			return nil, &ParamError{"rebate", s.Rebate}
+		}
+	}
+	k, m := s.Strike, s.Fixings
+	b := Barrier{Level: s.Barrier, Rebate: s.Rebate, Fixings: m}
+	switch s.Name {
 	case "call":
-		return Call{strike}, nil
+		return Call{k}, nil
 	case "put":
-		return Put{strike}, nil
+		return Put{k}, nil
 	case "digital-call":
-		return DigitalCall{strike, cash}, nil
+		return DigitalCall{k, s.Cash}, nil
 	case "digital-put":
-		return DigitalPut{strike, cash}, nil
+		return DigitalPut{k, s.Cash}, nil
 	case "asset-call":
-		return AssetCall{strike}, nil
+		return AssetCall{k}, nil
 	case "asset-put":
-		return AssetPut{strike}, nil
+		return AssetPut{k}, nil
+	case "asian-call":
+		return AsianCall{k, m}, nil
+	case "asian-put":
+		return AsianPut{k, m}, nil
+	case "geometric-asian-call":
+		return GeometricAsianCall{k, m}, nil
+	case "geometric-asian-put":
+		return GeometricAsianPut{k, m}, nil
+	case "up-out-call":
+		return UpOutCall{k, b}, nil
+	case "up-in-call":
+		return UpInCall{k, b}, nil
+	case "down-out-put":
+		return DownOutPut{k, b}, nil
+	case "down-in-put":
+		return DownInPut{k, b}, nil
 	}
-	return nil, fmt.Errorf("%q: %w", name, ErrUnknown)
+	return nil, fmt.Errorf("%q: %w", s.Name, ErrUnknown)
+}
+
+// positive returns 1 when x > 0 and 0 when x < 0, without a branch.
+// x = +0 gives 1 and x = −0 gives 0; both have probability zero here.
+func positive(x float64) float64 {
+	return float64(int64(^math.Float64bits(x) >> 63))
+}
+
+// ramp returns the Lipschitz step clamp((x + ε)/(2ε), 0, 1), which rises
+// from 0 at x = −ε to 1 at x = ε, and its slope 1{|x| < ε}/(2ε).
+func ramp(x, eps float64) (r, slope float64) {
+	u := (x + eps) / (2 * eps)
+	r = min(max(u, 0), 1)
+	return r, positive(u) * positive(1-u) / (2 * eps)
 }

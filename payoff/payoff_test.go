@@ -40,7 +40,7 @@ func TestEval(t *testing.T) {
 		if c.p.Lipschitz() != c.lipschitz {
 			t.Errorf("%s: Lipschitz() = %v, want %v", c.p.Name(), c.p.Lipschitz(), c.lipschitz)
 		}
-		q, err := New(c.p.Name(), 100, 2.5)
+		q, err := New(Spec{Name: c.p.Name(), Strike: 100, Cash: 2.5})
 		if err != nil || q.Name() != c.p.Name() {
 			t.Errorf("New(%q) = %v, %v", c.p.Name(), q, err)
 		}
@@ -48,7 +48,7 @@ func TestEval(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	if _, err := New("straddle", 100, 1); !errors.Is(err, ErrUnknown) {
+	if _, err := New(Spec{Name: "straddle", Strike: 100, Cash: 1}); !errors.Is(err, ErrUnknown) {
 		t.Errorf("New(straddle) error = %v, want ErrUnknown", err)
 	}
 	var pe *ParamError
@@ -56,7 +56,7 @@ func TestNewErrors(t *testing.T) {
 		name         string
 		strike, cash float64
 	}{{"strike", 0, 1}, {"strike", -1, 1}, {"strike", math.NaN(), 1}, {"strike", math.Inf(1), 1}, {"cash", 100, math.NaN()}} {
-		if _, err := New("call", c.strike, c.cash); !errors.As(err, &pe) || pe.Name != c.name {
+		if _, err := New(Spec{Name: "call", Strike: c.strike, Cash: c.cash}); !errors.As(err, &pe) || pe.Name != c.name {
 			t.Errorf("New(call, %v, %v) error = %v, want a ParamError for %s", c.strike, c.cash, err, c.name)
 		}
 	}

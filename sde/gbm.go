@@ -3,6 +3,8 @@ package sde
 import (
 	"fmt"
 	"math"
+
+	"github.com/hybridgreeks/hybridgreeks/internal/vmath"
 )
 
 // GBM is geometric Brownian motion under the pricing measure,
@@ -47,3 +49,102 @@ func (m GBM) Validate() error {
 	}
 	return nil
 }
+
+// Coefficients implements Diffusion for GBM:
+//
+//	b(x) = (r − q)x, σ(x) = σx, b' = r − q, σ' = σ, σ'' = 0,
+//	∂b/∂σ = 0, ∂σ(x)/∂σ = x, ∂σ'/∂σ = 1.
+func (m GBM) Coefficients(x []float64, c *Coefs) {
+	mu := m.Rate - m.Div
+	for i, v := range x {
+		c.B[i] = mu * v
+		c.S[i] = m.Vol * v
+		c.DB[i] = mu
+		c.DS[i] = m.Vol
+		c.DDS[i] = 0
+		c.VB[i] = 0
+		c.VS[i] = v
+		c.VDS[i] = 1
+	}
+}
+
+// Linear implements Linear: b(x) = (r − q)x, σ(x) = σx.
+func (m GBM) Linear() (mu, sigma float64) { return m.Rate - m.Div, m.Vol }
+
+// Exact samples a block of GBM paths exactly at the fixings t_j = jT/m,
+// m = b.Fixings(), from the normals z (m per path, fixing-major: z[j*n+i]):
+// with W_{t_j} = W_{t_{j−1}} + √(T/m) z_j,
+//
+//	X_{t_j} = S_0 exp((r − q − σ²/2) t_j + σ W_{t_j}),
+//	Y = X/S_0,  ∂X_{t_j}/∂σ = X_{t_j} (W_{t_j} − σ t_j),
+//	π = π_c = W_{t_1}/(S_0 σ t_1).
+//
+// b must be sized by Resize.
+func (m GBM) Exact(z []float64, b *Block, need Need) {
+	n, k := b.Len(), b.Fixings()
+	dt := m.Expiry / float64(k)
+	sq := math.Sqrt(dt)
+	drift := (m.Rate - m.Div - 0.5*m.Vol*m.Vol) * dt
+	w := b.W[:n]
+	clear(w)
+	for j := range k {
+		x, zj := b.Obs[j*n:j*n+n], z[j*n:j*n+n]
+		tj := float64(j+1) * dt
+		for i, zi := range zj {
+			w[i] += sq * zi
+			x[i] = drift*float64(j+1) + m.Vol*w[i]
+		}
+		vmath.ExpTo(x, x)
+		for i := range x {
+			x[i] *= m.Spot
+		}
+		if need&NeedDVol != 0 {
+			v, st := b.DVol[j*n:j*n+n], m.Vol*tj
+			for i, xi := range x {
+				v[i] = xi * (w[i] - st)
+			}
+		}
+		if j == 0 && need&(NeedWeight|NeedChain) != 0 {
+			c := 1 / (m.Spot * m.Vol * tj)
+			for i, wi := range w {
+				b.Weight[i] = wi * c
+			}
+			if need&NeedChain != 0 {
+				copy(b.Chain[:n], b.Weight[:n])
+			}
+		}
+	}
+	if need&NeedY != 0 {
+		inv := 1 / m.Spot
+		for i, v := range b.Obs[:n*k] {
+			b.Y[i] = v * inv
+		}
+	}
+}
+
+// Params are the market inputs every model shares; Vol is the model's own
+// volatility parameter.
+type Params struct {
+	Spot, Rate, Div, Vol, Expiry float64
+}
+
+// Model is a diffusion with its market inputs, as the pricing engine uses
+// it: simulated on a grid through Diffusion, bumped for finite differences.
+type Model interface {
+	Diffusion
+	Validate() error
+	Params() Params
+	// Bump returns the same model with another spot and volatility parameter.
+	Bump(spot, vol float64) Model
+	// Name is the model's command-line name.
+	Name() string
+}
+
+// Params implements Model.
+func (m GBM) Params() Params { return Params{m.Spot, m.Rate, m.Div, m.Vol, m.Expiry} }
+
+// Bump implements Model.
+func (m GBM) Bump(spot, vol float64) Model { m.Spot, m.Vol = spot, vol; return m }
+
+// Name implements Model.
+func (GBM) Name() string { return "gbm" }

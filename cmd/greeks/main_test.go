@@ -19,14 +19,16 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 type figure struct {
-	Greek    string     `json:"greek"`
-	Method   string     `json:"method"`
-	Estimate float64    `json:"estimate"`
-	StdErr   float64    `json:"stderr"`
-	CI95     [2]float64 `json:"ci95"`
-	Analytic *float64   `json:"analytic"`
-	Lambda   *float64   `json:"lambda"`
-	Note     string     `json:"note"`
+	Greek      string     `json:"greek"`
+	Method     string     `json:"method"`
+	Estimate   float64    `json:"estimate"`
+	StdErr     float64    `json:"stderr"`
+	CI95       [2]float64 `json:"ci95"`
+	Analytic   *float64   `json:"analytic"`
+	Lambda     *float64   `json:"lambda"`
+	Note       string     `json:"note"`
+	LambdaMode string     `json:"lambda_mode"`
+	Smoothing  *float64   `json:"smoothing"`
 }
 
 type skip struct{ Greek, Method, Reason string }
@@ -68,13 +70,22 @@ func runJSON(t *testing.T, args ...string) (report, map[string]any) {
 func TestJSONDefaults(t *testing.T) {
 	r, raw := runJSON(t, "--paths", "20000")
 	for _, k := range []string{"paths", "seed", "workers", "elapsed_seconds", "payoff", "scheme", "steps",
-		"spot_bump", "vol_bump", "price", "greeks", "skipped"} {
+		"spot_bump", "vol_bump", "price", "greeks", "skipped", "model", "fixings", "lambda_mode", "weight"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("JSON lacks key %q", k)
 		}
 	}
-	if s, ok := raw["skipped"].([]any); !ok || len(s) != 0 {
-		t.Errorf("skipped = %v, want []", raw["skipped"])
+	// A call skips only localization, which is for discontinuous payoffs.
+	if len(r.Skipped) != 3 {
+		t.Errorf("skipped = %v, want localized for each Greek", r.Skipped)
+	}
+	for _, s := range r.Skipped {
+		if s.Method != "localized" {
+			t.Errorf("call skips %s %s", s.Greek, s.Method)
+		}
+	}
+	if raw["lambda_mode"] != "crossfit" || raw["model"] != "gbm" {
+		t.Errorf("lambda_mode %v, model %v; want crossfit, gbm", raw["lambda_mode"], raw["model"])
 	}
 	if r.Paths != 20000 || r.Seed != 1 || r.Workers < 1 || r.Payoff != "call" || r.Scheme != "exact" || r.Steps != 1 {
 		t.Errorf("header = %+v", r)
@@ -103,8 +114,13 @@ func TestJSONDefaults(t *testing.T) {
 
 func TestDigitalSkips(t *testing.T) {
 	r, _ := runJSON(t, "--payoff", "digital-call", "--paths", "20000")
+	for _, f := range r.Greeks {
+		if f.Method == "hybrid" && (f.LambdaMode != "crossfit" || f.Smoothing == nil || *f.Smoothing <= 0) {
+			t.Errorf("%s hybrid: lambda_mode %q smoothing %v, want crossfit and a width", f.Greek, f.LambdaMode, f.Smoothing)
+		}
+	}
 	for _, g := range []string{"delta", "gamma", "vega"} {
-		for _, m := range []string{"pathwise", "hybrid"} {
+		for _, m := range []string{"pathwise"} {
 			found := false
 			for _, s := range r.Skipped {
 				if s.Greek == g && s.Method == m {
@@ -134,6 +150,9 @@ func TestBadInputs(t *testing.T) {
 		{"spot", "NaN"}, {"rate", "Inf"}, {"strike", "-5"}, {"payoff", "bogus"}, {"scheme", "bogus"},
 		{"greeks", "delta,foo"}, {"methods", "fd,bar"}, {"format", "xml"}, {"workers", "-1"},
 		{"steps", "0"}, {"paths", "abc"}, {"bogus", "bogus"}, // an unknown flag is its own bad value
+		{"model", "heston"}, {"beta", "0"}, {"beta", "1.5"}, {"fixings", "0"}, {"barrier", "-1"},
+		{"rebate", "-2"}, {"lambda", "magic"}, {"weight", "fancy"}, {"tolerance", "-1"}, {"folds", "1"},
+		{"smoothing", "NaN"}, {"max-paths", "1"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			code, out, errb := runCLI(t, "option", "--paths", "1000", "--"+tc.flag, tc.value)
@@ -194,7 +213,7 @@ func TestTable(t *testing.T) {
 }
 
 func TestEuler(t *testing.T) {
-	r, _ := runJSON(t, "--scheme", "euler", "--steps", "20", "--paths", "20000")
+	r, _ := runJSON(t, "--scheme", "euler", "--steps", "20", "--paths", "20000", "--weight", "continuous")
 	if r.Scheme != "euler" || r.Steps != 20 {
 		t.Errorf("scheme %s steps %d, want euler 20", r.Scheme, r.Steps)
 	}
@@ -234,5 +253,41 @@ func TestEnvVars(t *testing.T) {
 	t.Setenv("GREEKS_PATHS", "5000")
 	if r, _ := runJSON(t); r.Paths != 5000 {
 		t.Errorf("GREEKS_PATHS=5000: paths = %d", r.Paths)
+	}
+}
+
+// TestPathDependentAndCEV runs the issue-3 payoffs and the CEV model through
+// the CLI: JSON shape, a barrier without --barrier, and CEV with the exact
+// scheme are usage errors.
+func TestPathDependentAndCEV(t *testing.T) {
+	r, raw := runJSON(t, "--payoff", "asian-call", "--fixings", "12", "--paths", "20000", "--lambda", "pilot")
+	if r.Payoff != "asian-call" || raw["fixings"] != 12.0 || raw["lambda_mode"] != "pilot" {
+		t.Errorf("asian: payoff %s fixings %v lambda_mode %v", r.Payoff, raw["fixings"], raw["lambda_mode"])
+	}
+	r, raw = runJSON(t, "--payoff", "up-out-call", "--barrier", "130", "--fixings", "50", "--paths", "20000", "--greeks", "delta")
+	found := false
+	for _, f := range r.Greeks {
+		if f.Method == "hybrid" {
+			found = f.Smoothing != nil && f.LambdaMode == "crossfit"
+		}
+	}
+	if !found || raw["smoothing"] == nil {
+		t.Errorf("barrier hybrid without smoothing or lambda_mode: %+v", r.Greeks)
+	}
+	code, _, errb := runCLI(t, "option", "--payoff", "up-out-call", "--paths", "1000")
+	if code != 2 || !strings.Contains(errb, "--barrier") {
+		t.Errorf("barrier without --barrier: exit %d, stderr %q", code, errb)
+	}
+	code, _, errb = runCLI(t, "option", "--model", "cev", "--scheme", "exact", "--paths", "1000")
+	if code != 2 || !strings.Contains(errb, "exact") || !strings.Contains(errb, "cev") {
+		t.Errorf("cev with exact: exit %d, stderr %q", code, errb)
+	}
+	r, raw = runJSON(t, "--model", "cev", "--beta", "0.5", "--vol", "2", "--paths", "20000", "--steps", "10")
+	if r.Scheme != "euler" || raw["model"] != "cev" || raw["beta"] != 0.5 || r.Price.Analytic == nil {
+		t.Errorf("cev: scheme %s model %v beta %v analytic %v", r.Scheme, raw["model"], raw["beta"], r.Price.Analytic)
+	}
+	r, raw = runJSON(t, "--payoff", "digital-call", "--paths", "10000", "--tolerance", "0.002", "--greeks", "delta")
+	if raw["tolerance"] != 0.002 || r.Paths <= 10000 {
+		t.Errorf("tolerance run: tolerance %v, paths %d", raw["tolerance"], r.Paths)
 	}
 }

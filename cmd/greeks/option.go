@@ -51,6 +51,12 @@ func optionCmd() *cli.Command {
 				Usage: "time to expiry T in years", Action: positive("maturity")},
 			&cli.Float64Flag{Name: "cash", Value: 1, Category: catContract,
 				Usage: "cash amount of the digital payoffs", Action: finite("cash")},
+			&cli.IntFlag{Name: "fixings", Value: 12, Category: catContract,
+				Usage: "Asian and barrier fixing dates, equally spaced, the last at maturity", Action: fixings},
+			&cli.Float64Flag{Name: "barrier", Category: catContract,
+				Usage: "barrier level H of the barrier payoffs (required for them)", Action: positive("barrier")},
+			&cli.Float64Flag{Name: "rebate", Category: catContract,
+				Usage: "rebate of the barrier payoffs, paid at maturity", Action: nonNegative("rebate")},
 
 			&cli.Float64Flag{Name: "spot", Value: 100, Category: catModel,
 				Usage: "spot S_0", Action: positive("spot")},
@@ -59,14 +65,23 @@ func optionCmd() *cli.Command {
 			&cli.Float64Flag{Name: "div", Value: 0, Category: catModel,
 				Usage: "dividend yield, continuously compounded", Action: finite("div")},
 			&cli.Float64Flag{Name: "vol", Value: 0.2, Category: catModel,
-				Usage: "volatility σ, annualized, absolute (0.2 = 20%)", Action: positive("vol")},
+				Usage: "volatility σ, annualized, absolute (0.2 = 20%); for cev the σ of σS^β", Action: positive("vol")},
+			&cli.StringFlag{Name: "model", Value: "gbm", Category: catModel,
+				Usage: "model: gbm, or cev (dS = (r−q)S dt + σS^β dW, absorbed at 0)"},
+			&cli.Float64Flag{Name: "beta", Value: 0.5, Category: catModel,
+				Usage: "CEV elasticity β in (0, 1]", Action: beta},
 
 			&cli.StringFlag{Name: "scheme", Value: "exact", Category: catSimulation,
-				Usage: "path scheme: " + strings.Join(sde.Schemes, ", ")},
+				Usage: "path scheme: " + strings.Join(sde.Schemes, ", ") + " (exact is GBM only; cev defaults to euler)"},
+			&cli.Float64Flag{Name: "tolerance", Category: catSimulation,
+				Usage:  "add paths until each Greek's hybrid standard error is at most this (0: off); --paths is then the minimum",
+				Action: nonNegative("tolerance")},
+			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSimulation,
+				Usage: "the most paths a --tolerance run may use", Action: atLeastTwo("max-paths")},
 			&cli.IntFlag{Name: "steps", Value: greeks.DefaultSteps, Category: catSimulation,
 				Usage: "time steps of euler and milstein (exact uses one)", Action: steps},
 			&cli.Int64Flag{Name: "paths", Value: greeks.DefaultPaths, Category: catSimulation,
-				EnvVars: []string{"GREEKS_PATHS"}, Usage: "number of paths (at least 2)", Action: paths},
+				EnvVars: []string{"GREEKS_PATHS"}, Usage: "number of paths (at least 2)", Action: atLeastTwo("paths")},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Category: catSimulation,
 				EnvVars: []string{"GREEKS_SEED"}, Usage: "seed: the same seed gives the same numbers"},
 			&cli.IntFlag{Name: "workers", Value: 0, Category: catSimulation,
@@ -80,6 +95,16 @@ func optionCmd() *cli.Command {
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},
 			&cli.BoolFlag{Name: "clip-lambda", Category: catEstimators,
 				Usage: "clip the hybrid's mixing weight λ to [0, 1]"},
+			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,
+				Usage: "how the hybrid's λ is estimated: crossfit (unbiased), plugin (same paths, O(1/N) bias), pilot (independent run)"},
+			&cli.IntFlag{Name: "folds", Value: greeks.DefaultFolds, Category: catEstimators,
+				Usage: "crossfit folds, 2 to 64"},
+			&cli.Int64Flag{Name: "pilot-paths", Category: catEstimators,
+				Usage: "paths of the pilot run (smoothing width, --lambda pilot); 0: --paths/10 within [65536, 1048576]"},
+			&cli.Float64Flag{Name: "smoothing", Category: catEstimators,
+				Usage: "localization half-width ε in units of the underlying; 0: chosen by the pilot", Action: nonNegative("smoothing")},
+			&cli.StringFlag{Name: "weight", Value: "chain", Category: catEstimators,
+				Usage: "Malliavin Delta weight on a time grid: chain (exact for the discretized chain) or continuous (time-averaged, O(Δt) off)"},
 			&cli.Float64Flag{Name: "spot-bump", Value: greeks.DefaultSpotBump, Category: catEstimators,
 				Usage: "fd spot bump, relative to the spot, in (0, 0.5)", Action: spotBump},
 			&cli.Float64Flag{Name: "vol-bump", Value: greeks.DefaultVolBump, Category: catEstimators,
@@ -93,7 +118,7 @@ func optionCmd() *cli.Command {
 
 // optionInput is a validated "option" command line.
 type optionInput struct {
-	model  sde.GBM
+	model  sde.Model
 	payoff payoff.Payoff
 	strike float64
 	cash   float64
@@ -110,7 +135,7 @@ func runOption(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ref, err := analytic.BlackScholes(in.model, in.payoff)
+	ref, err := reference(in.model, in.payoff)
 	if err != nil {
 		nan := math.NaN()
 		ref = analytic.Values{Price: nan, Delta: nan, Gamma: nan, Vega: nan}
@@ -121,18 +146,43 @@ func runOption(c *cli.Context) error {
 	return writeTable(c.App.Writer, in, res, ref)
 }
 
+// reference returns the closed form of the payoff on the model, where there
+// is one: Black–Scholes–Merton (European payoffs and the geometric Asian)
+// under GBM, Schroder's formula for calls and puts under CEV.
+func reference(m sde.Model, p payoff.Payoff) (analytic.Values, error) {
+	switch m := m.(type) {
+	case sde.GBM:
+		return analytic.BlackScholes(m, p)
+	case sde.CEV:
+		return analytic.CEV(m, p)
+	}
+	return analytic.Values{}, analytic.ErrNoClosedForm
+}
+
 // parseOption checks what the flag actions cannot check alone (names, lists
 // and bounds that involve two flags) and builds the run's inputs.
 func parseOption(c *cli.Context) (*optionInput, error) {
 	if c.Args().Present() {
 		return nil, usagef("unexpected argument %q: option takes flags only", c.Args().First())
 	}
+	gbm := sde.GBM{Spot: c.Float64("spot"), Rate: c.Float64("rate"), Div: c.Float64("div"),
+		Vol: c.Float64("vol"), Expiry: c.Float64("maturity")}
 	in := &optionInput{
-		model: sde.GBM{Spot: c.Float64("spot"), Rate: c.Float64("rate"), Div: c.Float64("div"),
-			Vol: c.Float64("vol"), Expiry: c.Float64("maturity")},
+		model:  gbm,
 		strike: c.Float64("strike"),
 		cash:   c.Float64("cash"),
 		format: c.String("format"),
+	}
+	schemeName := c.String("scheme")
+	switch c.String("model") {
+	case "gbm":
+	case "cev":
+		in.model = sde.CEV{Spot: gbm.Spot, Rate: gbm.Rate, Div: gbm.Div, Vol: gbm.Vol, Beta: c.Float64("beta"), Expiry: gbm.Expiry}
+		if !c.IsSet("scheme") {
+			schemeName = "euler"
+		}
+	default:
+		return nil, usagef("invalid --model %q: want gbm or cev", c.String("model"))
 	}
 	if in.format != "table" && in.format != "json" {
 		return nil, usagef("invalid --format %q: want table or json", in.format)
@@ -141,14 +191,41 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	if !slices.Contains(payoff.Names, name) {
 		return nil, usagef("invalid --payoff %q: want one of %s", name, strings.Join(payoff.Names, ", "))
 	}
-	p, err := payoff.New(name, in.strike, in.cash)
+	spec := payoff.Spec{Name: name, Strike: in.strike, Cash: in.cash, Fixings: c.Int("fixings"),
+		Barrier: c.Float64("barrier"), Rebate: c.Float64("rebate")}
+	if strings.Contains(name, "-out-") || strings.Contains(name, "-in-") {
+		if !c.IsSet("barrier") {
+			return nil, usagef("--payoff %s needs --barrier", name)
+		}
+	}
+	p, err := payoff.New(spec)
 	if err != nil {
 		return nil, err
 	}
 	in.payoff = p
-	scheme, err := sde.ParseScheme(c.String("scheme"))
+	scheme, err := sde.ParseScheme(schemeName)
 	if err != nil {
-		return nil, usagef("invalid --scheme %q: want one of %s", c.String("scheme"), strings.Join(sde.Schemes, ", "))
+		return nil, usagef("invalid --scheme %q: want one of %s", schemeName, strings.Join(sde.Schemes, ", "))
+	}
+	if scheme == sde.Exact && c.String("model") != "gbm" {
+		return nil, usagef("invalid --scheme exact for --model %s: the exact scheme is GBM only; use euler or milstein", c.String("model"))
+	}
+	lambda, err := greeks.ParseLambdaMode(c.String("lambda"))
+	if err != nil {
+		return nil, usagef("invalid --lambda %q: want crossfit, plugin or pilot", c.String("lambda"))
+	}
+	weight, err := greeks.ParseWeightKind(c.String("weight"))
+	if err != nil {
+		return nil, usagef("invalid --weight %q: want chain or continuous", c.String("weight"))
+	}
+	if f := c.Int("folds"); f < 2 || f > 64 {
+		return nil, usagef("invalid --folds %d: must be between 2 and 64", f)
+	}
+	if pp := c.Int64("pilot-paths"); pp != 0 && pp < 2 {
+		return nil, usagef("invalid --pilot-paths %d: must be 0 (default) or at least 2", pp)
+	}
+	if mp, n := c.Int64("max-paths"), c.Int64("paths"); mp < n {
+		return nil, usagef("invalid --max-paths %d: must be at least --paths %d", mp, n)
 	}
 	gs, err := parseList(c, "greeks", greeks.ParseGreek)
 	if err != nil {
@@ -160,13 +237,15 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			return nil, err
 		}
 	}
-	if vb, vol := c.Float64("vol-bump"), in.model.Vol; !(vb < vol) {
+	if vb, vol := c.Float64("vol-bump"), gbm.Vol; !(vb < vol) {
 		return nil, usagef("invalid --vol-bump %v: must be less than --vol %v", vb, vol)
 	}
 	in.cfg = greeks.Config{
 		Paths: c.Int64("paths"), Seed: c.Uint64("seed"), Workers: c.Int("workers"),
 		Scheme: scheme, Steps: c.Int("steps"), Greeks: gs, Methods: ms, Clip: c.Bool("clip-lambda"),
-		Bumps: greeks.Bumps{Spot: c.Float64("spot-bump"), Vol: c.Float64("vol-bump")},
+		Bumps:  greeks.Bumps{Spot: c.Float64("spot-bump"), Vol: c.Float64("vol-bump")},
+		Lambda: lambda, Folds: c.Int("folds"), PilotPaths: c.Int64("pilot-paths"), Smoothing: c.Float64("smoothing"),
+		Weight: weight, Tolerance: c.Float64("tolerance"), MaxPaths: c.Int64("max-paths"),
 	}
 	return in, nil
 }
@@ -213,11 +292,13 @@ func spotBump(_ *cli.Context, v float64) error {
 	return nil
 }
 
-func paths(_ *cli.Context, n int64) error {
-	if n < 2 {
-		return usagef("invalid --paths %d: must be at least 2", n)
+func atLeastTwo(flag string) func(*cli.Context, int64) error {
+	return func(_ *cli.Context, n int64) error {
+		if n < 2 {
+			return usagef("invalid --%s %d: must be at least 2", flag, n)
+		}
+		return nil
 	}
-	return nil
 }
 
 func steps(_ *cli.Context, n int) error {
@@ -230,6 +311,29 @@ func steps(_ *cli.Context, n int) error {
 func workers(_ *cli.Context, n int) error {
 	if n < 0 {
 		return usagef("invalid --workers %d: must be 0 (all CPUs) or more", n)
+	}
+	return nil
+}
+
+func nonNegative(flag string) func(*cli.Context, float64) error {
+	return func(_ *cli.Context, v float64) error {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return usagef("invalid --%s %v: must be non-negative and finite", flag, v)
+		}
+		return nil
+	}
+}
+
+func beta(_ *cli.Context, v float64) error {
+	if !(v > 0 && v <= 1) {
+		return usagef("invalid --beta %v: must be in (0, 1]", v)
+	}
+	return nil
+}
+
+func fixings(_ *cli.Context, n int) error {
+	if n < 1 || n > payoff.MaxFixings {
+		return usagef("invalid --fixings %d: must be between 1 and %d", n, payoff.MaxFixings)
 	}
 	return nil
 }

@@ -1,8 +1,10 @@
-// Package analytic holds closed-form Black–Scholes–Merton prices and Greeks
-// of the European payoffs in package payoff, on the geometric Brownian motion
-// of package sde with a continuous dividend yield. They are the reference
-// values against which the Monte Carlo estimators of package greeks are
-// checked.
+// Package analytic holds closed-form prices and Greeks of the payoffs in
+// package payoff that have one: the European payoffs and the discretely
+// monitored geometric Asian options on the geometric Brownian motion of
+// package sde with a continuous dividend yield (Black–Scholes–Merton), and
+// European calls and puts on the CEV diffusion (Schroder 1989). They are the
+// reference values against which the Monte Carlo estimators of package
+// greeks are checked.
 //
 // With S = Spot, K = Strike, r = Rate, q = Div, σ = Vol, T = Expiry, N the
 // standard normal distribution function and φ its density,
@@ -11,8 +13,12 @@
 //	d2 = d1 − σ√T.
 //
 // References: J. C. Hull, Options, Futures, and Other Derivatives, ch.
-// "The Black–Scholes–Merton model"; E. G. Haug, The Complete Guide to Option
-// Pricing Formulas, 2nd ed., §§1.1, 4.19.
+// "The Black–Scholes–Merton model", "Asian options" and "The CEV model";
+// E. G. Haug, The Complete Guide to Option Pricing Formulas, 2nd ed.,
+// §§1.1, 4.19; A. Kemna and A. Vorst, A pricing method for options based on
+// average asset values, J. Banking & Finance 14 (1990) 113–129;
+// M. Schroder, Computing the constant elasticity of variance option pricing
+// formula, J. Finance 44 (1989) 211–219.
 package analytic
 
 import (
@@ -38,7 +44,8 @@ type Values struct {
 var ErrNoClosedForm = errors.New("analytic: no closed form for this payoff")
 
 // BlackScholes returns the price, Delta (∂V/∂S0), Gamma (∂²V/∂S0²) and Vega
-// (∂V/∂σ, σ absolute) of the European payoff p on the model m.
+// (∂V/∂σ, σ absolute) of the payoff p on the model m: a European payoff or a
+// discretely monitored geometric Asian option.
 //
 // Write a = e^{−qT} and b = e^{−rT}. The vanilla call and put (Hull) are
 //
@@ -64,22 +71,54 @@ var ErrNoClosedForm = errors.New("analytic: no closed form for this payoff")
 // They follow from ∂d1/∂S = ∂d2/∂S = 1/(S σ√T), ∂d1/∂σ = −d2/σ,
 // ∂d2/∂σ = −d1/σ, φ'(d) = −d φ(d) and S a φ(d1) = K b φ(d2).
 //
+// The geometric Asian call and put pay max(±(G − K), 0) on the geometric
+// mean G = (Π_j S_{t_j})^{1/m} of the m = Fixings equally spaced fixings
+// t_j = jT/m (Kemna and Vorst 1990). ln G is normal, with mean
+// ln S + (r − q − σ²/2) t̄ and variance σ_G², where
+//
+//	t̄   = (1/m) Σ_j t_j                = T (m+1) / (2m),
+//	σ_G² = (σ²/m²) Σ_{i,j} min(t_i, t_j) = σ² T (m+1)(2m+1) / (6m²),
+//
+// so they are Black's formula on the forward F = E[G] with the volatility
+// σ_G, discounted from T. With
+//
+//	F  = S exp((r − q − σ²/2) t̄ + σ_G²/2),   A = b F / S,
+//	d1 = (ln(F/K) + σ_G²/2) / σ_G,            d2 = d1 − σ_G,
+//
+// they are
+//
+//	call:  V = S A N(d1) − K b N(d2),    Δ =  A N(d1),
+//	put:   V = K b N(−d2) − S A N(−d1),  Δ = −A N(−d1),
+//	both:  Γ = A φ(d1) / (S σ_G),
+//	       Vega = S A φ(d1) σ_G/σ + S Δ ∂ln F/∂σ,
+//	       ∂ln F/∂σ = −σ t̄ + σ_G²/σ = −σ T (m² − 1) / (6m²).
+//
+// A does not depend on S, which gives Δ and Γ as for the vanilla options
+// with a → A and σ√T → σ_G. F depends on σ, through the drift and through
+// σ_G; Vega is Black's vega S A φ(d1) ∂σ_G/∂σ plus ∂V/∂F · ∂F/∂σ, where
+// ∂V/∂F · F = S Δ because F is proportional to S. With m = 1 all of these
+// are the vanilla formulas, and they are computed so that they give the same
+// floating-point numbers.
+//
 // BlackScholes returns the error of m.Validate for an invalid model, a
-// *payoff.ParamError for a strike that is not positive and finite or a cash
-// amount that is not finite, and ErrNoClosedForm (wrapped) for a payoff type
-// other than payoff.Call, Put, DigitalCall, DigitalPut, AssetCall and
-// AssetPut. Far from the strike the densities φ(d1), φ(d2) underflow to zero
-// and the terms they multiply are then exactly zero, so deep in- and
-// out-of-the-money contracts, very short expiries and very high volatilities
-// give finite values. It returns an error when σ√T underflows to zero, where
-// the Greeks of an at-the-forward contract are unbounded, and when a value is
-// not a number because a discount factor or the forward overflows.
+// *payoff.ParamError for a strike that is not positive and finite, a cash
+// amount that is not finite or fewer than one fixing, and ErrNoClosedForm
+// (wrapped) for a payoff type other than payoff.Call, Put, DigitalCall,
+// DigitalPut, AssetCall, AssetPut, GeometricAsianCall and
+// GeometricAsianPut. Far from the strike the densities φ(d1), φ(d2)
+// underflow to zero and the terms they multiply are then exactly zero, so
+// deep in- and out-of-the-money contracts, very short expiries and very high
+// volatilities give finite values. It returns an error when σ√T underflows
+// to zero, where the Greeks of an at-the-forward contract are unbounded, and
+// when a value is not a number because a discount factor or the forward
+// overflows.
 func BlackScholes(m sde.GBM, p payoff.Payoff) (Values, error) {
 	if err := m.Validate(); err != nil {
 		return Values{}, fmt.Errorf("analytic: %w", err)
 	}
 	var kind contract
 	var strike, cash float64
+	fixings := 0 // number of fixings of a geometric Asian, 0 for a European payoff
 	switch p := p.(type) {
 	case payoff.Call:
 		kind, strike = call, p.Strike
@@ -93,6 +132,10 @@ func BlackScholes(m sde.GBM, p payoff.Payoff) (Values, error) {
 		kind, strike = assetCall, p.Strike
 	case payoff.AssetPut:
 		kind, strike = assetPut, p.Strike
+	case payoff.GeometricAsianCall:
+		kind, strike, fixings = call, p.Strike, p.Fixings
+	case payoff.GeometricAsianPut:
+		kind, strike, fixings = put, p.Strike, p.Fixings
 	default:
 		return Values{}, fmt.Errorf("%w: %T", ErrNoClosedForm, p)
 	}
@@ -102,19 +145,44 @@ func BlackScholes(m sde.GBM, p payoff.Payoff) (Values, error) {
 	if math.IsNaN(cash) || math.IsInf(cash, 0) {
 		return Values{}, fmt.Errorf("analytic: %w", &payoff.ParamError{Name: "cash", Value: cash})
 	}
+	switch p.(type) {
+	case payoff.GeometricAsianCall, payoff.GeometricAsianPut:
+		if fixings < 1 {
+			return Values{}, fmt.Errorf("analytic: %w", &payoff.ParamError{Name: "fixings", Value: float64(fixings)})
+		}
+	}
 
 	s0, vol, t := m.Spot, m.Vol, m.Expiry
-	sqrtT := math.Sqrt(t)
-	sd := vol * sqrtT // σ√T
+	// The European payoff is the geometric Asian with one fixing: t̄ = T,
+	// σ_G = σ√T, A = a. Each expression below reduces to the vanilla one
+	// exactly, not only up to rounding, when m = 1.
+	tbar, h := t, 1.0 // t̄ and σ_G²/(σ² T)
+	kappa := 0.0      // κ = (m − 1)/(2(2m + 1)): ln(F/S) = (r − q) t̄ − κ σ_G²
+	dlnF := 0.0       // ∂ln F/∂σ
+	if fixings > 0 {
+		inv := 1 / float64(fixings)
+		tbar = t * (1 + inv) / 2
+		h = (1 + inv) * (2 + inv) / 6
+		kappa = (1 - inv) / (2 * (2 + inv))
+		dlnF = -vol * t * (1 - inv*inv) / 6
+	}
+	sqrtT := math.Sqrt(t * h) // σ_G/σ
+	sd := vol * sqrtT         // σ√T, or σ_G
 	if sd == 0 {
 		return Values{}, fmt.Errorf("analytic: %w", &sde.ParamError{Name: "vol·√expiry", Value: sd})
 	}
-	// x = ln(F/K) with F = S e^{(r−q)T}; d1,2 = x/(σ√T) ± σ√T/2, written so
-	// that σ√T = +Inf gives d1 = +Inf, d2 = −Inf rather than Inf − Inf.
-	x := logRatio(s0, strike) + (m.Rate-m.Div)*t
-	d1 := x/sd + sd/2
-	d2 := x/sd - sd/2
-	a := math.Exp(-m.Div * t)  // e^{−qT}
+	// x = ln(S/K) + (r − q) t̄, so that ln(F/K) = x − κ σ_G² and
+	// d1,2 = x/σ_G + σ_G (1/2 − κ), x/σ_G − σ_G (1/2 + κ), written so
+	// that σ_G = +Inf gives d1 = +Inf, d2 = −Inf rather than Inf − Inf.
+	x := logRatio(s0, strike) + (m.Rate-m.Div)*tbar
+	d1 := x/sd + sd*(0.5-kappa)
+	d2 := x/sd - sd*(0.5+kappa)
+	// a = e^{−qT}, or A = e^{−r T} F/S = exp(−q t̄ − r (T − t̄) − κ σ_G²).
+	lnA := -m.Div*tbar - m.Rate*(t-tbar)
+	if kappa != 0 {
+		lnA -= kappa * sd * sd
+	}
+	a := math.Exp(lnA)
 	b := math.Exp(-m.Rate * t) // e^{−rT}
 	n := distuv.UnitNormal
 	phi1, phi2 := n.Prob(d1), n.Prob(d2)
@@ -130,6 +198,9 @@ func BlackScholes(m sde.GBM, p payoff.Payoff) (Values, error) {
 		} else {
 			v.Price = strike*b*n.CDF(-d2) - s0*a*n.CDF(-d1)
 			v.Delta = -a * n.CDF(-d1)
+		}
+		if dlnF != 0 && v.Delta != 0 {
+			v.Vega += s0 * v.Delta * dlnF
 		}
 	case digitalCall, digitalPut:
 		cb := cash * b

@@ -312,6 +312,7 @@ type unknown struct{}
 func (unknown) Eval(s, f, df []float64) {}
 func (unknown) Lipschitz() bool         { return true }
 func (unknown) Name() string            { return "unknown" }
+func (unknown) Dates() int              { return 1 }
 
 func TestErrors(t *testing.T) {
 	for _, test := range []struct {
