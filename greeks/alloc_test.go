@@ -1,0 +1,47 @@
+package greeks
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hybridgreeks/hybridgreeks/internal/testref"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// TestNoPerPathAllocation checks that the per-path loop does not allocate:
+// a run's allocations grow with the number of rounds of chunks (a few
+// goroutines each), not with the paths, for European, Asian and barrier
+// payoffs on the exact scheme and a grid.
+func TestNoPerPathAllocation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation count skipped under -short")
+	}
+	m := testref.Cases[0].Model
+	for _, tc := range []struct {
+		p payoff.Payoff
+		s sde.Scheme
+	}{
+		{payoff.Call{Strike: 100}, sde.Exact},
+		{payoff.AsianCall{Strike: 100, Fixings: 12}, sde.Exact},
+		{payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 50}}, sde.Euler},
+	} {
+		allocs := func(paths int64) float64 {
+			cfg := Config{Paths: paths, Seed: 1, Workers: 2, Scheme: tc.s, Steps: 50, Smoothing: 5, Greeks: []Greek{Delta}}
+			return testing.AllocsPerRun(2, func() {
+				if _, err := Run(context.Background(), m, tc.p, cfg); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		const round = roundChunks * ChunkSize
+		a1, a4 := allocs(round), allocs(4*round)
+		// Three more rounds: each starts two goroutines (a closure and a
+		// WaitGroup entry apiece); allow 8 allocations a round.
+		if a4-a1 > 3*8 {
+			t.Errorf("%s %s: %v allocations for %d paths, %v for %d: the per-path loop allocates",
+				tc.p.Name(), tc.s, a1, round, a4, 4*round)
+		}
+		t.Logf("%s %s: %v allocations at %d paths, %v at %d", tc.p.Name(), tc.s, a1, round, a4, 4*round)
+	}
+}
