@@ -415,6 +415,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([3]float64, error) {
 	run := func(eps float64, paths int64) (*runAcc, error) {
 		q := *pl
 		q.eps, q.folds = eps, 1
+		q.fd, q.spotFD, q.volFD = [3]bool{}, false, false // the pilot needs the pairs only
 		var a runAcc
 		a.init(1)
 		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, &a)
