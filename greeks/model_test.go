@@ -124,18 +124,8 @@ func TestCEVAgreeWithFD(t *testing.T) {
 	const k = 20
 	for _, p := range []payoff.Payoff{payoff.Put{Strike: 95}, payoff.AsianCall{Strike: 100, Fixings: 5}} {
 		for _, x := range []Method{Pathwise, Malliavin, Hybrid} {
-			var sum, sum2 float64
-			for i := range k {
-				r := run(t, cevCase, p, Config{Paths: 10_000, Seed: *seed*100 + uint64(i), Scheme: sde.Euler, Steps: 10,
-					Greeks: []Greek{Delta}, Methods: []Method{FD, x}, Bumps: Bumps{Spot: 1e-3, Vol: 1e-3}})
-				f, _ := r.Figure(Delta, FD)
-				e, _ := r.Figure(Delta, x)
-				d := e.Value - f.Value
-				sum += d
-				sum2 += d * d
-			}
-			mean := sum / k
-			se := math.Sqrt((sum2/k - mean*mean) / (k - 1))
+			mean, se := vsFD(t, cevCase, p, Delta, x, Config{Paths: 10_000, Scheme: sde.Euler, Steps: 10,
+				Bumps: Bumps{Spot: 1e-3, Vol: 1e-3}}, k)
 			if math.Abs(mean) > 5*se {
 				t.Errorf("cev %s: Delta(%s) − fd = %v ± %v, want 0", p.Name(), x, mean, se)
 			}

@@ -149,18 +149,8 @@ func TestPathDependentAgreeWithFD(t *testing.T) {
 				if Invalid(tc.p, c.Model, tc.scheme, g, x) != "" {
 					continue
 				}
-				var sum, sum2 float64
-				for i := range k {
-					r := run(t, c.Model, tc.p, Config{Paths: 40_000, Seed: *seed*100 + uint64(i), Scheme: tc.scheme, Steps: 48,
-						Greeks: []Greek{g}, Methods: []Method{FD, x}, Bumps: Bumps{Spot: tc.bump, Vol: tc.bump}, Smoothing: 4})
-					f, _ := r.Figure(g, FD)
-					e, _ := r.Figure(g, x)
-					d := e.Value - f.Value
-					sum += d
-					sum2 += d * d
-				}
-				mean := sum / k
-				se := math.Sqrt((sum2/k - mean*mean) / (k - 1))
+				mean, se := vsFD(t, c.Model, tc.p, g, x, Config{Paths: 40_000, Scheme: tc.scheme, Steps: 48,
+					Bumps: Bumps{Spot: tc.bump, Vol: tc.bump}, Smoothing: 4}, k)
 				if math.Abs(mean) > 5*se {
 					t.Errorf("%s %s: %s(%s) − fd = %v ± %v, want 0", tc.p.Name(), tc.scheme, g, x, mean, se)
 				}
