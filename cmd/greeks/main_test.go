@@ -33,7 +33,7 @@ type figure struct {
 
 type skip struct{ Greek, Method, Reason string }
 
-type report struct {
+type unitReport struct {
 	Paths   int64 `json:"paths"`
 	Seed    uint64
 	Workers int
@@ -50,13 +50,13 @@ type report struct {
 
 // runJSON runs the option command with --format json, wants exit 0 and
 // returns the decoded report and the raw object.
-func runJSON(t *testing.T, args ...string) (report, map[string]any) {
+func runJSON(t *testing.T, args ...string) (unitReport, map[string]any) {
 	t.Helper()
 	code, out, errb := runCLI(t, append([]string{"option", "--format", "json"}, args...)...)
 	if code != 0 {
 		t.Fatalf("greeks %v: exit %d, stderr %q", args, code, errb)
 	}
-	var r report
+	var r unitReport
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("greeks %v: bad JSON: %v\n%s", args, err, out)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
@@ -135,28 +136,14 @@ func runOption(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ref, err := reference(in.model, in.payoff)
+	ref, err := analytic.Reference(in.model, in.payoff)
 	if err != nil {
-		nan := math.NaN()
-		ref = analytic.Values{Price: nan, Delta: nan, Gamma: nan, Vega: nan}
+		ref = report.NaNValues()
 	}
 	if in.format == "json" {
 		return writeJSON(c.App.Writer, in, res, ref)
 	}
 	return writeTable(c.App.Writer, in, res, ref)
-}
-
-// reference returns the closed form of the payoff on the model, where there
-// is one: Black–Scholes–Merton (European payoffs and the geometric Asian)
-// under GBM, Schroder's formula for calls and puts under CEV.
-func reference(m sde.Model, p payoff.Payoff) (analytic.Values, error) {
-	switch m := m.(type) {
-	case sde.GBM:
-		return analytic.BlackScholes(m, p)
-	case sde.CEV:
-		return analytic.CEV(m, p)
-	}
-	return analytic.Values{}, analytic.ErrNoClosedForm
 }
 
 // parseOption checks what the flag actions cannot check alone (names, lists

@@ -260,3 +260,17 @@ func logRatio(s, k float64) float64 {
 	}
 	return math.Log(r)
 }
+
+// Reference returns the closed form of payoff p on model m where there is
+// one: BlackScholes under GBM (European payoffs and the geometric Asian),
+// CEV for calls and puts under CEV. Otherwise it returns an error wrapping
+// ErrNoClosedForm.
+func Reference(m sde.Model, p payoff.Payoff) (Values, error) {
+	switch m := m.(type) {
+	case sde.GBM:
+		return BlackScholes(m, p)
+	case sde.CEV:
+		return CEV(m, p)
+	}
+	return Values{}, fmt.Errorf("%w: model %s", ErrNoClosedForm, m.Name())
+}

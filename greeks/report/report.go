@@ -1,0 +1,158 @@
+// Package report turns engine results into the JSON objects other tools
+// parse: the unit-trade object that `greeks option --format json` prints,
+// which the batch report embeds for each trade.
+package report
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// Num is a number written as null when it is NaN or infinite: an analytic
+// value that does not exist, or λ of a method other than hybrid.
+type Num float64
+
+// MarshalJSON implements json.Marshaler.
+func (x Num) MarshalJSON() ([]byte, error) {
+	if f := float64(x); !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return json.Marshal(f)
+	}
+	return []byte("null"), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null reads as NaN.
+func (x *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*x = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	err := json.Unmarshal(b, &f)
+	*x = Num(f)
+	return err
+}
+
+// Unit is one trade's unit result: the price and every Greek by every
+// method, with standard errors, 95% intervals, the closed form where there
+// is one, and how the run was made.
+type Unit struct {
+	Paths      int64    `json:"paths"`
+	Seed       uint64   `json:"seed"`
+	Workers    int      `json:"workers"`
+	Elapsed    float64  `json:"elapsed_seconds"`
+	Payoff     string   `json:"payoff"`
+	Model      string   `json:"model"`
+	Beta       Num      `json:"beta"`
+	Fixings    int      `json:"fixings"`
+	Scheme     string   `json:"scheme"`
+	Steps      int      `json:"steps"`
+	Weight     string   `json:"weight"`
+	SpotBump   float64  `json:"spot_bump"`
+	VolBump    float64  `json:"vol_bump"`
+	LambdaMode string   `json:"lambda_mode"`
+	Folds      int      `json:"folds,omitempty"`
+	PilotPaths int64    `json:"pilot_paths,omitempty"`
+	Smoothing  Num      `json:"smoothing"`
+	Tolerance  float64  `json:"tolerance,omitempty"`
+	Price      Price    `json:"price"`
+	Greeks     []Figure `json:"greeks"`
+	Skipped    []Skip   `json:"skipped"`
+}
+
+// Price is the price estimate.
+type Price struct {
+	Estimate Num `json:"estimate"`
+	StdErr   Num `json:"stderr"`
+	Analytic Num `json:"analytic"`
+}
+
+// Figure is one Greek by one method.
+type Figure struct {
+	Greek    string `json:"greek"`
+	Method   string `json:"method"`
+	Estimate Num    `json:"estimate"`
+	StdErr   Num    `json:"stderr"`
+	CI95     [2]Num `json:"ci95"`
+	Analytic Num    `json:"analytic"`
+	Lambda   Num    `json:"lambda"`
+	// LambdaMode and Smoothing are set on hybrid entries (smoothing also on
+	// localized ones) and omitted elsewhere.
+	LambdaMode string   `json:"lambda_mode,omitempty"`
+	Smoothing  *float64 `json:"smoothing,omitempty"`
+	Note       string   `json:"note,omitempty"`
+}
+
+// Skip is a method left out, with the reason.
+type Skip struct {
+	Greek  string `json:"greek"`
+	Method string `json:"method"`
+	Reason string `json:"reason"`
+}
+
+// NewUnit builds the unit object of a run of payoff p on model m, with
+// the closed form ref (NaN fields where there is none).
+func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Values) Unit {
+	u := Unit{
+		Paths: res.Paths, Seed: res.Seed, Workers: res.Workers, Elapsed: res.Elapsed.Seconds(),
+		Payoff: p.Name(), Model: res.Model, Beta: Num(Beta(m)), Fixings: res.Fixings,
+		Scheme: res.Scheme.String(), Steps: res.Steps, Weight: res.Weight.String(),
+		SpotBump: res.Bumps.Spot, VolBump: res.Bumps.Vol, LambdaMode: res.Lambda.String(), Folds: res.Folds,
+		PilotPaths: res.PilotPaths, Smoothing: Num(res.Smoothing), Tolerance: res.Tolerance,
+		Price:   Price{Num(res.Price.Value), Num(res.Price.StdErr), Num(ref.Price)},
+		Greeks:  []Figure{},
+		Skipped: []Skip{},
+	}
+	for _, f := range res.Figures {
+		lo, hi := f.CI95()
+		u.Greeks = append(u.Greeks, Figure{
+			Greek: f.Greek.String(), Method: f.Method.String(),
+			Estimate: Num(f.Value), StdErr: Num(f.StdErr), CI95: [2]Num{Num(lo), Num(hi)},
+			Analytic: Num(RefGreek(ref, f.Greek)), Lambda: Num(f.Lambda), Note: f.Note,
+			LambdaMode: f.LambdaMode, Smoothing: finiteOrNil(f.Smoothing),
+		})
+	}
+	for _, s := range res.Skipped {
+		u.Skipped = append(u.Skipped, Skip{s.Greek.String(), s.Method.String(), s.Reason})
+	}
+	return u
+}
+
+// NaNValues is the closed form of a contract that has none.
+func NaNValues() analytic.Values {
+	nan := math.NaN()
+	return analytic.Values{Price: nan, Delta: nan, Gamma: nan, Vega: nan}
+}
+
+// RefGreek returns the closed-form value of g, NaN when there is none.
+func RefGreek(ref analytic.Values, g greeks.Greek) float64 {
+	switch g {
+	case greeks.Delta:
+		return ref.Delta
+	case greeks.Gamma:
+		return ref.Gamma
+	case greeks.Vega:
+		return ref.Vega
+	}
+	return math.NaN()
+}
+
+// Beta returns the CEV elasticity of m, NaN for other models.
+func Beta(m sde.Model) float64 {
+	if c, ok := m.(sde.CEV); ok {
+		return c.Beta
+	}
+	return math.NaN()
+}
+
+// finiteOrNil returns &x, or nil for NaN so that the key is omitted.
+func finiteOrNil(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
