@@ -108,7 +108,7 @@ func (c Config) withDefaults(p payoff.Payoff) Config {
 		c.Paths = DefaultPaths
 	}
 	if c.Workers <= 0 {
-		c.Workers = runtime.GOMAXPROCS(0)
+		c.Workers = DefaultWorkers()
 	}
 	m := max(p.Dates(), 1)
 	if c.Scheme == sde.Exact {
@@ -270,3 +270,6 @@ func note(s sde.Scheme, w WeightKind, g Greek, x Method) string {
 	}
 	return ""
 }
+
+// DefaultWorkers is the worker count used when Config.Workers ≤ 0.
+func DefaultWorkers() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,252 @@
+// Package batch runs a pricing desk's portfolio: trades read from CSV or
+// JSON, market data from the rows or a market file, each trade priced with
+// its Greeks by every method on its own reproducible random streams, and a
+// report of unit figures, decimal positions and portfolio totals. Every
+// input row appears once in the report, as a result or as an error.
+package batch
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// Fields lists the columns (CSV) and keys (JSON) of a trade row. trade_id,
+// underlying, payoff, quantity, strike and maturity are required; spot, vol,
+// rate and div may come from the market file instead; the rest are
+// optional. Unknown columns are ignored.
+var Fields = []string{
+	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
+	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
+	"spot", "vol", "rate", "div",
+}
+
+// MarketFields lists the columns (CSV) and keys (JSON) of a market file.
+var MarketFields = []string{"underlying", "spot", "vol", "rate", "div"}
+
+// Quote is the market data of one underlying; nil fields are not quoted.
+type Quote struct {
+	Spot, Vol, Rate, Div *float64
+}
+
+// Market maps an underlying to its quote.
+type Market map[string]Quote
+
+// Row is one input row: its raw fields, and the trade parsed from them or
+// the error that stopped it.
+type Row struct {
+	Index  int               // 1-based position among the rows, in input order
+	Fields map[string]string // the raw values by field name ("" when absent)
+	Err    error             // a malformed row (decoding, not validation)
+}
+
+// ID returns the row's trade_id, or "row N" when it has none.
+func (r Row) ID() string {
+	if id := strings.TrimSpace(r.Fields["trade_id"]); id != "" {
+		return id
+	}
+	return fmt.Sprintf("row %d", r.Index)
+}
+
+// Trade is a validated row, ready to run.
+type Trade struct {
+	ID         string
+	Underlying string
+	Quantity   decimal.Decimal
+	Payoff     payoff.Payoff
+	Model      sde.Model
+	Config     greeks.Config // the trade's run: defaults from Options, overrides from the row
+}
+
+// FieldError reports a field of a row whose value is missing or invalid.
+type FieldError struct {
+	Field string
+	Value string
+	Why   string
+}
+
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Why)
+	}
+	return fmt.Sprintf("%s %q: %s", e.Field, e.Value, e.Why)
+}
+
+// ErrDuplicate is returned for a row whose trade_id an earlier row has.
+var ErrDuplicate = errors.New("duplicate trade_id (an earlier row has it)")
+
+// fields reads a row's values with validation, keeping the first error.
+type fields struct {
+	raw map[string]string
+	err error
+}
+
+func (f *fields) fail(name, value, why string) {
+	if f.err == nil {
+		f.err = &FieldError{name, value, why}
+	}
+}
+
+func (f *fields) str(name string) string { return strings.TrimSpace(f.raw[name]) }
+
+// float returns the field as a finite float, or def when absent; required
+// fields fail when absent.
+func (f *fields) float(name string, required bool, def float64) float64 {
+	s := f.str(name)
+	if s == "" {
+		if required {
+			f.fail(name, "", "missing")
+		}
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		f.fail(name, s, "not a finite number")
+		return def
+	}
+	return v
+}
+
+// marketFloat returns the field from the row, else from the quote, else
+// fails naming the underlying.
+func (f *fields) marketFloat(name, underlying string, q *float64) float64 {
+	if f.str(name) != "" {
+		return f.float(name, true, 0)
+	}
+	if q == nil {
+		f.fail(name, "", fmt.Sprintf("missing in the row and no %s quote for underlying %q in the market file", name, underlying))
+		return 0
+	}
+	return *q
+}
+
+func (f *fields) integer(name string, def int64) int64 {
+	s := f.str(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		if fv, ferr := strconv.ParseFloat(s, 64); ferr == nil && fv == math.Trunc(fv) && math.Abs(fv) < 1<<53 {
+			return int64(fv) // JSON numbers such as 1e5
+		}
+		f.fail(name, s, "not an integer")
+		return def
+	}
+	return v
+}
+
+// Parse validates row r against the market and the defaults, and returns
+// the trade or an error naming the field and its value.
+func Parse(r Row, market Market, opt Options) (*Trade, error) {
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	f := &fields{raw: r.Fields}
+	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying")}
+	if t.ID == "" {
+		f.fail("trade_id", "", "missing")
+	}
+	if t.Underlying == "" {
+		f.fail("underlying", "", "missing")
+	} else if t.Underlying == TotalUnderlying {
+		f.fail("underlying", t.Underlying, "is reserved for the portfolio total")
+	}
+	if q := f.str("quantity"); q == "" {
+		f.fail("quantity", "", "missing")
+	} else if d, err := decimal.NewFromString(q); err != nil {
+		f.fail("quantity", q, "not a decimal number")
+	} else {
+		t.Quantity = d
+	}
+	name := f.str("payoff")
+	if name == "" {
+		f.fail("payoff", "", "missing")
+	}
+	spec := payoff.Spec{
+		Name: name, Strike: f.float("strike", true, 0), Cash: f.float("cash", false, 1),
+		Fixings: int(f.integer("fixings", 12)), Barrier: f.float("barrier", false, 0), Rebate: f.float("rebate", false, 0),
+	}
+	maturity := f.float("maturity", true, 0)
+	q := market[t.Underlying]
+	mkt := sde.GBM{
+		Spot: f.marketFloat("spot", t.Underlying, q.Spot), Vol: f.marketFloat("vol", t.Underlying, q.Vol),
+		Rate: f.marketFloat("rate", t.Underlying, q.Rate), Div: f.marketFloat("div", t.Underlying, q.Div),
+		Expiry: maturity,
+	}
+	cfg := opt.Config
+	cfg.Paths = f.integer("paths", opt.Config.Paths)
+	if limit := max(opt.Config.MaxPaths, greeks.DefaultMaxPaths); cfg.Paths > limit {
+		f.fail("paths", f.str("paths"), fmt.Sprintf("more than the batch's limit of %d (--max-paths)", limit))
+	}
+	cfg.Steps = int(f.integer("steps", int64(opt.Config.Steps)))
+	if s := f.str("seed"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			f.fail("seed", s, "not an unsigned integer")
+		}
+		cfg.Seed = v
+	} else {
+		cfg.Seed = TradeSeed(opt.Config.Seed, t.ID)
+	}
+	model := strings.ToLower(f.str("model"))
+	switch model {
+	case "", "gbm":
+		t.Model = mkt
+	case "cev":
+		t.Model = sde.CEV{Spot: mkt.Spot, Rate: mkt.Rate, Div: mkt.Div, Vol: mkt.Vol, Beta: f.float("beta", true, 0), Expiry: maturity}
+		if f.str("scheme") == "" {
+			cfg.Scheme = sde.Euler
+		}
+	default:
+		f.fail("model", model, "want gbm or cev")
+	}
+	if s := f.str("scheme"); s != "" {
+		sc, err := sde.ParseScheme(strings.ToLower(s))
+		if err != nil {
+			f.fail("scheme", s, "want exact, euler or milstein")
+		}
+		cfg.Scheme = sc
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	if barrierName(name) && spec.Barrier == 0 {
+		return nil, &FieldError{"barrier", "", "missing (required by " + name + ")"}
+	}
+	p, err := payoff.New(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Model.Validate(); err != nil {
+		return nil, err
+	}
+	t.Payoff, t.Config = p, cfg
+	return t, nil
+}
+
+func barrierName(name string) bool {
+	return strings.Contains(name, "-out-") || strings.Contains(name, "-in-")
+}
+
+// TradeSeed derives a trade's seed from the batch seed and its trade_id,
+// so that a trade's numbers depend on neither its row position nor the
+// worker count: SplitMix64's finalizer of seed ⊕ FNV-1a(trade_id).
+func TradeSeed(seed uint64, id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	z := seed ^ h.Sum64()
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
