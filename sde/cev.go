@@ -1,6 +1,6 @@
 package sde
 
-import "math"
+import "github.com/hybridgreeks/hybridgreeks/internal/vmath"
 
 // CEV is the constant-elasticity-of-variance diffusion under the pricing
 // measure,
@@ -40,22 +40,27 @@ func (m CEV) Validate() error {
 // and all zero at x ≤ 0, where the path is absorbed.
 func (m CEV) Coefficients(x []float64, c *Coefs) {
 	mu := m.Rate - m.Div
+	// p = x^β = exp(β ln x), a block at a time, in c.VS.
+	p := c.VS[:len(x)]
+	vmath.LogTo(p, x)
+	for i := range p {
+		p[i] *= m.Beta
+	}
+	vmath.ExpTo(p, p)
 	for i, s := range x {
-		c.B[i] = mu * s
-		c.DB[i] = mu
-		c.VB[i] = 0
-		if s <= 0 {
-			c.B[i], c.DB[i] = 0, 0
+		if s <= 0 { // absorbed; rare, so the branch is predicted
+			c.B[i], c.DB[i], c.VB[i] = 0, 0, 0
 			c.S[i], c.DS[i], c.DDS[i], c.VS[i], c.VDS[i] = 0, 0, 0, 0, 0
 			continue
 		}
-		p := math.Exp(m.Beta * math.Log(s))
-		inv := 1 / s
-		c.S[i] = m.Vol * p
-		c.DS[i] = m.Vol * m.Beta * p * inv
-		c.DDS[i] = m.Vol * m.Beta * (m.Beta - 1) * p * inv * inv
-		c.VS[i] = p
-		c.VDS[i] = m.Beta * p * inv
+		pi, inv := p[i], 1/s
+		c.B[i] = mu * s
+		c.DB[i] = mu
+		c.VB[i] = 0
+		c.S[i] = m.Vol * pi
+		c.DS[i] = m.Vol * m.Beta * pi * inv
+		c.DDS[i] = m.Vol * m.Beta * (m.Beta - 1) * pi * inv * inv
+		c.VDS[i] = m.Beta * pi * inv
 	}
 }
 
