@@ -633,8 +633,14 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		acc.pair[Gamma][fold].add(gammaSums(f, a, r, pi, b.W, D, par, pl.mall[Gamma]))
 	}
 	if pl.spotFD {
-		w.simulate(pl, pl.spotUp, n, &w.up, 0)
-		w.simulate(pl, pl.spotDown, n, &w.down, 0)
+		if pl.scheme == sde.Exact {
+			// Exact GBM paths are linear in S_0 on the same normals.
+			scale(&w.up, b, pl.spotUp.Params().Spot/par.Spot)
+			scale(&w.down, b, pl.spotDown.Params().Spot/par.Spot)
+		} else {
+			w.simulate(pl, pl.spotUp, n, &w.up, 0)
+			w.simulate(pl, pl.spotDown, n, &w.down, 0)
+		}
 		fu, fdn := w.fu[:n], w.fd[:n]
 		pl.p.Eval(w.up.Obs, fu, nil)
 		pl.p.Eval(w.down.Obs, fdn, nil)
@@ -652,6 +658,14 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		pl.p.Eval(w.vu.Obs, fu, nil)
 		pl.p.Eval(w.vd.Obs, fdn, nil)
 		acc.fd[Vega].add(diffSums(fu, fdn, D/(2*pl.dv)))
+	}
+}
+
+// scale sets dst's fixings to src's times c.
+func scale(dst, src *sde.Block, c float64) {
+	dst.Resize(src.Len(), src.Fixings())
+	for i, v := range src.Obs {
+		dst.Obs[i] = v * c
 	}
 }
 
