@@ -130,3 +130,20 @@ func (s sums) pair() Pair {
 		C:   s.spm - s.sp*mm,
 	}
 }
+
+// DiffZ returns the z-statistic of the paired difference P − M: its mean
+// over its standard error. Two unbiased estimators of the same quantity have
+// E[P − M] = 0, so a large |DiffZ| says one of them is biased (a pathwise
+// estimator on a discontinuous payoff or loss). It is 0 when P − M has no
+// variance and no mean, and ±Inf when it has a mean but no variance.
+func (p Pair) DiffZ() float64 {
+	d := p.MeanP - p.MeanM
+	v := (p.M2P + p.M2M - 2*p.C) / float64(p.N-1)
+	if !(v > 0) {
+		if d == 0 {
+			return 0
+		}
+		return math.Inf(int(math.Copysign(1, d)))
+	}
+	return d / math.Sqrt(v/float64(p.N))
+}

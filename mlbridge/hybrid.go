@@ -1,0 +1,205 @@
+package mlbridge
+
+import (
+	"fmt"
+	"math"
+)
+
+// Mode says how a Hybrid estimates λ.
+type Mode int
+
+const (
+	// Plugin estimates λ from the batch it weights (the paper's Algorithm
+	// 1): the hybrid then has a bias of order 1/B (ERRATA §2.5).
+	Plugin Mode = iota
+	// Crossfit deals the batch's samples into Folds folds (sample i to
+	// fold i mod Folds) and mixes each fold with the λ of the others: λ is
+	// independent of the samples it weights, so the hybrid is unbiased.
+	Crossfit
+	// Running needs only the batch means: since E[ḡ_P − ḡ_S] = 0,
+	//	λ = E[ḡ_S·(ḡ_S − ḡ_P)] / E[(ḡ_S − ḡ_P)²],
+	// kept as exponential moving averages over earlier batches only, so
+	// the current batch's hybrid stays unbiased. Before any history λ = 1.
+	Running
+)
+
+var modeNames = []string{"plugin", "crossfit", "running"}
+
+func (m Mode) String() string {
+	if m >= 0 && int(m) < len(modeNames) {
+		return modeNames[m]
+	}
+	return fmt.Sprintf("Mode(%d)", int(m))
+}
+
+// ParseMode returns the mode called name.
+func ParseMode(name string) (Mode, error) {
+	for i, n := range modeNames {
+		if n == name {
+			return Mode(i), nil
+		}
+	}
+	return 0, fmt.Errorf("mlbridge: unknown mode %q (want plugin, crossfit or running)", name)
+}
+
+// Hybrid mixes the pathwise and score-function gradients of successive
+// batches. The zero value mixes with one λ (Trace), plug-in, unclipped.
+type Hybrid struct {
+	VecMixer
+	Mode  Mode
+	Folds int     // Crossfit folds, 2 ≤ Folds ≤ B; 0 means 4
+	Decay float64 // Running: weight of the past in the moving averages, in [0, 1); 0 means 0.9
+	Guard Guard   // the bias test run on per-sample batches
+
+	num, den []float64 // Running: moving averages per coordinate
+	steps    int
+	acc      *Acc
+	evidence *Acc // every batch so far, for the guard
+	folds    []*Acc
+	lam, tmp []float64
+}
+
+// Step reports how a batch was mixed.
+type Step struct {
+	// Lambda[k] is the λ applied to coordinate k (for Crossfit, the
+	// fold-size-weighted mean of the folds' λ).
+	Lambda []float64
+	// Guard is the bias test of all batches so far; when it fires the
+	// pathwise estimator is not mixed and the score-function mean is
+	// returned.
+	Guard GuardResult
+	Mixed bool
+}
+
+func (h *Hybrid) ensure(d int) {
+	if h.acc == nil || h.acc.Dim() != d {
+		h.acc = NewAcc(d)
+		h.lam, h.tmp = make([]float64, d), make([]float64, d)
+		h.num, h.den = make([]float64, d), make([]float64, d)
+		h.evidence = NewAcc(d)
+		h.folds = nil
+	}
+}
+
+// Batch mixes one batch of b per-sample (or per-micro-batch) gradients
+// given row-major (p[i*d+k]) and writes the hybrid mean gradient into dst
+// (length d).
+func (h *Hybrid) Batch(p, s []float64, b int, dst []float64) Step {
+	d := len(dst)
+	h.ensure(d)
+	h.acc.Reset()
+	h.acc.AddBatch(p, s, b)
+	// Under E[P − S] = 0 at every step, the differences of all batches so
+	// far are evidence for the same hypothesis.
+	h.evidence.Merge(h.acc)
+	st := Step{Lambda: h.lam, Guard: h.Guard.Check(h.evidence)}
+	if st.Guard.Biased {
+		for k := range dst {
+			dst[k] = h.acc.ms[k]
+		}
+		clear(h.lam)
+		return st
+	}
+	st.Mixed = true
+	switch h.Mode {
+	case Crossfit:
+		h.crossfit(p, s, b, dst)
+	case Running:
+		h.running(h.acc.mp, h.acc.ms, dst)
+	default:
+		h.Lambdas(h.acc, h.lam)
+		for k := range dst {
+			dst[k] = h.lam[k]*h.acc.mp[k] + (1-h.lam[k])*h.acc.ms[k]
+		}
+	}
+	return st
+}
+
+// Means mixes a batch known only by its mean gradients (Running mode,
+// which needs no per-sample gradients); no bias test is possible.
+func (h *Hybrid) Means(pbar, sbar, dst []float64) Step {
+	if h.Mode != Running {
+		panic("mlbridge: Hybrid.Means needs the Running mode")
+	}
+	h.ensure(len(dst))
+	h.running(pbar, sbar, dst)
+	return Step{Lambda: h.lam, Mixed: true}
+}
+
+func (h *Hybrid) crossfit(p, s []float64, b int, dst []float64) {
+	d, k := len(dst), h.Folds
+	if k == 0 {
+		k = 4
+	}
+	if k < 2 || k > b {
+		panic(fmt.Sprintf("mlbridge: crossfit needs 2 ≤ folds ≤ batch, got %d folds for %d samples", k, b))
+	}
+	if len(h.folds) != k {
+		h.folds = make([]*Acc, k)
+		for j := range h.folds {
+			h.folds[j] = NewAcc(d)
+		}
+	}
+	for _, f := range h.folds {
+		f.Reset()
+	}
+	for i := range b {
+		h.folds[i%k].AddBatch(p[i*d:i*d+d], s[i*d:i*d+d], 1)
+	}
+	clear(dst)
+	clear(h.lam)
+	rest := NewAcc(d)
+	for j, f := range h.folds {
+		rest.Reset()
+		for i, g := range h.folds {
+			if i != j {
+				rest.Merge(g)
+			}
+		}
+		h.Lambdas(rest, h.tmp)
+		w := float64(f.N()) / float64(b)
+		for c := range dst {
+			l := h.tmp[c]
+			dst[c] += w * (l*f.mp[c] + (1-l)*f.ms[c])
+			h.lam[c] += w * l
+		}
+	}
+}
+
+func (h *Hybrid) running(pbar, sbar, dst []float64) {
+	d := len(dst)
+	for _, g := range h.groups(d) {
+		var num, den float64
+		for k := g[0]; k < g[1]; k++ {
+			num += h.num[k]
+			den += h.den[k]
+		}
+		l := 1.0
+		if h.steps > 0 && den > 0 {
+			l = num / den
+			if h.Mixer.Clip {
+				l = math.Min(math.Max(l, 0), 1)
+			}
+		}
+		for k := g[0]; k < g[1]; k++ {
+			h.lam[k] = l
+		}
+	}
+	for k := range dst {
+		dst[k] = h.lam[k]*pbar[k] + (1-h.lam[k])*sbar[k]
+	}
+	// Update with this batch only after it has been mixed.
+	rho := h.Decay
+	if rho == 0 {
+		rho = 0.9
+	}
+	if h.steps == 0 {
+		rho = 0
+	}
+	for k := range dst {
+		diff := sbar[k] - pbar[k]
+		h.num[k] = rho*h.num[k] + (1-rho)*sbar[k]*diff
+		h.den[k] = rho*h.den[k] + (1-rho)*diff*diff
+	}
+	h.steps++
+}

@@ -1,0 +1,198 @@
+package synthetic
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// Plot writes table1.png, figure1.png, figure3.png and figure4.png into dir.
+func (r *Results) Plot(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, f := range map[string]func() (*plot.Plot, error){
+		"table1.png": r.plotTable1, "figure1.png": r.plotFigure1, "figure3.png": r.plotFigure3, "figure4.png": r.plotFigure4,
+	} {
+		p, err := f()
+		if err != nil {
+			return fmt.Errorf("synthetic: %s: %w", name, err)
+		}
+		if err := p.Save(7*vg.Inch, 4.5*vg.Inch, filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("synthetic: %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// plotTable1 draws the RMSE of each unbiased estimator at the largest N,
+// per loss, with ±2 standard-error bars, on a log scale.
+func (r *Results) plotTable1() (*plot.Plot, error) {
+	p := plot.New()
+	n := 0
+	for _, row := range r.Table1 {
+		n = max(n, row.N)
+	}
+	p.Title.Text = fmt.Sprintf("Table 1: RMSE of the gradient estimators (N = %d per estimate)", n)
+	p.Y.Label.Text = "RMSE"
+	losses := []string{"hinge", "clipped-quadratic"}
+	names := Estimators[:6]
+	w := vg.Points(14)
+	for i, name := range names {
+		vals := make(plotter.Values, len(losses))
+		for j, l := range losses {
+			for _, row := range r.Table1 {
+				if row.Loss == l && row.Estimator == name && row.N == n {
+					vals[j] = row.RMSE
+				}
+			}
+		}
+		bars, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return nil, err
+		}
+		bars.Offset = w * vg.Length(i-len(names)/2)
+		bars.Color = plotutil.Color(i)
+		bars.LineStyle.Width = 0
+		p.Add(bars)
+		p.Legend.Add(name, bars)
+	}
+	p.NominalX(losses...)
+	p.X.Min, p.X.Max = -0.8, 1.8
+	p.Legend.Top = true
+	return p, nil
+}
+
+func band(xs, ys, ses []float64) (plotter.XYs, plotter.YErrors) {
+	pts := make(plotter.XYs, len(xs))
+	errs := make(plotter.YErrors, len(xs))
+	for i := range xs {
+		pts[i].X, pts[i].Y = xs[i], ys[i]
+		// Keep the bar above 0 so that log axes can draw it.
+		errs[i].Low, errs[i].High = math.Min(2*ses[i], 0.9*math.Abs(ys[i])), 2*ses[i]
+	}
+	return pts, errs
+}
+
+type errPoints struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+func addSeries(p *plot.Plot, label string, i int, xs, ys, ses, exact []float64) error {
+	pts, errs := band(xs, ys, ses)
+	line, points, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return err
+	}
+	line.Color, points.Color = plotutil.Color(i), plotutil.Color(i)
+	eb, err := plotter.NewYErrorBars(errPoints{pts, errs})
+	if err != nil {
+		return err
+	}
+	eb.Color = plotutil.Color(i)
+	p.Add(line, points, eb)
+	p.Legend.Add(label+" (mean ± 2 SE)", line, points)
+	if exact != nil {
+		ex := make(plotter.XYs, len(xs))
+		for k := range xs {
+			ex[k].X, ex[k].Y = xs[k], exact[k]
+		}
+		l, err := plotter.NewLine(ex)
+		if err != nil {
+			return err
+		}
+		l.Color = plotutil.Color(i)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(label+" exact (quadrature)", l)
+	}
+	return nil
+}
+
+func (r *Results) plotFigure1() (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Figure 1: λ* against α (σ = exp(αθ), θ = 0.8)"
+	p.X.Label.Text = "α"
+	p.Y.Label.Text = "λ*"
+	for i, l := range []string{"clipped-quadratic", "hinge"} {
+		var xs, ys, ses, ex []float64
+		for _, pt := range r.Figure1 {
+			if pt.Loss == l {
+				xs, ys, ses, ex = append(xs, pt.Alpha), append(ys, pt.Lambda), append(ses, pt.SE), append(ex, pt.Exact)
+			}
+		}
+		if err := addSeries(p, l, i, xs, ys, ses, ex); err != nil {
+			return nil, err
+		}
+	}
+	one, _ := plotter.NewLine(plotter.XYs{{X: 0.5, Y: 1}, {X: 3, Y: 1}})
+	one.Color = color.Gray{Y: 160}
+	p.Add(one)
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.YOffs = vg.Points(120) // between the two curves
+	return p, nil
+}
+
+func (r *Results) plotFigure3() (*plot.Plot, error) {
+	p := plot.New()
+	slope := math.NaN()
+	var xs, ys, ses []float64
+	for _, pt := range r.Figure3 {
+		xs, ys, ses, slope = append(xs, float64(pt.B)), append(ys, pt.MSE), append(ses, pt.SE), pt.Slope
+	}
+	p.Title.Text = fmt.Sprintf("Figure 3: MSE of the plug-in λ̂ against batch size (log-log slope %.2f)", slope)
+	p.X.Label.Text = "batch size B"
+	p.Y.Label.Text = "MSE of λ̂"
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{}, plot.LogTicks{}
+	if err := addSeries(p, "clipped quadratic, α = 2", 0, xs, ys, ses, nil); err != nil {
+		return nil, err
+	}
+	if len(xs) > 0 {
+		// The fitted line through the geometric centre of the points.
+		var mx, my float64
+		for i := range xs {
+			mx += math.Log(xs[i])
+			my += math.Log(ys[i])
+		}
+		mx /= float64(len(xs))
+		my /= float64(len(xs))
+		fit := plotter.XYs{}
+		for _, x := range []float64{xs[0], xs[len(xs)-1]} {
+			fit = append(fit, plotter.XY{X: x, Y: math.Exp(my + slope*(math.Log(x)-mx))})
+		}
+		l, _ := plotter.NewLine(fit)
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("least-squares fit, slope %.2f", slope), l)
+	}
+	return p, nil
+}
+
+func (r *Results) plotFigure4() (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = "Figure 4: hybrid variance reduction against α"
+	p.X.Label.Text = "α"
+	p.Y.Label.Text = "100·(1 − Var H / min(Var P, Var S)) %"
+	for i, l := range []string{"clipped-quadratic", "hinge"} {
+		var xs, ys, ses, ex []float64
+		for _, pt := range r.Figure4 {
+			if pt.Loss == l {
+				xs, ys, ses, ex = append(xs, pt.Alpha), append(ys, pt.Reduction), append(ses, pt.SE), append(ex, pt.Exact)
+			}
+		}
+		if err := addSeries(p, l, i, xs, ys, ses, ex); err != nil {
+			return nil, err
+		}
+	}
+	p.Legend.Top = true
+	return p, nil
+}
