@@ -16,6 +16,8 @@ package mlbridge
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 )
@@ -60,7 +62,9 @@ func (a *Acc) Reset() {
 }
 
 // AddBatch adds b samples given row-major: p[i*d+k] and s[i*d+k] are
-// coordinate k of sample i of the two estimators.
+// coordinate k of sample i of the two estimators. Large batches are split
+// by coordinate ranges across GOMAXPROCS goroutines; coordinates are
+// independent, so the result does not depend on the split.
 func (a *Acc) AddBatch(p, s []float64, b int) {
 	d := a.d
 	if len(p) < b*d || len(s) < b*d {
@@ -74,9 +78,30 @@ func (a *Acc) AddBatch(p, s []float64, b int) {
 	}
 	w := a.scratch[:5*d]
 	mp, ms, m2p, m2s, cc := w[:d], w[d:2*d], w[2*d:3*d], w[3*d:4*d], w[4*d:]
-	clear(w)
+	workers := 1
+	if b*d >= 1<<20 {
+		workers = min(runtime.GOMAXPROCS(0), d)
+	}
+	var wg sync.WaitGroup
+	for j := range workers {
+		lo, hi := j*d/workers, (j+1)*d/workers
+		wg.Go(func() {
+			batchMoments(p, s, b, d, lo, hi, mp, ms, m2p, m2s, cc)
+		})
+	}
+	wg.Wait()
+	a.merge(int64(b), mp, ms, m2p, m2s, cc)
+}
+
+// batchMoments computes the two-pass moments of coordinates [lo, hi) of a
+// batch into the given slices.
+func batchMoments(p, s []float64, b, d, lo, hi int, mp, ms, m2p, m2s, cc []float64) {
+	mp, ms, m2p, m2s, cc = mp[lo:hi], ms[lo:hi], m2p[lo:hi], m2s[lo:hi], cc[lo:hi]
+	for _, x := range [][]float64{mp, ms, m2p, m2s, cc} {
+		clear(x)
+	}
 	for i := range b {
-		pi, si := p[i*d:i*d+d], s[i*d:i*d+d]
+		pi, si := p[i*d+lo:i*d+hi], s[i*d+lo:i*d+hi]
 		for k := range mp {
 			mp[k] += pi[k]
 			ms[k] += si[k]
@@ -88,7 +113,7 @@ func (a *Acc) AddBatch(p, s []float64, b int) {
 		ms[k] *= inv
 	}
 	for i := range b {
-		pi, si := p[i*d:i*d+d], s[i*d:i*d+d]
+		pi, si := p[i*d+lo:i*d+hi], s[i*d+lo:i*d+hi]
 		for k := range mp {
 			dp, ds := pi[k]-mp[k], si[k]-ms[k]
 			m2p[k] += dp * dp
@@ -96,7 +121,6 @@ func (a *Acc) AddBatch(p, s []float64, b int) {
 			cc[k] += dp * ds
 		}
 	}
-	a.merge(int64(b), mp, ms, m2p, m2s, cc)
 }
 
 // Add adds one sample.

@@ -167,3 +167,29 @@ func TestMixerReuse(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVecMixer: 1,000 samples × 1,000,000 coordinates, a λ per
+// coordinate. The samples arrive in batches of 10 (80 MB a batch per
+// estimator), as per-sample gradients of a network would.
+func BenchmarkVecMixer(b *testing.B) {
+	const d, batch, samples = 1_000_000, 10, 1000
+	p, s := make([]float64, batch*d), make([]float64, batch*d)
+	z := rngstream.New(1, 0)
+	z.Normals(p)
+	z.Normals(s)
+	a := NewAcc(d)
+	v := VecMixer{Granularity: Coordinate}
+	lam, mean := make([]float64, d), make([]float64, d)
+	b.ResetTimer()
+	for range b.N {
+		a.Reset()
+		for range samples / batch {
+			a.AddBatch(p, s, batch)
+		}
+		v.Lambdas(a, lam)
+		for k := range mean {
+			mean[k] = lam[k]*a.mp[k] + (1-lam[k])*a.ms[k]
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/(samples*d), "ns/sample-coordinate")
+}

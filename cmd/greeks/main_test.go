@@ -291,3 +291,33 @@ func TestPathDependentAndCEV(t *testing.T) {
 		t.Errorf("tolerance run: tolerance %v, paths %d", raw["tolerance"], r.Paths)
 	}
 }
+
+func TestExperimentSynthetic(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errb := runCLI(t, "experiment", "synthetic", "--replicates", "3", "--samples", "2000", "--small-batch", "40",
+		"--alphas", "1,2", "--batch-sizes", "8,64", "--trials", "20", "--format", "json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var r map[string][]map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"table1", "figure1", "figure3", "figure4"} {
+		if len(r[k]) == 0 {
+			t.Errorf("no %s", k)
+		}
+	}
+	row := r["table1"][0]
+	for _, k := range []string{"loss", "estimator", "mean", "exact", "rmse", "rmse_se", "lambda", "n"} {
+		if _, ok := row[k]; !ok {
+			t.Errorf("table1 row lacks %q: %v", k, row)
+		}
+	}
+	if code, _, errb := runCLI(t, "experiment", "synthetic", "--replicates", "1"); code != 2 || !strings.Contains(errb, "replicates") {
+		t.Errorf("--replicates 1: exit %d, %q", code, errb)
+	}
+	if code, _, errb := runCLI(t, "experiment", "synthetic", "--alphas", "1,x"); code != 2 || !strings.Contains(errb, "alphas") {
+		t.Errorf("--alphas 1,x: exit %d, %q", code, errb)
+	}
+}
