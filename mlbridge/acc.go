@@ -82,6 +82,11 @@ func (a *Acc) AddBatch(p, s []float64, b int) {
 	if b*d >= 1<<20 {
 		workers = min(runtime.GOMAXPROCS(0), d)
 	}
+	if workers == 1 {
+		batchMoments(p, s, b, d, 0, d, mp, ms, m2p, m2s, cc)
+		a.merge(int64(b), mp, ms, m2p, m2s, cc)
+		return
+	}
 	var wg sync.WaitGroup
 	for j := range workers {
 		lo, hi := j*d/workers, (j+1)*d/workers
