@@ -111,8 +111,6 @@ func TestHull(t *testing.T) {
 // is of the order of the scale, fails it.
 func TestFiniteDifference(t *testing.T) {
 	const tol = 1e-6
-	central := &fd.Settings{Formula: fd.Central}
-	central2 := &fd.Settings{Formula: fd.Central2nd}
 	for _, mc := range models {
 		for _, p := range payoffs {
 			m := mc.m
@@ -121,38 +119,12 @@ func TestFiniteDifference(t *testing.T) {
 				v := mustBS(t, m, p)
 				k, cash := strikeCash(p)
 				_, dScale, gScale, vScale := scales(m, k, cash)
-				ofSpot := func(f func(analytic.Values) float64) func(float64) float64 {
-					return func(s float64) float64 {
-						mm := m
-						mm.Spot = s
-						return f(mustBS(t, mm, p))
-					}
-				}
-				price := func(v analytic.Values) float64 { return v.Price }
-				delta := func(v analytic.Values) float64 { return v.Delta }
-				ls := m.Spot * m.Vol * math.Sqrt(m.Expiry)
-
-				central.Step = 1e-4 * ls
-				if got := fd.Derivative(ofSpot(price), m.Spot, central); math.Abs(v.Delta-got) > tol*dScale {
-					t.Errorf("Delta(%s) = %v, want %v (central difference)", name, v.Delta, got)
-				}
-				if got := fd.Derivative(ofSpot(delta), m.Spot, central); math.Abs(v.Gamma-got) > tol*gScale {
-					t.Errorf("Gamma(%s) = %v, want %v (central difference of Delta)", name, v.Gamma, got)
-				}
-				central2.Step = 3e-4 * ls
-				if got := fd.Derivative(ofSpot(price), m.Spot, central2); math.Abs(v.Gamma-got) > tol*gScale {
-					t.Errorf("Gamma(%s) = %v, want %v (second central difference)", name, v.Gamma, got)
-				}
-
-				central.Step = 1e-4 * m.Vol
-				ofVol := func(s float64) float64 {
+				eval := func(spot, vol float64) analytic.Values {
 					mm := m
-					mm.Vol = s
-					return mustBS(t, mm, p).Price
+					mm.Spot, mm.Vol = spot, vol
+					return mustBS(t, mm, p)
 				}
-				if got := fd.Derivative(ofVol, m.Vol, central); math.Abs(v.Vega-got) > tol*vScale {
-					t.Errorf("Vega(%s) = %v, want %v (central difference)", name, v.Vega, got)
-				}
+				checkFD(t, name, v, eval, m.Spot, m.Vol, m.Spot*m.Vol*math.Sqrt(m.Expiry), fdScales{dScale, gScale, vScale}, tol)
 			})
 		}
 	}
@@ -358,5 +330,36 @@ func TestErrors(t *testing.T) {
 		if name != test.param {
 			t.Errorf("BlackScholes(%s) error = %v, want a ParamError for %s", test.name, err, test.param)
 		}
+	}
+}
+
+// fdScales are the natural sizes of Delta, Gamma and Vega that the
+// finite-difference checks measure errors against.
+type fdScales struct{ delta, gamma, vega float64 }
+
+// checkFD checks v's Delta, Gamma and Vega against central differences of
+// eval's price in the spot (step 1e-4·ls, and 3e-4·ls for the second
+// difference) and the volatility (step 1e-4·vol), within tol of the scales;
+// Gamma is also checked against the first difference of eval's Delta.
+// The steps and the tolerance are those derived in TestFiniteDifference.
+func checkFD(t *testing.T, name string, v analytic.Values, eval func(spot, vol float64) analytic.Values,
+	spot, vol, ls float64, sc fdScales, tol float64) {
+	t.Helper()
+	central := &fd.Settings{Formula: fd.Central, Step: 1e-4 * ls}
+	central2 := &fd.Settings{Formula: fd.Central2nd, Step: 3e-4 * ls}
+	price := func(s float64) float64 { return eval(s, vol).Price }
+	delta := func(s float64) float64 { return eval(s, vol).Delta }
+	if got := fd.Derivative(price, spot, central); math.Abs(v.Delta-got) > tol*sc.delta {
+		t.Errorf("Delta(%s) = %v, want %v (central difference)", name, v.Delta, got)
+	}
+	if got := fd.Derivative(delta, spot, central); math.Abs(v.Gamma-got) > tol*sc.gamma {
+		t.Errorf("Gamma(%s) = %v, want %v (central difference of Delta)", name, v.Gamma, got)
+	}
+	if got := fd.Derivative(price, spot, central2); math.Abs(v.Gamma-got) > tol*sc.gamma {
+		t.Errorf("Gamma(%s) = %v, want %v (second central difference)", name, v.Gamma, got)
+	}
+	vega := &fd.Settings{Formula: fd.Central, Step: 1e-4 * vol}
+	if got := fd.Derivative(func(x float64) float64 { return eval(spot, x).Price }, vol, vega); math.Abs(v.Vega-got) > tol*sc.vega {
+		t.Errorf("Vega(%s) = %v, want %v (central difference)", name, v.Vega, got)
 	}
 }

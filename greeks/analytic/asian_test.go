@@ -6,8 +6,6 @@ import (
 	"math"
 	"testing"
 
-	"gonum.org/v1/gonum/diff/fd"
-
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -109,8 +107,6 @@ func TestGeometricAsianMoments(t *testing.T) {
 // tolerance of TestFiniteDifference, relative to asianScales.
 func TestGeometricAsianFiniteDifference(t *testing.T) {
 	const tol = 1e-6
-	central := &fd.Settings{Formula: fd.Central}
-	central2 := &fd.Settings{Formula: fd.Central2nd}
 	for _, mc := range models {
 		for _, fixings := range asianFixings {
 			for _, k := range []float64{90, 100, 110} {
@@ -119,38 +115,13 @@ func TestGeometricAsianFiniteDifference(t *testing.T) {
 					name := fmt.Sprintf("%s/%s/K=%v/m=%d", mc.name, p.Name(), k, fixings)
 					v := mustBS(t, m, p)
 					_, dScale, gScale, vScale := asianScales(m, k, fixings)
-					ofSpot := func(f func(analytic.Values) float64) func(float64) float64 {
-						return func(s float64) float64 {
-							mm := m
-							mm.Spot = s
-							return f(mustBS(t, mm, p))
-						}
-					}
-					price := func(v analytic.Values) float64 { return v.Price }
-					delta := func(v analytic.Values) float64 { return v.Delta }
 					_, varG := asianMoments(m, fixings)
-					ls := m.Spot * math.Sqrt(varG)
-
-					central.Step = 1e-4 * ls
-					if got := fd.Derivative(ofSpot(price), m.Spot, central); math.Abs(v.Delta-got) > tol*dScale {
-						t.Errorf("Delta(%s) = %v, want %v (central difference)", name, v.Delta, got)
-					}
-					if got := fd.Derivative(ofSpot(delta), m.Spot, central); math.Abs(v.Gamma-got) > tol*gScale {
-						t.Errorf("Gamma(%s) = %v, want %v (central difference of Delta)", name, v.Gamma, got)
-					}
-					central2.Step = 3e-4 * ls
-					if got := fd.Derivative(ofSpot(price), m.Spot, central2); math.Abs(v.Gamma-got) > tol*gScale {
-						t.Errorf("Gamma(%s) = %v, want %v (second central difference)", name, v.Gamma, got)
-					}
-					central.Step = 1e-4 * m.Vol
-					ofVol := func(s float64) float64 {
+					eval := func(spot, vol float64) analytic.Values {
 						mm := m
-						mm.Vol = s
-						return mustBS(t, mm, p).Price
+						mm.Spot, mm.Vol = spot, vol
+						return mustBS(t, mm, p)
 					}
-					if got := fd.Derivative(ofVol, m.Vol, central); math.Abs(v.Vega-got) > tol*vScale {
-						t.Errorf("Vega(%s) = %v, want %v (central difference)", name, v.Vega, got)
-					}
+					checkFD(t, name, v, eval, m.Spot, m.Vol, m.Spot*math.Sqrt(varG), fdScales{dScale, gScale, vScale}, tol)
 				}
 			}
 		}

@@ -6,8 +6,6 @@ import (
 	"math"
 	"testing"
 
-	"gonum.org/v1/gonum/diff/fd"
-
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -154,45 +152,19 @@ func TestCEVPDE(t *testing.T) {
 // below 1e-10 (first) and 1e-7 (second) of the scales.
 func TestCEVFiniteDifference(t *testing.T) {
 	const tol = 1e-6
-	central := &fd.Settings{Formula: fd.Central}
-	central2 := &fd.Settings{Formula: fd.Central2nd}
 	for _, m := range cevModels() {
 		for _, k := range cevStrikes {
 			for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.Put{Strike: k}} {
 				name := fmt.Sprintf("%s/K=%v/%+v", p.Name(), k, m)
 				v := mustCEV(t, m, p)
 				_, dScale, gScale, vScale := cevScales(m, k)
-				ofSpot := func(f func(analytic.Values) float64) func(float64) float64 {
-					return func(s float64) float64 {
-						mm := m
-						mm.Spot = s
-						return f(mustCEV(t, mm, p))
-					}
-				}
-				price := func(v analytic.Values) float64 { return v.Price }
-				delta := func(v analytic.Values) float64 { return v.Delta }
-				ls := m.Spot * m.Vol * math.Pow(m.Spot, m.Beta-1) * math.Sqrt(m.Expiry)
-
-				central.Step = 1e-4 * ls
-				if got := fd.Derivative(ofSpot(price), m.Spot, central); math.Abs(v.Delta-got) > tol*dScale {
-					t.Errorf("Delta(%s) = %v, want %v (central difference)", name, v.Delta, got)
-				}
-				if got := fd.Derivative(ofSpot(delta), m.Spot, central); math.Abs(v.Gamma-got) > tol*gScale {
-					t.Errorf("Gamma(%s) = %v, want %v (central difference of Delta)", name, v.Gamma, got)
-				}
-				central2.Step = 3e-4 * ls
-				if got := fd.Derivative(ofSpot(price), m.Spot, central2); math.Abs(v.Gamma-got) > tol*gScale {
-					t.Errorf("Gamma(%s) = %v, want %v (second central difference)", name, v.Gamma, got)
-				}
-				central.Step = 1e-4 * m.Vol
-				ofVol := func(s float64) float64 {
+				eval := func(spot, vol float64) analytic.Values {
 					mm := m
-					mm.Vol = s
-					return mustCEV(t, mm, p).Price
+					mm.Spot, mm.Vol = spot, vol
+					return mustCEV(t, mm, p)
 				}
-				if got := fd.Derivative(ofVol, m.Vol, central); math.Abs(v.Vega-got) > tol*vScale {
-					t.Errorf("Vega(%s) = %v, want %v (central difference)", name, v.Vega, got)
-				}
+				ls := m.Spot * m.Vol * math.Pow(m.Spot, m.Beta-1) * math.Sqrt(m.Expiry)
+				checkFD(t, name, v, eval, m.Spot, m.Vol, ls, fdScales{dScale, gScale, vScale}, tol)
 			}
 		}
 	}
