@@ -52,6 +52,7 @@ type Hybrid struct {
 	Guard Guard   // the bias test run on per-sample batches
 
 	num, den []float64 // Running: moving averages per coordinate
+	foldLam  [][]float64
 	steps    int
 	acc      *Acc
 	evidence *Acc // every batch so far, for the guard
@@ -69,6 +70,13 @@ type Step struct {
 	// returned.
 	Guard GuardResult
 	Mixed bool
+	// FoldLambda[j][k] is the λ applied to coordinate k of the samples of
+	// fold j; sample i belongs to fold i mod len(FoldLambda) (one fold
+	// outside Crossfit). With it a caller can mix per-sample gradients
+	// itself — Σ_i [λ∘p_i + (1−λ)∘s_i]/B with each sample's own fold's λ is
+	// the returned mean — for example to backpropagate mixed per-example
+	// cotangents in one pass.
+	FoldLambda [][]float64
 }
 
 func (h *Hybrid) ensure(d int) {
@@ -98,12 +106,15 @@ func (h *Hybrid) Batch(p, s []float64, b int, dst []float64) Step {
 			dst[k] = h.acc.ms[k]
 		}
 		clear(h.lam)
+		st.FoldLambda = [][]float64{h.lam}
 		return st
 	}
 	st.Mixed = true
+	st.FoldLambda = [][]float64{h.lam}
 	switch h.Mode {
 	case Crossfit:
 		h.crossfit(p, s, b, dst)
+		st.FoldLambda = h.foldLam
 	case Running:
 		h.running(h.acc.mp, h.acc.ms, dst)
 	default:
@@ -136,8 +147,10 @@ func (h *Hybrid) crossfit(p, s []float64, b int, dst []float64) {
 	}
 	if len(h.folds) != k {
 		h.folds = make([]*Acc, k)
+		h.foldLam = make([][]float64, k)
 		for j := range h.folds {
 			h.folds[j] = NewAcc(d)
+			h.foldLam[j] = make([]float64, d)
 		}
 	}
 	for _, f := range h.folds {
@@ -157,6 +170,7 @@ func (h *Hybrid) crossfit(p, s []float64, b int, dst []float64) {
 			}
 		}
 		h.Lambdas(rest, h.tmp)
+		copy(h.foldLam[j], h.tmp)
 		w := float64(f.N()) / float64(b)
 		for c := range dst {
 			l := h.tmp[c]
