@@ -145,3 +145,42 @@ func (p *Params) ZeroGrads() error {
 	}
 	return nil
 }
+
+// valueData returns the backing slice of node j's value.
+func (p *Params) valueData(j int) ([]float64, error) {
+	n := p.nodes[j]
+	v := n.Value()
+	if v == nil {
+		return nil, fmt.Errorf("graph: %s has no value", n.Name())
+	}
+	d, ok := v.Data().([]float64)
+	if !ok {
+		return nil, fmt.Errorf("graph: %s holds %T; Values and SetValues need float64", n.Name(), v.Data())
+	}
+	return d, nil
+}
+
+// Values copies the nodes' current values into dst (length Dim()).
+func (p *Params) Values(dst []float64) error {
+	for j := range p.nodes {
+		d, err := p.valueData(j)
+		if err != nil {
+			return err
+		}
+		copy(dst[p.offsets[j]:p.offsets[j+1]], d)
+	}
+	return nil
+}
+
+// SetValues writes src (length Dim()) into the nodes' values: an optimizer
+// that keeps its own state (for exact checkpoints) steps with it.
+func (p *Params) SetValues(src []float64) error {
+	for j := range p.nodes {
+		d, err := p.valueData(j)
+		if err != nil {
+			return err
+		}
+		copy(d, src[p.offsets[j]:p.offsets[j+1]])
+	}
+	return nil
+}

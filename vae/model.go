@@ -1,0 +1,346 @@
+package vae
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
+	"github.com/hybridgreeks/hybridgreeks/mlbridge/graph"
+)
+
+// Arch is the network's shape. The default is the paper's: 32×32 images,
+// encoder Conv(32, 64, 128, 256; kernel 4, stride 2, padding 1)+ReLU, FC
+// 256+ReLU, heads μ and log σ² of Latent; decoder FC 256+ReLU, FC to
+// 256×2×2+ReLU, then four stages of 2× nearest-neighbour upsampling
+// (gorgonia's Upsample2D) and a 3×3 convolution (stride 1, padding 1),
+// ReLU between, the last giving the Bernoulli logits. gorgonia has no
+// transposed convolution; upsampling + convolution is the standard
+// replacement. Convolutions carry no bias (the ReLU layers' biases are in
+// the fully connected layers).
+type Arch struct {
+	Channels int   // image channels: 1 (Fashion-MNIST, padded to 32×32) or 3 (CIFAR-10)
+	Side     int   // image side: 32
+	Conv     []int // encoder channels; the decoder mirrors them
+	Hidden   int   // the fully connected width
+	Latent   int   // latent size
+}
+
+// PaperArch returns the paper's architecture for images of c channels.
+func PaperArch(c int) Arch {
+	return Arch{Channels: c, Side: 32, Conv: []int{32, 64, 128, 256}, Hidden: 256, Latent: 128}
+}
+
+func (a Arch) validate() error {
+	s := a.Side
+	for range a.Conv {
+		if s%2 != 0 {
+			return fmt.Errorf("vae: side %d is not divisible by 2^%d", a.Side, len(a.Conv))
+		}
+		s /= 2
+	}
+	if a.Channels < 1 || a.Hidden < 1 || a.Latent < 1 || len(a.Conv) == 0 || s < 1 {
+		return fmt.Errorf("vae: bad architecture %+v", a)
+	}
+	return nil
+}
+
+// Net is the VAE's two graphs for a fixed batch size: the encoder, whose
+// backward pass takes the cotangents at (μ, log σ²), and the decoder, whose
+// backward pass gives the pathwise decoder gradient and ∇_z f.
+type Net struct {
+	Arch  Arch
+	Batch int
+
+	enc, dec         *G.ExprGraph
+	x, cmu, cs       *G.Node // encoder inputs: images, cotangents
+	mu, s            *G.Node // encoder outputs
+	z, xt, perEx     *G.Node // decoder input, target, per-example loss f_i
+	Encoder, Decoder *graph.Params
+	encFwd, encFull  G.VM
+	decFull          G.VM
+}
+
+// NewNet builds the graphs for batches of b images and initializes the
+// weights from seed: Kaiming normal (std √(2/fan-in)) for the layers that
+// feed a ReLU, Xavier normal (std √(2/(fan-in + fan-out))) for the heads and
+// the logits.
+func NewNet(a Arch, b int, seed uint64) (*Net, error) {
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	n := &Net{Arch: a, Batch: b, enc: G.NewGraph(), dec: G.NewGraph()}
+	init := &initializer{rng: rngstream.New(seed, 0)}
+	var err error
+	if err = n.buildEncoder(init); err != nil {
+		return nil, err
+	}
+	if err = n.buildDecoder(init); err != nil {
+		return nil, err
+	}
+	// gorgonia's tape machine has no forward-only mode (ExecuteFwdOnly is
+	// not implemented for it), so Encode runs the encoder's backward pass
+	// too, with zero cotangents, and discards it.
+	n.encFull = G.NewTapeMachine(n.enc, G.BindDualValues(n.Encoder.Nodes()...))
+	n.encFwd = n.encFull
+	n.decFull = G.NewTapeMachine(n.dec, G.BindDualValues(append(n.Decoder.Nodes(), n.z)...))
+	return n, nil
+}
+
+// Close releases the machines.
+func (n *Net) Close() {
+	for _, m := range []G.VM{n.encFull, n.decFull} {
+		if m != nil {
+			m.Close()
+		}
+	}
+}
+
+type initializer struct{ rng *rngstream.Stream }
+
+func (in *initializer) normal(shape tensor.Shape, std float64) *tensor.Dense {
+	data := make([]float64, shape.TotalSize())
+	in.rng.Normals(data)
+	for i := range data {
+		data[i] *= std
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
+}
+
+func (n *Net) param(g *G.ExprGraph, name string, shape tensor.Shape, std float64, in *initializer) *G.Node {
+	var v *tensor.Dense
+	if std == 0 {
+		v = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]float64, shape.TotalSize())))
+	} else {
+		v = in.normal(shape, std)
+	}
+	return G.NewTensor(g, tensor.Float64, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+}
+
+// dense is x·W + b for x of shape (B, in).
+func (n *Net) dense(g *G.ExprGraph, x *G.Node, name string, in, out int, std float64, init *initializer, params *[]*G.Node) (*G.Node, error) {
+	w := n.param(g, name+".w", tensor.Shape{in, out}, std, init)
+	b := n.param(g, name+".b", tensor.Shape{1, out}, 0, init)
+	*params = append(*params, w, b)
+	xw, err := G.Mul(x, w)
+	if err != nil {
+		return nil, err
+	}
+	return G.BroadcastAdd(xw, b, nil, []byte{0})
+}
+
+func (n *Net) buildEncoder(init *initializer) error {
+	a, g, B := n.Arch, n.enc, n.Batch
+	n.x = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("x"), G.WithInit(G.Zeroes()))
+	var params []*G.Node
+	h, c, side := n.x, a.Channels, a.Side
+	var err error
+	for i, out := range a.Conv {
+		w := n.param(g, fmt.Sprintf("enc.conv%d", i), tensor.Shape{out, c, 4, 4}, math.Sqrt(2/float64(c*16)), init)
+		params = append(params, w)
+		if h, err = G.Conv2d(h, w, tensor.Shape{4, 4}, []int{1, 1}, []int{2, 2}, []int{1, 1}); err != nil {
+			return err
+		}
+		if h, err = G.Rectify(h); err != nil {
+			return err
+		}
+		c, side = out, side/2
+	}
+	flat := c * side * side
+	if h, err = G.Reshape(h, tensor.Shape{B, flat}); err != nil {
+		return err
+	}
+	if h, err = n.dense(g, h, "enc.fc", flat, a.Hidden, math.Sqrt(2/float64(flat)), init, &params); err != nil {
+		return err
+	}
+	if h, err = G.Rectify(h); err != nil {
+		return err
+	}
+	xavier := math.Sqrt(2 / float64(a.Hidden+a.Latent))
+	if n.mu, err = n.dense(g, h, "enc.mu", a.Hidden, a.Latent, xavier, init, &params); err != nil {
+		return err
+	}
+	if n.s, err = n.dense(g, h, "enc.logvar", a.Hidden, a.Latent, xavier, init, &params); err != nil {
+		return err
+	}
+	// The surrogate Σ ⟨cμ, μ⟩ + ⟨cs, s⟩: its gradient is the encoder's
+	// vector–Jacobian product with the given cotangents.
+	n.cmu = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cmu"), G.WithInit(G.Zeroes()))
+	n.cs = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cs"), G.WithInit(G.Zeroes()))
+	t1, err := G.HadamardProd(n.mu, n.cmu)
+	if err != nil {
+		return err
+	}
+	t2, err := G.HadamardProd(n.s, n.cs)
+	if err != nil {
+		return err
+	}
+	sum, err := G.Add(G.Must(G.Sum(t1)), G.Must(G.Sum(t2)))
+	if err != nil {
+		return err
+	}
+	if _, err := G.Grad(sum, params...); err != nil {
+		return err
+	}
+	n.Encoder, err = graph.NewParams(params...)
+	return err
+}
+
+func (n *Net) buildDecoder(init *initializer) error {
+	a, g, B := n.Arch, n.dec, n.Batch
+	n.z = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("z"), G.WithInit(G.Zeroes()))
+	n.xt = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("target"), G.WithInit(G.Zeroes()))
+	var params []*G.Node
+	side := a.Side >> len(a.Conv)
+	top := a.Conv[len(a.Conv)-1]
+	flat := top * side * side
+	h, err := n.dense(g, n.z, "dec.fc1", a.Latent, a.Hidden, math.Sqrt(2/float64(a.Latent)), init, &params)
+	if err != nil {
+		return err
+	}
+	if h, err = G.Rectify(h); err != nil {
+		return err
+	}
+	if h, err = n.dense(g, h, "dec.fc2", a.Hidden, flat, math.Sqrt(2/float64(a.Hidden)), init, &params); err != nil {
+		return err
+	}
+	if h, err = G.Rectify(h); err != nil {
+		return err
+	}
+	if h, err = G.Reshape(h, tensor.Shape{B, top, side, side}); err != nil {
+		return err
+	}
+	c := top
+	for i := len(a.Conv) - 1; i >= 0; i-- {
+		out := a.Channels
+		if i > 0 {
+			out = a.Conv[i-1]
+		}
+		if h, err = G.Upsample2D(h, 2); err != nil {
+			return err
+		}
+		std := math.Sqrt(2 / float64(c*9))
+		if i == 0 {
+			std = math.Sqrt(2 / float64(c*9+out*9))
+		}
+		w := n.param(g, fmt.Sprintf("dec.conv%d", i), tensor.Shape{out, c, 3, 3}, std, init)
+		params = append(params, w)
+		if h, err = G.Conv2d(h, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1}); err != nil {
+			return err
+		}
+		if i > 0 {
+			if h, err = G.Rectify(h); err != nil {
+				return err
+			}
+		}
+		c = out
+	}
+	// Bernoulli log-likelihood with logits l: −log p(x|z) = Σ softplus(l) − x·l.
+	sp, err := G.Softplus(h)
+	if err != nil {
+		return err
+	}
+	xl, err := G.HadamardProd(n.xt, h)
+	if err != nil {
+		return err
+	}
+	bce, err := G.Sub(sp, xl)
+	if err != nil {
+		return err
+	}
+	if n.perEx, err = G.Sum(bce, 1, 2, 3); err != nil {
+		return err
+	}
+	total, err := G.Sum(n.perEx)
+	if err != nil {
+		return err
+	}
+	if _, err := G.Grad(total, append(params, n.z)...); err != nil {
+		return err
+	}
+	n.Decoder, err = graph.NewParams(params...)
+	return err
+}
+
+// Encode runs the encoder forward on the images x (B × C × H × W values)
+// and returns copies of μ and s = log σ² (B × L each).
+func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
+	zero := make([]float64, n.Batch*n.Arch.Latent)
+	for _, p := range []struct {
+		n *G.Node
+		v tensor.Tensor
+	}{{n.x, n.images(x)}, {n.cmu, matrix(n.Batch, n.Arch.Latent, zero)}, {n.cs, matrix(n.Batch, n.Arch.Latent, zero)}} {
+		if err := G.Let(p.n, p.v); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := n.encFwd.RunAll(); err != nil {
+		return nil, nil, fmt.Errorf("vae: encoder: %w", err)
+	}
+	defer n.encFwd.Reset()
+	return copyValue(n.mu), copyValue(n.s), nil
+}
+
+// EncoderBackward runs the encoder forward and backward with the cotangents
+// at (μ, s) (B × 2L, each example's μ part then its s part), leaving the
+// encoder's parameter gradients in n.Encoder.
+func (n *Net) EncoderBackward(x, cot []float64) error {
+	B, L := n.Batch, n.Arch.Latent
+	cm, cs := make([]float64, B*L), make([]float64, B*L)
+	for i := range B {
+		copy(cm[i*L:(i+1)*L], cot[i*2*L:i*2*L+L])
+		copy(cs[i*L:(i+1)*L], cot[i*2*L+L:(i+1)*2*L])
+	}
+	for _, p := range []struct {
+		n *G.Node
+		v tensor.Tensor
+	}{{n.x, n.images(x)}, {n.cmu, matrix(B, L, cm)}, {n.cs, matrix(B, L, cs)}} {
+		if err := G.Let(p.n, p.v); err != nil {
+			return err
+		}
+	}
+	if err := n.encFull.RunAll(); err != nil {
+		return fmt.Errorf("vae: encoder backward: %w", err)
+	}
+	n.encFull.Reset()
+	return nil
+}
+
+// Decode runs the decoder forward and backward at z (B × L) against the
+// images x; it returns the per-example losses f_i = −log p(x_i|z_i) and
+// ∇_z f (B × L), and leaves the decoder's pathwise gradients in n.Decoder.
+func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
+	if err := G.Let(n.z, matrix(n.Batch, n.Arch.Latent, append([]float64(nil), z...))); err != nil {
+		return nil, nil, err
+	}
+	if err := G.Let(n.xt, n.images(x)); err != nil {
+		return nil, nil, err
+	}
+	if err := n.decFull.RunAll(); err != nil {
+		return nil, nil, fmt.Errorf("vae: decoder: %w", err)
+	}
+	defer n.decFull.Reset()
+	f = copyValue(n.perEx)
+	gv, err := n.z.Grad()
+	if err != nil {
+		return nil, nil, err
+	}
+	gradZ = append([]float64(nil), gv.Data().([]float64)...)
+	clear(gv.Data().([]float64)) // gorgonia accumulates into it
+	return f, gradZ, nil
+}
+
+func (n *Net) images(x []float64) tensor.Tensor {
+	a := n.Arch
+	return tensor.New(tensor.WithShape(n.Batch, a.Channels, a.Side, a.Side), tensor.WithBacking(append([]float64(nil), x...)))
+}
+
+func matrix(r, c int, data []float64) tensor.Tensor {
+	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(data))
+}
+
+func copyValue(n *G.Node) []float64 {
+	return append([]float64(nil), n.Value().Data().([]float64)...)
+}
