@@ -10,7 +10,9 @@ import (
 )
 
 // smallArch is the paper's layout with fewer channels, for quick tests.
-func smallArch() Arch { return Arch{Channels: 1, Side: 32, Conv: []int{8, 16, 32, 64}, Hidden: 64, Latent: 16} }
+func smallArch() Arch {
+	return Arch{Channels: 1, Side: 32, Conv: []int{8, 16, 32, 64}, Hidden: 64, Latent: 16}
+}
 
 func fashion(t *testing.T, n int) *dataset.Images {
 	t.Helper()
