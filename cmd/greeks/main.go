@@ -98,7 +98,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
 			"by fd, pathwise, malliavin and hybrid, each with its standard error and 95% interval.\n\n" +
 			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",
-		Commands:       []*cli.Command{optionCmd(), batchCmd(), experimentCmd()},
+		Commands:       []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd()},
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		OnUsageError:   onUsageError,

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -319,5 +321,40 @@ func TestExperimentSynthetic(t *testing.T) {
 	}
 	if code, _, errb := runCLI(t, "experiment", "synthetic", "--alphas", "1,x"); code != 2 || !strings.Contains(errb, "alphas") {
 		t.Errorf("--alphas 1,x: exit %d, %q", code, errb)
+	}
+}
+
+func TestVAE(t *testing.T) {
+	if _, err := os.Stat("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"); err != nil && os.Getenv("GREEKS_REQUIRE_DATA") == "" {
+		t.Skip("Fashion-MNIST absent: install the Debian package dataset-fashion-mnist")
+	}
+	dir := t.TempDir()
+	code, out, errb := runCLI(t, "vae", "train", "--estimator", "hybrid", "--subset", "16", "--test-subset", "8",
+		"--batch", "8", "--epochs", "1", "--out", dir)
+	if code != 0 || !strings.Contains(out, "epoch 1") {
+		t.Fatalf("train: exit %d, %q, %q", code, out, errb)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "train.json"))
+	if err != nil || !strings.Contains(string(b), `"train_loss"`) {
+		t.Errorf("train.json: %v %s", err, b)
+	}
+	code, out, errb = runCLI(t, "vae", "variance", "--subset", "8", "--batch", "8", "--draws", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("variance: exit %d, %q", code, errb)
+	}
+	var v struct {
+		Estimators []struct {
+			Estimator     string             `json:"estimator"`
+			VarianceTrace float64            `json:"variance_trace"`
+			PerLayer      map[string]float64 `json:"per_layer"`
+		} `json:"estimators"`
+		Draws int `json:"draws"`
+		Batch int `json:"batch"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Estimators) != 3 || v.Draws != 3 || v.Batch != 8 {
+		t.Errorf("variance JSON %v: %s", err, out)
+	}
+	if code, _, errb := runCLI(t, "vae", "train", "--estimator", "magic"); code != 2 || !strings.Contains(errb, "estimator") {
+		t.Errorf("bad estimator: exit %d, %q", code, errb)
 	}
 }
