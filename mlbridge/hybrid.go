@@ -217,3 +217,59 @@ func (h *Hybrid) running(pbar, sbar, dst []float64) {
 	}
 	h.steps++
 }
+
+// HybridState is the part of a Hybrid that carries over from batch to
+// batch — the running moving averages and the guard's evidence — so that a
+// training checkpoint can resume it exactly.
+type HybridState struct {
+	Num, Den []float64
+	Steps    int
+	Evidence AccState
+}
+
+// AccState is an Acc's content.
+type AccState struct {
+	N            int64
+	MeanP, MeanS []float64
+	M2P, M2S, C  []float64
+}
+
+// State returns a copy of h's carried-over state (empty before any batch).
+func (h *Hybrid) State() HybridState {
+	st := HybridState{Num: clone(h.num), Den: clone(h.den), Steps: h.steps}
+	if e := h.evidence; e != nil {
+		st.Evidence = AccState{N: e.n, MeanP: clone(e.mp), MeanS: clone(e.ms), M2P: clone(e.m2p), M2S: clone(e.m2s), C: clone(e.cc)}
+	}
+	return st
+}
+
+// SetState restores a state returned by State for gradients of d coordinates.
+func (h *Hybrid) SetState(st HybridState, d int) error {
+	h.ensure(d)
+	if st.Num == nil && st.Steps == 0 && st.Evidence.N == 0 {
+		return nil
+	}
+	if len(st.Num) != d || len(st.Den) != d || (st.Evidence.N > 0 && len(st.Evidence.MeanP) != d) {
+		return fmt.Errorf("mlbridge: hybrid state for %d coordinates, want %d", len(st.Num), d)
+	}
+	copy(h.num, st.Num)
+	copy(h.den, st.Den)
+	h.steps = st.Steps
+	e := h.evidence
+	e.n = st.Evidence.N
+	if e.n > 0 {
+		copy(e.mp, st.Evidence.MeanP)
+		copy(e.ms, st.Evidence.MeanS)
+		copy(e.m2p, st.Evidence.M2P)
+		copy(e.m2s, st.Evidence.M2S)
+		copy(e.cc, st.Evidence.C)
+	}
+	return nil
+}
+
+func clone(x []float64) []float64 {
+	if x == nil {
+		return nil
+	}
+	return append([]float64(nil), x...)
+}

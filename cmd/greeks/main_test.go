@@ -329,10 +329,20 @@ func TestVAE(t *testing.T) {
 		t.Skip("Fashion-MNIST absent: install the Debian package dataset-fashion-mnist")
 	}
 	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "vae.ckpt")
 	code, out, errb := runCLI(t, "vae", "train", "--estimator", "hybrid", "--subset", "16", "--test-subset", "8",
-		"--batch", "8", "--epochs", "1", "--out", dir)
+		"--batch", "8", "--epochs", "1", "--out", dir, "--checkpoint", ckpt)
 	if code != 0 || !strings.Contains(out, "epoch 1") {
 		t.Fatalf("train: exit %d, %q, %q", code, out, errb)
+	}
+	code, out, errb = runCLI(t, "vae", "train", "--subset", "16", "--test-subset", "8", "--epochs", "2",
+		"--out", dir, "--checkpoint", ckpt, "--resume")
+	if code != 0 || !strings.Contains(out, "epoch 2") || strings.Contains(out, "epoch 1:") {
+		t.Fatalf("resume: exit %d, %q, %q", code, out, errb)
+	}
+	code, out, errb = runCLI(t, "vae", "eval", "--checkpoint", ckpt, "--test-subset", "8")
+	if code != 0 || !strings.Contains(out, "after 2 epochs") {
+		t.Fatalf("eval: exit %d, %q, %q", code, out, errb)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "train.json"))
 	if err != nil || !strings.Contains(string(b), `"train_loss"`) {

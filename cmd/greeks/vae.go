@@ -49,8 +49,21 @@ func vaeCmd() *cli.Command {
 				Action:       runVAETrain,
 				Flags: append(vaeFlags(),
 					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score or hybrid"},
-					&cli.IntFlag{Name: "epochs", Value: 2},
+					&cli.IntFlag{Name: "epochs", Value: 2, Usage: "total epochs (with --resume: the total to reach)"},
 					&cli.StringFlag{Name: "out", Value: "out/vae", Usage: "directory for train.csv and train.json"},
+					&cli.StringFlag{Name: "checkpoint", Usage: "file to save the trainer to after each epoch (written atomically)"},
+					&cli.BoolFlag{Name: "resume", Usage: "continue from --checkpoint exactly where it stopped"},
+				),
+			},
+			{
+				Name:         "eval",
+				Usage:        "the test −ELBO of a checkpoint",
+				ArgsUsage:    " ",
+				Description:  "Example:\n\n   greeks vae eval --checkpoint out/vae.ckpt --test-subset 0",
+				OnUsageError: onUsageError,
+				Action:       runVAEEval,
+				Flags: append(vaeFlags(),
+					&cli.StringFlag{Name: "checkpoint", Usage: "a file written by vae train --checkpoint", Required: true},
 				),
 			},
 			{
@@ -117,9 +130,6 @@ func vaeSetup(c *cli.Context) (train, test *dataset.Images, cfg vae.TrainConfig,
 	if test, err = load("test", c.Int("test-subset")); err != nil {
 		return nil, nil, cfg, err
 	}
-	if train.N < cfg.Batch {
-		return nil, nil, cfg, usagef("invalid --subset %d: fewer images than one --batch %d", train.N, cfg.Batch)
-	}
 	return train, test, cfg, nil
 }
 
@@ -135,15 +145,32 @@ func runVAETrain(c *cli.Context) error {
 	if epochs < 1 {
 		return usagef("invalid --epochs %d: must be at least 1", epochs)
 	}
-	tr, err := vae.NewTrainer(vae.PaperArch(train.Channels), cfg)
-	if err != nil {
+	ckpt := c.String("checkpoint")
+	var tr *vae.Trainer
+	var logs []vae.EpochLog
+	start := 0
+	if c.Bool("resume") {
+		if ckpt == "" {
+			return usagef("--resume needs --checkpoint")
+		}
+		cp, err := vae.LoadCheckpoint(ckpt)
+		if err != nil {
+			return err
+		}
+		if tr, err = vae.Resume(cp); err != nil {
+			return err
+		}
+		start, logs, cfg = cp.Epoch, cp.Logs, tr.Cfg
+	} else if tr, err = vae.NewTrainer(vae.PaperArch(train.Channels), cfg); err != nil {
 		return err
 	}
 	defer tr.Net.Close()
-	var logs []vae.EpochLog
+	if train.N < cfg.Batch {
+		return usagef("invalid --subset %d: fewer images than one batch of %d", train.N, cfg.Batch)
+	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "vae %s: %d training images, %d test, batch %d, %d epochs\n", cfg.Estimator, train.N, test.N, cfg.Batch, epochs)
-	for e := range epochs {
+	fmt.Fprintf(w, "vae %s: %d training images, %d test, batch %d, epochs %d to %d\n", cfg.Estimator, train.N, test.N, cfg.Batch, start+1, epochs)
+	for e := start; e < epochs; e++ {
 		progress := progressFunc(c.App.ErrWriter, train.N/cfg.Batch)
 		l, err := tr.Epoch(c.Context, train, e, progress)
 		if err != nil {
@@ -157,6 +184,15 @@ func runVAETrain(c *cli.Context) error {
 		logs = append(logs, l)
 		fmt.Fprintf(w, "epoch %d: train −ELBO %.2f  test −ELBO %.2f  λ %s  |g| %.3g  %.1f s\n",
 			l.Epoch, l.TrainLoss, l.TestLoss, numOrDash(l.Lambda), l.GradNorm, l.Seconds)
+		if ckpt != "" {
+			cp, err := tr.Checkpoint(e+1, logs)
+			if err != nil {
+				return err
+			}
+			if err := cp.Save(ckpt); err != nil {
+				return err
+			}
+		}
 	}
 	if dir := c.String("out"); dir != "" {
 		if err := writeVAELogs(dir, logs); err != nil {
@@ -233,6 +269,9 @@ func runVAEVariance(c *cli.Context) error {
 	if format != "table" && format != "json" {
 		return usagef("invalid --format %q: want table or json", format)
 	}
+	if train.N < cfg.Batch {
+		return usagef("invalid --subset %d: fewer images than one --batch %d", train.N, cfg.Batch)
+	}
 	x := train.Pixels[:cfg.Batch*train.Size()]
 	type out struct {
 		Estimator      string             `json:"estimator"`
@@ -284,4 +323,29 @@ func writeVarianceTable(w io.Writer, rows func(func(string, float64, map[string]
 		fmt.Fprintf(tw, "%s\t%.4g\t%s\t%.3f\t%s (%.3g)\n", name, trace, l, sec, best, bestV)
 	})
 	return tw.Flush()
+}
+
+func runVAEEval(c *cli.Context) error {
+	_, test, _, err := vaeSetup(c)
+	if err != nil {
+		return err
+	}
+	cp, err := vae.LoadCheckpoint(c.String("checkpoint"))
+	if err != nil {
+		return err
+	}
+	tr, err := vae.Resume(cp)
+	if err != nil {
+		return err
+	}
+	defer tr.Net.Close()
+	if test.N < tr.Net.Batch {
+		return usagef("invalid --test-subset: %d test images, fewer than the checkpoint's batch %d", test.N, tr.Net.Batch)
+	}
+	loss, err := tr.Evaluate(test)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "checkpoint after %d epochs (%s): test −ELBO %.3f on %d images\n", cp.Epoch, cp.Config.Estimator, loss, test.N/tr.Net.Batch*tr.Net.Batch)
+	return nil
 }
