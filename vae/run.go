@@ -16,8 +16,11 @@ type EpochLog struct {
 	TrainLoss float64 `json:"train_loss"` // mean negative ELBO estimate over the epoch's batches
 	TestLoss  float64 `json:"test_loss"`  // negative ELBO on the test images (one draw each)
 	Lambda    float64 `json:"lambda"`     // the hybrid's mean λ over the epoch (NaN otherwise)
-	GradNorm  float64 `json:"grad_norm"`  // mean global gradient norm before clipping
-	Seconds   float64 `json:"seconds"`
+	// GradVariance is the encoder gradient's variance trace on a fixed
+	// batch after the epoch (NaN when not measured).
+	GradVariance float64 `json:"grad_variance"`
+	GradNorm     float64 `json:"grad_norm"` // mean global gradient norm before clipping
+	Seconds      float64 `json:"seconds"`
 }
 
 // Epoch trains one epoch on the images in an order shuffled from (seed,
@@ -52,7 +55,7 @@ func (t *Trainer) Epoch(ctx context.Context, train *dataset.Images, epoch int, p
 	}
 	n := float64(batches)
 	return EpochLog{Epoch: epoch + 1, TrainLoss: loss / n, Lambda: lam / n, GradNorm: norm / n,
-		Seconds: time.Since(start).Seconds(), TestLoss: math.NaN()}, nil
+		Seconds: time.Since(start).Seconds(), TestLoss: math.NaN(), GradVariance: math.NaN()}, nil
 }
 
 // Evaluate returns the mean negative ELBO of the images (whole batches),
@@ -123,7 +126,15 @@ type Variance struct {
 // GradientVariance draws the encoder gradient of the batch x `draws` times
 // (independent ε each time, parameters fixed) and returns the summed
 // per-parameter variance, per layer, and the seconds a gradient took.
+//
+// The estimators' running state (baseline, running λ, guard evidence) is
+// restored afterwards, so measuring does not change the training.
 func (t *Trainer) GradientVariance(x []float64, draws int) (Variance, error) {
+	saved, b, hasB, d := t.Cot.Hybrid.State(), t.Cot.b, t.Cot.hasB, 2*t.Net.Arch.Latent
+	defer func() {
+		t.Cot.Hybrid.SetState(saved, d)
+		t.Cot.b, t.Cot.hasB = b, hasB
+	}()
 	ne, nd := t.Net.Encoder.Dim(), t.Net.Decoder.Dim()
 	enc, dec := make([]float64, ne), make([]float64, nd)
 	acc := mlbridge.NewAcc(ne)

@@ -53,6 +53,7 @@ func vaeCmd() *cli.Command {
 					&cli.StringFlag{Name: "out", Value: "out/vae", Usage: "directory for train.csv and train.json"},
 					&cli.StringFlag{Name: "checkpoint", Usage: "file to save the trainer to after each epoch (written atomically)"},
 					&cli.BoolFlag{Name: "resume", Usage: "continue from --checkpoint exactly where it stopped"},
+					&cli.IntFlag{Name: "variance-draws", Usage: "after each epoch, log the encoder gradient's variance trace over this many draws on the first batch (0: off)"},
 				),
 			},
 			{
@@ -181,9 +182,16 @@ func runVAETrain(c *cli.Context) error {
 				return err
 			}
 		}
+		if r := c.Int("variance-draws"); r >= 2 {
+			v, err := tr.GradientVariance(train.Pixels[:cfg.Batch*train.Size()], r)
+			if err != nil {
+				return err
+			}
+			l.GradVariance = v.VarianceTrace
+		}
 		logs = append(logs, l)
-		fmt.Fprintf(w, "epoch %d: train −ELBO %.2f  test −ELBO %.2f  λ %s  |g| %.3g  %.1f s\n",
-			l.Epoch, l.TrainLoss, l.TestLoss, numOrDash(l.Lambda), l.GradNorm, l.Seconds)
+		fmt.Fprintf(w, "epoch %d: train −ELBO %.2f  test −ELBO %.2f  λ %s  |g| %.3g  Var %s  %.1f s\n",
+			l.Epoch, l.TrainLoss, l.TestLoss, numOrDash(l.Lambda), l.GradNorm, numOrDash(l.GradVariance), l.Seconds)
 		if ckpt != "" {
 			cp, err := tr.Checkpoint(e+1, logs)
 			if err != nil {
@@ -219,10 +227,10 @@ func writeVAELogs(dir string, logs []vae.EpochLog) error {
 		return err
 	}
 	cw := csv.NewWriter(f)
-	cw.Write([]string{"epoch", "train_loss", "test_loss", "lambda", "grad_norm", "seconds"})
+	cw.Write([]string{"epoch", "train_loss", "test_loss", "lambda", "grad_norm", "grad_variance", "seconds"})
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, l := range logs {
-		cw.Write([]string{strconv.Itoa(l.Epoch), g(l.TrainLoss), g(l.TestLoss), g(l.Lambda), g(l.GradNorm), g(l.Seconds)})
+		cw.Write([]string{strconv.Itoa(l.Epoch), g(l.TrainLoss), g(l.TestLoss), g(l.Lambda), g(l.GradNorm), g(l.GradVariance), g(l.Seconds)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -234,13 +242,14 @@ func writeVAELogs(dir string, logs []vae.EpochLog) error {
 	}
 	type row struct {
 		vae.EpochLog
-		TestLoss *float64 `json:"test_loss"`
-		Lambda   *float64 `json:"lambda"`
+		TestLoss     *float64 `json:"test_loss"`
+		Lambda       *float64 `json:"lambda"`
+		GradVariance *float64 `json:"grad_variance"`
 	}
 	rows := make([]row, len(logs))
 	for i, l := range logs {
 		rows[i].EpochLog = l
-		rows[i].TestLoss, rows[i].Lambda = finitePtr(l.TestLoss), finitePtr(l.Lambda)
+		rows[i].TestLoss, rows[i].Lambda, rows[i].GradVariance = finitePtr(l.TestLoss), finitePtr(l.Lambda), finitePtr(l.GradVariance)
 	}
 	b, err := json.MarshalIndent(rows, "", " ")
 	if err != nil {
