@@ -116,3 +116,10 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	}
 	return &c, nil
 }
+
+func createFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	return os.Create(path)
+}

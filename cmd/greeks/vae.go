@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -55,6 +56,15 @@ func vaeCmd() *cli.Command {
 					&cli.BoolFlag{Name: "resume", Usage: "continue from --checkpoint exactly where it stopped"},
 					&cli.IntFlag{Name: "variance-draws", Usage: "after each epoch, log the encoder gradient's variance trace over this many draws on the first batch (0: off)"},
 				),
+			},
+			{
+				Name:         "plot",
+				Usage:        "draw the −ELBO and λ curves of train.json logs into a PNG",
+				ArgsUsage:    "NAME=PATH/train.json ...",
+				Description:  "Example:\n\n   greeks vae plot --out docs/vae/curves.png pathwise=out/p/train.json hybrid=out/h/train.json",
+				OnUsageError: onUsageError,
+				Action:       runVAEPlot,
+				Flags:        []cli.Flag{&cli.StringFlag{Name: "out", Value: "out/vae/curves.png"}},
 			},
 			{
 				Name:         "eval",
@@ -356,5 +366,46 @@ func runVAEEval(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "checkpoint after %d epochs (%s): test −ELBO %.3f on %d images\n", cp.Epoch, cp.Config.Estimator, loss, test.N/tr.Net.Batch*tr.Net.Batch)
+	return nil
+}
+
+func runVAEPlot(c *cli.Context) error {
+	if !c.Args().Present() {
+		return usagef("vae plot needs NAME=PATH arguments (train.json logs)")
+	}
+	runs := map[string][]vae.EpochLog{}
+	for _, a := range c.Args().Slice() {
+		name, path, ok := strings.Cut(a, "=")
+		if !ok {
+			return usagef("invalid argument %q: want NAME=PATH", a)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return usagef("invalid argument %q: %v", a, err)
+		}
+		var rows []struct {
+			Epoch     int      `json:"epoch"`
+			TrainLoss float64  `json:"train_loss"`
+			TestLoss  *float64 `json:"test_loss"`
+			Lambda    *float64 `json:"lambda"`
+		}
+		if err := json.Unmarshal(b, &rows); err != nil {
+			return usagef("invalid argument %q: %v", a, err)
+		}
+		for _, r := range rows {
+			l := vae.EpochLog{Epoch: r.Epoch, TrainLoss: r.TrainLoss, TestLoss: math.NaN(), Lambda: math.NaN()}
+			if r.TestLoss != nil {
+				l.TestLoss = *r.TestLoss
+			}
+			if r.Lambda != nil {
+				l.Lambda = *r.Lambda
+			}
+			runs[name] = append(runs[name], l)
+		}
+	}
+	if err := vae.PlotLogs(c.String("out"), runs); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "wrote %s\n", c.String("out"))
 	return nil
 }
