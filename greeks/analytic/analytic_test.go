@@ -182,21 +182,7 @@ func TestParity(t *testing.T) {
 				call,
 			},
 		} {
-			name := mc.name + "/" + test.parity
-			for _, c := range []struct {
-				greek     string
-				got, want float64
-				scale     float64
-			}{
-				{"Price", test.got.Price, test.want.Price, pScale},
-				{"Delta", test.got.Delta, test.want.Delta, dScale},
-				{"Gamma", test.got.Gamma, test.want.Gamma, gScale},
-				{"Vega", test.got.Vega, test.want.Vega, vScale},
-			} {
-				if math.Abs(c.got-c.want) > tol*c.scale {
-					t.Errorf("%s(%s) = %v, want %v", c.greek, name, c.got, c.want)
-				}
-			}
+			compare(t, test.parity, mc.name, tol, checks(test.got, test.want, pScale, dScale, gScale, vScale)...)
 		}
 	}
 }
@@ -318,16 +304,7 @@ func TestErrors(t *testing.T) {
 			}
 			continue
 		}
-		var name string
-		var se *sde.ParamError
-		var pe *payoff.ParamError
-		switch {
-		case errors.As(err, &se):
-			name = se.Name
-		case errors.As(err, &pe):
-			name = pe.Name
-		}
-		if name != test.param {
+		if paramName(err) != test.param {
 			t.Errorf("BlackScholes(%s) error = %v, want a ParamError for %s", test.name, err, test.param)
 		}
 	}
@@ -361,5 +338,46 @@ func checkFD(t *testing.T, name string, v analytic.Values, eval func(spot, vol f
 	vega := &fd.Settings{Formula: fd.Central, Step: 1e-4 * vol}
 	if got := fd.Derivative(func(x float64) float64 { return eval(spot, x).Price }, vol, vega); math.Abs(v.Vega-got) > tol*sc.vega {
 		t.Errorf("Vega(%s) = %v, want %v (central difference)", name, v.Vega, got)
+	}
+}
+
+// paramName returns the Name of the *sde.ParamError or *payoff.ParamError
+// that err wraps, or "".
+func paramName(err error) string {
+	var se *sde.ParamError
+	var pe *payoff.ParamError
+	switch {
+	case errors.As(err, &se):
+		return se.Name
+	case errors.As(err, &pe):
+		return pe.Name
+	}
+	return ""
+}
+
+// greekCheck is one figure of a comparison: its name, the two values and the
+// scale the tolerance is relative to.
+type greekCheck struct {
+	greek     string
+	got, want float64
+	scale     float64
+}
+
+// compare reports each check whose values differ by more than tol of its
+// scale, labelled with what and name.
+func compare(t *testing.T, what, name string, tol float64, checks ...greekCheck) {
+	t.Helper()
+	for _, c := range checks {
+		if math.Abs(c.got-c.want) > tol*c.scale {
+			t.Errorf("%s(%s, %s) = %v, want %v", c.greek, what, name, c.got, c.want)
+		}
+	}
+}
+
+// checks compares all four figures of got and want with their scales.
+func checks(got, want analytic.Values, p, d, g, v float64) []greekCheck {
+	return []greekCheck{
+		{"Price", got.Price, want.Price, p}, {"Delta", got.Delta, want.Delta, d},
+		{"Gamma", got.Gamma, want.Gamma, g}, {"Vega", got.Vega, want.Vega, v},
 	}
 }

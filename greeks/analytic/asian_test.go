@@ -83,19 +83,10 @@ func TestGeometricAsianMoments(t *testing.T) {
 					vanilla := []payoff.Payoff{payoff.Call{Strike: k}, payoff.Put{Strike: k}}[i]
 					got, want := mustBS(t, m, p), mustBS(t, eff, vanilla)
 					name := fmt.Sprintf("%s/%s/K=%v/m=%d", mc.name, p.Name(), k, fixings)
-					for _, c := range []struct {
-						greek     string
-						got, want float64
-						scale     float64
-					}{
-						{"Price", got.Price, want.Price, pScale},
-						{"Delta", got.Delta, want.Delta, dScale},
-						{"Gamma", got.Gamma, want.Gamma, gScale},
-					} {
-						if math.Abs(c.got-c.want) > tol*c.scale {
-							t.Errorf("%s(%s) = %v, want %v (vanilla on the moments of G)", c.greek, name, c.got, c.want)
-						}
-					}
+					compare(t, "vanilla on the moments of G", name, tol,
+						greekCheck{"Price", got.Price, want.Price, pScale},
+						greekCheck{"Delta", got.Delta, want.Delta, dScale},
+						greekCheck{"Gamma", got.Gamma, want.Gamma, gScale})
 				}
 			}
 		}
@@ -150,20 +141,7 @@ func TestGeometricAsianParity(t *testing.T) {
 				p := mustBS(t, m, payoff.GeometricAsianPut{Strike: k, Fixings: fixings})
 				got := sub(c, p)
 				want := analytic.Values{Price: b * (f - k), Delta: b * f / m.Spot, Vega: b * f * dlnF}
-				for _, x := range []struct {
-					greek     string
-					got, want float64
-					scale     float64
-				}{
-					{"Price", got.Price, want.Price, pScale},
-					{"Delta", got.Delta, want.Delta, dScale},
-					{"Gamma", got.Gamma, want.Gamma, gScale},
-					{"Vega", got.Vega, want.Vega, vScale},
-				} {
-					if math.Abs(x.got-x.want) > tol*x.scale {
-						t.Errorf("%s(call−put, %s) = %v, want %v", x.greek, name, x.got, x.want)
-					}
-				}
+				compare(t, "call−put", name, tol, checks(got, want, pScale, dScale, gScale, vScale)...)
 			}
 		}
 	}
@@ -189,20 +167,8 @@ func TestGeometricAsianContinuous(t *testing.T) {
 				got, want := mustBS(t, m, p), mustBS(t, cont, vanilla)
 				want.Vega = want.Vega/math.Sqrt(3) - m.Expiry*m.Spot*want.Delta*m.Vol/6
 				name := fmt.Sprintf("%s/%s/K=%v", mc.name, p.Name(), k)
-				for _, x := range []struct {
-					greek     string
-					got, want float64
-					scale     float64
-				}{
-					{"Price", got.Price, want.Price, pScale},
-					{"Delta", got.Delta, want.Delta, dScale},
-					{"Gamma", got.Gamma, want.Gamma, gScale},
-					{"Vega", got.Vega, want.Vega, vScale},
-				} {
-					if math.Abs(x.got-x.want) > tol*x.scale {
-						t.Errorf("%s(%s, m=%d) = %v, want %v (continuous average)", x.greek, name, fixings, x.got, x.want)
-					}
-				}
+				compare(t, "continuous average", fmt.Sprintf("%s, m=%d", name, fixings), tol,
+					checks(got, want, pScale, dScale, gScale, vScale)...)
 			}
 		}
 	}

@@ -276,16 +276,7 @@ func TestCEVErrors(t *testing.T) {
 			}
 			continue
 		}
-		var name string
-		var se *sde.ParamError
-		var pe *payoff.ParamError
-		switch {
-		case errors.As(err, &se):
-			name = se.Name
-		case errors.As(err, &pe):
-			name = pe.Name
-		}
-		if name != test.param {
+		if paramName(err) != test.param {
 			t.Errorf("CEV(%s) error = %v, want a ParamError for %s", test.name, err, test.param)
 		}
 	}
