@@ -122,16 +122,11 @@ func (r *Results) plotFigure1() (*plot.Plot, error) {
 	p.Title.Text = "Figure 1: λ* against α (σ = exp(αθ), θ = 0.8)"
 	p.X.Label.Text = "α"
 	p.Y.Label.Text = "λ*"
-	for i, l := range []string{"clipped-quadratic", "hinge"} {
-		var xs, ys, ses, ex []float64
-		for _, pt := range r.Figure1 {
-			if pt.Loss == l {
-				xs, ys, ses, ex = append(xs, pt.Alpha), append(ys, pt.Lambda), append(ses, pt.SE), append(ex, pt.Exact)
-			}
-		}
-		if err := addSeries(p, l, i, xs, ys, ses, ex); err != nil {
-			return nil, err
-		}
+	err := alphaCurves(p, r.Figure1, func(pt LambdaPoint) (string, float64, float64, float64, float64) {
+		return pt.Loss, pt.Alpha, pt.Lambda, pt.SE, pt.Exact
+	})
+	if err != nil {
+		return nil, err
 	}
 	one, _ := plotter.NewLine(plotter.XYs{{X: 0.5, Y: 1}, {X: 3, Y: 1}})
 	one.Color = color.Gray{Y: 160}
@@ -182,17 +177,29 @@ func (r *Results) plotFigure4() (*plot.Plot, error) {
 	p.Title.Text = "Figure 4: hybrid variance reduction against α"
 	p.X.Label.Text = "α"
 	p.Y.Label.Text = "100·(1 − Var H / min(Var P, Var S)) %"
-	for i, l := range []string{"clipped-quadratic", "hinge"} {
-		var xs, ys, ses, ex []float64
-		for _, pt := range r.Figure4 {
-			if pt.Loss == l {
-				xs, ys, ses, ex = append(xs, pt.Alpha), append(ys, pt.Reduction), append(ses, pt.SE), append(ex, pt.Exact)
-			}
-		}
-		if err := addSeries(p, l, i, xs, ys, ses, ex); err != nil {
-			return nil, err
-		}
+	err := alphaCurves(p, r.Figure4, func(pt ReductionPoint) (string, float64, float64, float64, float64) {
+		return pt.Loss, pt.Alpha, pt.Reduction, pt.SE, pt.Exact
+	})
+	if err != nil {
+		return nil, err
 	}
 	p.Legend.Top = true
 	return p, nil
+}
+
+// alphaCurves adds one series against α per loss (clipped quadratic, then
+// hinge), each point giving (loss, α, value, standard error, exact value).
+func alphaCurves[T any](p *plot.Plot, pts []T, get func(T) (loss string, alpha, y, se, exact float64)) error {
+	for i, l := range []string{"clipped-quadratic", "hinge"} {
+		var xs, ys, ses, ex []float64
+		for _, pt := range pts {
+			if loss, a, y, se, e := get(pt); loss == l {
+				xs, ys, ses, ex = append(xs, a), append(ys, y), append(ses, se), append(ex, e)
+			}
+		}
+		if err := addSeries(p, l, i, xs, ys, ses, ex); err != nil {
+			return err
+		}
+	}
+	return nil
 }
