@@ -139,6 +139,10 @@ func (a *Acc) Merge(b *Acc) {
 	a.merge(b.n, b.mp, b.ms, b.m2p, b.m2s, b.cc)
 }
 
+// merge is greeks.Pair.Merge (Chan, Golub and LeVeque) applied to every
+// coordinate; it is written over the slices, with the count ratios hoisted
+// out of the loop, because it runs once per batch over up to millions of
+// coordinates.
 func (a *Acc) merge(nb int64, mp, ms, m2p, m2s, cc []float64) {
 	if nb == 0 {
 		return
