@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
 )
@@ -76,6 +77,21 @@ func Resume(c *Checkpoint) (*Trainer, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// SetParams loads the checkpoint's weights (encoder then decoder) into t,
+// whose architecture must match; nothing else of t changes. It puts any
+// estimator at a trained snapshot, for example to measure gradient
+// variance there.
+func (t *Trainer) SetParams(c *Checkpoint) error {
+	ne := t.Net.Encoder.Dim()
+	if !reflect.DeepEqual(c.Arch, t.Net.Arch) || len(c.Params) != ne+t.Net.Decoder.Dim() {
+		return fmt.Errorf("vae: checkpoint architecture %+v (%d parameters) does not match the network's %+v", c.Arch, len(c.Params), t.Net.Arch)
+	}
+	if err := t.Net.Encoder.SetValues(c.Params[:ne]); err != nil {
+		return err
+	}
+	return t.Net.Decoder.SetValues(c.Params[ne:])
 }
 
 // Save writes the checkpoint to path atomically (temporary file, sync,

@@ -81,13 +81,15 @@ func vaeCmd() *cli.Command {
 				Name:      "variance",
 				Usage:     "a Table-2-like comparison: encoder-gradient variance of each estimator on one batch",
 				ArgsUsage: " ",
-				Description: "At the initial parameter snapshot, draws each estimator's encoder gradient --draws times on\n" +
-					"the same batch and sums the per-parameter variances over the encoder (and per layer).\n\n" +
-					"Example:\n\n   greeks vae variance --batch 32 --draws 20 --format json",
+				Description: "At the initial parameters, or at those of --checkpoint, draws each estimator's encoder gradient\n" +
+					"--draws times on the same batch and sums the per-parameter variances over the encoder (and per layer).\n\n" +
+					"Example:\n\n   greeks vae variance --batch 32 --draws 20 --format json\n" +
+					"   greeks vae variance --checkpoint out/vae.ckpt --batch 32 --draws 100",
 				OnUsageError: onUsageError,
 				Action:       runVAEVariance,
 				Flags: append(vaeFlags(),
 					&cli.IntFlag{Name: "draws", Value: 20, Usage: "independent draws per estimator"},
+					&cli.StringFlag{Name: "checkpoint", Usage: "measure at the weights of this file (written by vae train --checkpoint) instead of the initial ones"},
 					&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
 				),
 			},
@@ -299,6 +301,14 @@ func runVAEVariance(c *cli.Context) error {
 		Lambda         *float64           `json:"lambda"`
 		SecondsPerStep float64            `json:"seconds_per_step"`
 	}
+	snapshot := "initial (seeded) parameters"
+	var cp *vae.Checkpoint
+	if path := c.String("checkpoint"); path != "" {
+		if cp, err = vae.LoadCheckpoint(path); err != nil {
+			return err
+		}
+		snapshot = fmt.Sprintf("checkpoint %s after %d epochs of %s", path, cp.Epoch, cp.Config.Estimator)
+	}
 	var rows []out
 	for _, e := range []vae.Estimator{vae.Pathwise, vae.Score, vae.Hybrid} {
 		cfg := cfg
@@ -306,6 +316,12 @@ func runVAEVariance(c *cli.Context) error {
 		tr, err := vae.NewTrainer(vae.PaperArch(train.Channels), cfg)
 		if err != nil {
 			return err
+		}
+		if cp != nil {
+			if err := tr.SetParams(cp); err != nil {
+				tr.Net.Close()
+				return usagef("invalid --checkpoint: %v", err)
+			}
 		}
 		v, err := tr.GradientVariance(x, draws)
 		tr.Net.Close()
@@ -316,8 +332,9 @@ func runVAEVariance(c *cli.Context) error {
 	}
 	if format == "json" {
 		return json.NewEncoder(c.App.Writer).Encode(map[string]any{
-			"estimators": rows, "snapshot": "initial (seeded) parameters", "draws": draws, "batch": cfg.Batch})
+			"estimators": rows, "snapshot": snapshot, "draws": draws, "batch": cfg.Batch})
 	}
+	fmt.Fprintf(c.App.Writer, "snapshot: %s; %d draws on one batch of %d\n", snapshot, draws, cfg.Batch)
 	return writeVarianceTable(c.App.Writer, func(yield func(string, float64, map[string]float64, *float64, float64)) {
 		for _, r := range rows {
 			yield(r.Estimator, r.VarianceTrace, r.PerLayer, r.Lambda, r.SecondsPerStep)
