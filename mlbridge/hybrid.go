@@ -21,9 +21,15 @@ const (
 	// kept as exponential moving averages over earlier batches only, so
 	// the current batch's hybrid stays unbiased. Before any history λ = 1.
 	Running
+	// Window estimates λ from the last Window per-sample gradients of
+	// earlier batches (the paper's RL setting: "the last 32 gradient
+	// samples"). λ never sees the samples it weights, so the hybrid is
+	// unbiased whenever both estimators are; before two samples of history
+	// λ = 1.
+	Window
 )
 
-var modeNames = []string{"plugin", "crossfit", "running"}
+var modeNames = []string{"plugin", "crossfit", "running", "window"}
 
 func (m Mode) String() string {
 	if m >= 0 && int(m) < len(modeNames) {
@@ -39,7 +45,7 @@ func ParseMode(name string) (Mode, error) {
 			return Mode(i), nil
 		}
 	}
-	return 0, fmt.Errorf("mlbridge: unknown mode %q (want plugin, crossfit or running)", name)
+	return 0, fmt.Errorf("mlbridge: unknown mode %q (want plugin, crossfit, running or window)", name)
 }
 
 // Hybrid mixes the pathwise and score-function gradients of successive
@@ -49,7 +55,10 @@ type Hybrid struct {
 	Mode  Mode
 	Folds int     // Crossfit folds, 2 ≤ Folds ≤ B; 0 means 4
 	Decay float64 // Running: weight of the past in the moving averages, in [0, 1); 0 means 0.9
-	Guard Guard   // the bias test run on per-sample batches
+	// Window: how many of the most recent per-sample gradients of earlier
+	// batches λ is estimated from; 0 means 32.
+	Window int
+	Guard  Guard // the bias test run on per-sample batches
 
 	num, den []float64 // Running: moving averages per coordinate
 	foldLam  [][]float64
@@ -58,6 +67,11 @@ type Hybrid struct {
 	evidence *Acc // every batch so far, for the guard
 	folds    []*Acc
 	lam, tmp []float64
+	// Window: a ring of the last samples, row-major, wn of them filled,
+	// the next one written at row wnext.
+	wp, ws    []float64
+	wn, wnext int
+	windowAcc *Acc
 }
 
 // Step reports how a batch was mixed.
@@ -117,6 +131,8 @@ func (h *Hybrid) Batch(p, s []float64, b int, dst []float64) Step {
 		st.FoldLambda = h.foldLam
 	case Running:
 		h.running(h.acc.mp, h.acc.ms, dst)
+	case Window:
+		h.window(p, s, b, dst)
 	default:
 		h.Lambdas(h.acc, h.lam)
 		for k := range dst {
@@ -180,6 +196,39 @@ func (h *Hybrid) crossfit(p, s []float64, b int, dst []float64) {
 	}
 }
 
+func (h *Hybrid) window(p, s []float64, b int, dst []float64) {
+	d, w := len(dst), h.Window
+	if w == 0 {
+		w = 32
+	}
+	if len(h.wp) != w*d {
+		h.wp, h.ws = make([]float64, w*d), make([]float64, w*d)
+		h.wn, h.wnext = 0, 0
+	}
+	if h.windowAcc == nil || h.windowAcc.Dim() != d {
+		h.windowAcc = NewAcc(d)
+	}
+	if h.wn >= 2 {
+		h.windowAcc.Reset()
+		h.windowAcc.AddBatch(h.wp[:h.wn*d], h.ws[:h.wn*d], h.wn)
+		h.Lambdas(h.windowAcc, h.lam)
+	} else {
+		for k := range h.lam {
+			h.lam[k] = 1
+		}
+	}
+	for k := range dst {
+		dst[k] = h.lam[k]*h.acc.mp[k] + (1-h.lam[k])*h.acc.ms[k]
+	}
+	// Only now does this batch join the window.
+	for i := range b {
+		copy(h.wp[h.wnext*d:(h.wnext+1)*d], p[i*d:(i+1)*d])
+		copy(h.ws[h.wnext*d:(h.wnext+1)*d], s[i*d:(i+1)*d])
+		h.wnext = (h.wnext + 1) % w
+		h.wn = min(h.wn+1, w)
+	}
+}
+
 func (h *Hybrid) running(pbar, sbar, dst []float64) {
 	d := len(dst)
 	for _, g := range h.groups(d) {
@@ -225,6 +274,9 @@ type HybridState struct {
 	Num, Den []float64
 	Steps    int
 	Evidence AccState
+	// The Window mode's ring of past samples.
+	WindowP, WindowS  []float64
+	WindowN, WindowAt int
 }
 
 // AccState is an Acc's content.
@@ -236,7 +288,8 @@ type AccState struct {
 
 // State returns a copy of h's carried-over state (empty before any batch).
 func (h *Hybrid) State() HybridState {
-	st := HybridState{Num: clone(h.num), Den: clone(h.den), Steps: h.steps}
+	st := HybridState{Num: clone(h.num), Den: clone(h.den), Steps: h.steps,
+		WindowP: clone(h.wp), WindowS: clone(h.ws), WindowN: h.wn, WindowAt: h.wnext}
 	if e := h.evidence; e != nil {
 		st.Evidence = AccState{N: e.n, MeanP: clone(e.mp), MeanS: clone(e.ms), M2P: clone(e.m2p), M2S: clone(e.m2s), C: clone(e.cc)}
 	}
@@ -246,6 +299,10 @@ func (h *Hybrid) State() HybridState {
 // SetState restores a state returned by State for gradients of d coordinates.
 func (h *Hybrid) SetState(st HybridState, d int) error {
 	h.ensure(d)
+	h.wp, h.ws, h.wn, h.wnext = clone(st.WindowP), clone(st.WindowS), st.WindowN, st.WindowAt
+	if len(h.wp)%d != 0 || len(h.ws) != len(h.wp) || h.wn > len(h.wp)/d {
+		return fmt.Errorf("mlbridge: hybrid window of %d values for %d coordinates", len(st.WindowP), d)
+	}
 	if st.Num == nil && st.Steps == 0 && st.Evidence.N == 0 {
 		return nil
 	}

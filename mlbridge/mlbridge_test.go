@@ -193,3 +193,66 @@ func BenchmarkVecMixer(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/(samples*d), "ns/sample-coordinate")
 }
+
+// TestWindow checks that the Window mode's λ is the mixer's λ over exactly
+// the last Window samples of earlier batches, never the current one's, and
+// that its state resumes exactly.
+func TestWindow(t *testing.T) {
+	const b, d, w = 5, 3, 12
+	h := &Hybrid{Mode: Window, Window: w, VecMixer: VecMixer{Granularity: Coordinate}}
+	dst := make([]float64, d)
+	p0, s0 := correlated(b, d, 1)
+	if st := h.Batch(p0, s0, b, dst); st.Lambda[0] != 1 {
+		t.Errorf("window λ before any history = %v, want 1", st.Lambda[0])
+	}
+	var allP, allS []float64
+	allP, allS = append(allP, p0...), append(allS, s0...)
+	var saved HybridState
+	var lastH []float64
+	for i := 1; i < 6; i++ {
+		p, s := correlated(b, d, uint64(1+i))
+		// The reference: the mixer over the last w samples seen so far.
+		n := len(allP) / d
+		lo := max(0, n-w)
+		ref := NewAcc(d)
+		ref.AddBatch(allP[lo*d:], allS[lo*d:], n-lo)
+		want := make([]float64, d)
+		h.VecMixer.Lambdas(ref, want)
+		if i == 3 {
+			saved = h.State()
+		}
+		st := h.Batch(p, s, b, dst)
+		lastH = append(lastH[:0], st.Lambda...)
+		for k := range want {
+			if !closeRel(st.Lambda[k], want[k], 1e-12) {
+				t.Errorf("batch %d: λ[%d] = %v, want %v (last %d samples)", i, k, st.Lambda[k], want[k], n-lo)
+			}
+		}
+		allP, allS = append(allP, p...), append(allS, s...)
+	}
+	// Resume from the state saved before batch 3 and replay batches 3..5.
+	r := &Hybrid{Mode: Window, Window: w, VecMixer: VecMixer{Granularity: Coordinate}}
+	if err := r.SetState(saved, d); err != nil {
+		t.Fatal(err)
+	}
+	var last []float64
+	for i := 3; i < 6; i++ {
+		p, s := correlated(b, d, uint64(1+i))
+		last = append(last[:0], r.Batch(p, s, b, dst).Lambda...)
+	}
+	final := h.State()
+	got := r.State()
+	for k := range final.WindowP {
+		if final.WindowP[k] != got.WindowP[k] || final.WindowS[k] != got.WindowS[k] {
+			t.Fatalf("resumed window differs at %d", k)
+		}
+	}
+	if final.WindowN != got.WindowN || final.WindowAt != got.WindowAt {
+		t.Errorf("resumed window position %d/%d, want %d/%d", got.WindowN, got.WindowAt, final.WindowN, final.WindowAt)
+	}
+	for k := range last {
+		if last[k] != lastH[k] {
+			t.Errorf("resumed λ[%d] = %v, want %v", k, last[k], lastH[k])
+		}
+	}
+}
