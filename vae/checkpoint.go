@@ -46,7 +46,7 @@ func (t *Trainer) Checkpoint(epoch int, logs []EpochLog) (*Checkpoint, error) {
 		Decay: t.Cfg.Mixer.Decay, Guard: t.Cfg.Mixer.Guard}
 	return &Checkpoint{
 		Arch: t.Net.Arch, Config: cfg, Epoch: epoch, Step: t.Step, Params: params,
-		AdamM: append([]float64(nil), t.adam.m...), AdamV: append([]float64(nil), t.adam.v...), AdamT: t.adam.t,
+		AdamM: append([]float64(nil), t.adam.M...), AdamV: append([]float64(nil), t.adam.V...), AdamT: t.adam.T,
 		Baseline: t.Cot.b, HasBase: t.Cot.hasB, Hybrid: t.Cot.Hybrid.State(), HybridDim: 2 * t.Net.Arch.Latent,
 		Logs: logs,
 	}, nil
@@ -69,9 +69,9 @@ func Resume(c *Checkpoint) (*Trainer, error) {
 	if err := t.Net.Decoder.SetValues(c.Params[ne:]); err != nil {
 		return nil, err
 	}
-	copy(t.adam.m, c.AdamM)
-	copy(t.adam.v, c.AdamV)
-	t.adam.t, t.Step = c.AdamT, c.Step
+	copy(t.adam.M, c.AdamM)
+	copy(t.adam.V, c.AdamV)
+	t.adam.T, t.Step = c.AdamT, c.Step
 	t.Cot.b, t.Cot.hasB = c.Baseline, c.HasBase
 	if err := t.Cot.Hybrid.SetState(c.Hybrid, c.HybridDim); err != nil {
 		return nil, err

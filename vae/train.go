@@ -6,6 +6,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
+	"github.com/hybridgreeks/hybridgreeks/mlbridge/graph"
 )
 
 // TrainConfig sets the training; zero fields mean the paper's settings.
@@ -30,27 +31,9 @@ type Trainer struct {
 	Cot  Cotangents
 	Step int // steps taken
 
-	adam     adam
-	enc, dec []float64 // gradient buffers
+	adam     *graph.Adam // moments in flat vectors, for exact checkpoints
+	enc, dec []float64   // gradient buffers
 	params   []float64
-}
-
-// adam keeps its moments in flat vectors, so that a checkpoint can hold
-// them (gorgonia's solver does not expose its state).
-type adam struct {
-	m, v []float64
-	t    int
-}
-
-func (a *adam) step(theta, g []float64, lr float64) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	a.t++
-	c1, c2 := 1-math.Pow(b1, float64(a.t)), 1-math.Pow(b2, float64(a.t))
-	for i, gi := range g {
-		a.m[i] = b1*a.m[i] + (1-b1)*gi
-		a.v[i] = b2*a.v[i] + (1-b2)*gi*gi
-		theta[i] -= lr * (a.m[i] / c1) / (math.Sqrt(a.v[i]/c2) + eps)
-	}
 }
 
 // NewTrainer builds a Net for the architecture and the configuration.
@@ -74,7 +57,7 @@ func NewTrainer(a Arch, cfg TrainConfig) (*Trainer, error) {
 	t := &Trainer{Net: net, Cfg: cfg}
 	t.Cot = Cotangents{Estimator: cfg.Estimator, Hybrid: cfg.Mixer, Baseline: cfg.Baseline}
 	d := net.Encoder.Dim() + net.Decoder.Dim()
-	t.adam = adam{m: make([]float64, d), v: make([]float64, d)}
+	t.adam = graph.NewAdam(d)
 	t.enc, t.dec = make([]float64, net.Encoder.Dim()), make([]float64, net.Decoder.Dim())
 	t.params = make([]float64, d)
 	return t, nil
@@ -162,7 +145,7 @@ func (t *Trainer) TrainStep(x []float64, lr float64) (StepStats, error) {
 	if err := t.Net.Decoder.Values(t.params[ne:]); err != nil {
 		return StepStats{}, err
 	}
-	t.adam.step(t.params, g, lr)
+	t.adam.Step(t.params, g, lr)
 	if err := t.Net.Encoder.SetValues(t.params[:ne]); err != nil {
 		return StepStats{}, err
 	}

@@ -11,6 +11,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -183,4 +184,32 @@ func (p *Params) SetValues(src []float64) error {
 		copy(d, src[p.offsets[j]:p.offsets[j+1]])
 	}
 	return nil
+}
+
+// Adam is the Adam optimizer (Kingma and Ba 2015) over a flat parameter
+// vector, with β = (0.9, 0.999) and ε = 1e-8. Its moments are exported so
+// that a training checkpoint can hold them; gorgonia's solver keeps its
+// state private.
+type Adam struct {
+	M, V []float64 // first and second moments
+	T    int       // steps taken
+}
+
+// NewAdam returns an Adam for d parameters.
+func NewAdam(d int) *Adam { return &Adam{M: make([]float64, d), V: make([]float64, d)} }
+
+// Step moves theta against the gradient g (a descent step) with learning
+// rate lr.
+func (a *Adam) Step(theta, g []float64, lr float64) {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	if len(theta) != len(a.M) || len(g) != len(a.M) {
+		panic(fmt.Sprintf("graph: Adam for %d parameters stepped with %d and %d", len(a.M), len(theta), len(g)))
+	}
+	a.T++
+	c1, c2 := 1-math.Pow(b1, float64(a.T)), 1-math.Pow(b2, float64(a.T))
+	for i, gi := range g {
+		a.M[i] = b1*a.M[i] + (1-b1)*gi
+		a.V[i] = b2*a.V[i] + (1-b2)*gi*gi
+		theta[i] -= lr * (a.M[i] / c1) / (math.Sqrt(a.V[i]/c2) + eps)
+	}
 }
