@@ -239,7 +239,7 @@ func (e *Env) Linearize(state, action []float64, lin *rl.Linearization) {
 	e.check("Linearize Ra", lin.Ra, m)
 	e.check("Linearize Os", lin.Os, o*n)
 	var buf [64]float64 // next state, unused; n ≤ 64 for these tasks
-	e.p.linearize(state, action, e.t.frameSkip, Eps, lin.Fs, lin.Fa, buf[:n])
+	e.p.linearize(state, action, e.t.frameSkip, Eps, false, lin.Fs, lin.Fa, buf[:n])
 	runtime.KeepAlive(e)
 
 	A, B := lin.Fs, lin.Fa

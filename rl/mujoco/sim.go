@@ -114,12 +114,13 @@ static void hg_stepFD(const mjModel* m, mjData* d, const mjtNum* x, const mjtNum
 // chaining the one-step Jacobians of mjd_transitionFD,
 //     A ← A_k A,  B ← A_k B + B_k,
 // and the state reached into next. The one-step Jacobians are
-// mjd_transitionFD's for the Euler integrator and hg_stepFD's otherwise.
+// mjd_transitionFD's for the Euler integrator (or whenever transition is
+// nonzero) and hg_stepFD's otherwise.
 // It assumes nq = nv (hinge and slide
 // joints only, so the tangent space is qpos itself) and na = 0. It returns
 // 0, or -1 when out of memory.
 static int hg_linearize(const mjModel* m, mjData* d, const mjtNum* s, const mjtNum* a, int skip, mjtNum eps,
-		mjtNum* A, mjtNum* B, mjtNum* next) {
+		int transition, mjtNum* A, mjtNum* B, mjtNum* next) {
 	int n = 2*m->nv, nu = m->nu;
 	mjtNum* buf = (mjtNum*)malloc(sizeof(mjtNum)*(2*n*n + 2*n*nu + 4*n + 2*nu));
 	if (!buf) {
@@ -135,7 +136,7 @@ static int hg_linearize(const mjModel* m, mjData* d, const mjtNum* s, const mjtN
 	mjtNum* sp = xp + n;
 	mjtNum* sm = sp + n;
 	mjtNum* up = sm + n;
-	int euler = m->opt.integrator == mjINT_EULER;
+	int euler = transition || m->opt.integrator == mjINT_EULER;
 
 	mju_zero(A, n*n);
 	for (int i = 0; i < n; i++) {
@@ -282,10 +283,16 @@ func (p *pool) step(s, a []float64, skip int, next []float64) {
 }
 
 // linearize writes the chained Jacobians into A (n×n) and B (n×nu) and the
-// state reached into next.
-func (p *pool) linearize(s, a []float64, skip int, eps float64, A, B, next []float64) {
+// state reached into next. With transition it uses mjd_transitionFD's
+// one-step Jacobians whatever the integrator (for a test that shows why it
+// does not by default).
+func (p *pool) linearize(s, a []float64, skip int, eps float64, transition bool, A, B, next []float64) {
+	var tr C.int
+	if transition {
+		tr = 1
+	}
 	d := p.get()
-	rc := C.hg_linearize(p.md.m, d, ptr(s), ptr(a), C.int(skip), C.mjtNum(eps), ptr(A), ptr(B), ptr(next))
+	rc := C.hg_linearize(p.md.m, d, ptr(s), ptr(a), C.int(skip), C.mjtNum(eps), tr, ptr(A), ptr(B), ptr(next))
 	p.put(d)
 	if rc != 0 {
 		panic("mujoco: linearize: out of memory")
