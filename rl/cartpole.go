@@ -53,7 +53,7 @@ func cartAccel(th, w, f float64) (xa, ta, dxa, dxw, dxf, dta, dtw, dtf float64) 
 	xa = temp - cpPML*ta*cs/cpTotal
 
 	dTemp := [3]float64{cpPML * w * w * cs / cpTotal, 2 * cpPML * w * sn / cpTotal, 1 / cpTotal} // θ, θ̇, F
-	dDen := cpLength * cpMassPole * 2 * cs * sn / cpTotal                                         // ∂den/∂θ
+	dDen := cpLength * cpMassPole * 2 * cs * sn / cpTotal                                        // ∂den/∂θ
 	dNum := [3]float64{cpGravity*cs + sn*temp - cs*dTemp[0], -cs * dTemp[1], -cs * dTemp[2]}
 	dta = (dNum[0]*den - num*dDen) / (den * den)
 	dtw = dNum[1] / den
