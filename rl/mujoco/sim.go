@@ -78,7 +78,7 @@ static void hg_step(const mjModel* m, mjData* d, const mjtNum* s, const mjtNum* 
 // step eps, of one mj_step from the state x under the control u, for models
 // that mjd_transitionFD does not linearize faithfully: in MuJoCo 2.2.2 it
 // differentiates an explicit Euler step whatever the model's integrator, so
-// for RK4 its Jacobians are off by O(timestep) (1.6e-4 relative for the
+// for RK4 its Jacobians are off by O(timestep) (1e-4 relative for the
 // Hopper). sp and sm are scratch of n.
 static void hg_stepFD(const mjModel* m, mjData* d, const mjtNum* x, const mjtNum* u, mjtNum eps,
 		mjtNum* Ak, mjtNum* Bk, mjtNum* xp, mjtNum* sp, mjtNum* sm, mjtNum* up) {
