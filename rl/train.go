@@ -237,16 +237,17 @@ func (t *Trainer) Close() {
 // Dim is the length of the policy's gradient: the network's weights, then ℓ.
 func (t *Trainer) Dim() int { return t.Policy.Dim() + t.spec.ActDim }
 
-// rollout plays the iteration's episodes in lockstep with the current
-// policy. Episode e of iteration it draws its reset and its noise from
-// stream (seed, it·E + e), so the same parameters replay the same episodes.
-func (t *Trainer) rollout(it int) error {
+// rollout plays E episodes in lockstep with the current policy. Episode e
+// draws its reset and its noise from stream (seed, base + e): training
+// iteration it uses base = it·E, so the same parameters replay the same
+// episodes.
+func (t *Trainer) rollout(base uint64) error {
 	sp, E, H := t.spec, t.Cfg.Episodes, t.Cfg.Horizon
 	n, o, m := sp.StateDim, sp.ObsDim, sp.ActDim
 	streams := make([]*rngstream.Stream, E)
 	alive := make([]bool, E)
 	for e := range E {
-		streams[e] = rngstream.New(t.Cfg.Seed, uint64(it)*uint64(E)+uint64(e))
+		streams[e] = rngstream.New(t.Cfg.Seed, base+uint64(e))
 		t.Env.Reset(streams[e], t.ep[e].s[:n])
 		t.ep[e].T = H
 		alive[e] = true
@@ -418,7 +419,7 @@ func (t *Trainer) pathwise(ep *episode, dst []float64) error {
 // REINFORCE's into s always, the pathwise ones into p unless p is nil.
 // It returns the episodes' undiscounted and discounted returns.
 func (t *Trainer) Gradients(it int, p, s []float64) (ret, disc []float64, err error) {
-	if err := t.rollout(it); err != nil {
+	if err := t.rollout(uint64(it) * uint64(t.Cfg.Episodes)); err != nil {
 		return nil, nil, err
 	}
 	d := t.Dim()
@@ -446,6 +447,32 @@ func (t *Trainer) Gradients(it int, p, s []float64) (ret, disc []float64, err er
 		}
 	}
 	return ret, disc, nil
+}
+
+// evalBase is where the evaluation episodes' streams start, far from any
+// training iteration's.
+const evalBase = 1 << 60
+
+// Evaluate returns the undiscounted returns of the current (stochastic)
+// policy on n episodes fixed by the seed: the same reset states and noise at
+// every call, so that two parameter snapshots compare with common random
+// numbers. It plays ⌈n/E⌉·E episodes and returns n.
+func (t *Trainer) Evaluate(n int) ([]float64, error) {
+	E := t.Cfg.Episodes
+	var rets []float64
+	for g := 0; len(rets) < n; g++ {
+		if err := t.rollout(evalBase + uint64(g*E)); err != nil {
+			return nil, err
+		}
+		for e := range t.ep {
+			var r float64
+			for i := range t.ep[e].T {
+				r += t.ep[e].r[i]
+			}
+			rets = append(rets, r)
+		}
+	}
+	return rets[:n], nil
 }
 
 // traceVar is the trace of the sample covariance of b rows of x (b × d).

@@ -236,3 +236,42 @@ func TestScoreMatchesPathwise(t *testing.T) {
 	}
 	t.Logf("largest |z| over %d coordinates %.2f", d, worst)
 }
+
+// TestPendulumImproves trains briefly and compares the policy before and
+// after on the same 50 evaluation episodes (common random numbers): the
+// mean paired gain must exceed 3 of its standard errors.
+func TestPendulumImproves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	tr, err := NewTrainer(Pendulum{}, Config{Estimator: Pathwise, LR: 3e-3, Seed: *seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	const n, iters = 50, 60
+	before, err := tr.Evaluate(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range iters {
+		if _, err := tr.Iterate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := tr.Evaluate(n)
+	var m, ss float64
+	for i := range after {
+		m += after[i] - before[i]
+	}
+	m /= n
+	for i := range after {
+		d := after[i] - before[i] - m
+		ss += d * d
+	}
+	se := math.Sqrt(ss / (n - 1) / n)
+	t.Logf("return gain after %d iterations: %.1f ± %.1f", iters, m, se)
+	if m < 3*se {
+		t.Errorf("return gain %.1f ± %.1f: no improvement", m, se)
+	}
+}

@@ -117,7 +117,7 @@ func runBatch(c *cli.Context) error {
 		return err
 	}
 	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d)}
-	progress := progressFunc(c.App.ErrWriter, len(rows))
+	progress := progressFunc(c.App.ErrWriter, len(rows), "trades")
 	rep, err := batch.Run(c.Context, rows, market, opt, progress)
 	if err != nil {
 		if errors.Is(err, greeks.ErrCanceled) {
@@ -210,17 +210,17 @@ func openInput(path, format, flag string) (*input, error) {
 
 // progressFunc returns a progress callback drawing a bar on w when w is a
 // terminal, and nil (silence) otherwise.
-func progressFunc(w io.Writer, total int) func(done, total int) {
+func progressFunc(w io.Writer, total int, unit string) func(done, total int) {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) || total == 0 {
 		return nil
 	}
 	bar := progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription("trades"),
+		progressbar.OptionSetDescription(unit),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("trades"),
+		progressbar.OptionSetItsString(unit),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionClearOnFinish(),
 	)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/rl"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
 
@@ -51,10 +52,13 @@ func exitCode(err error) int {
 		gp *greeks.ParamError
 		sp *sde.ParamError
 		pp *payoff.ParamError
+		rp *rl.ParamError
+		re *rl.EnvError
 	)
 	switch {
 	case errors.As(err, &ue), errors.As(err, &me), errors.As(err, &gp),
-		errors.As(err, &sp), errors.As(err, &pp), errors.Is(err, payoff.ErrUnknown):
+		errors.As(err, &sp), errors.As(err, &pp), errors.Is(err, payoff.ErrUnknown),
+		errors.As(err, &rp), errors.As(err, &re), errors.Is(err, rl.ErrNotDifferentiable):
 		return 2
 	}
 	return 1
@@ -98,7 +102,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
 			"by fd, pathwise, malliavin and hybrid, each with its standard error and 95% interval.\n\n" +
 			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",
-		Commands:       []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd()},
+		Commands:       []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd()},
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		OnUsageError:   onUsageError,

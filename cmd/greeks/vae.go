@@ -184,7 +184,7 @@ func runVAETrain(c *cli.Context) error {
 	w := c.App.Writer
 	fmt.Fprintf(w, "vae %s: %d training images, %d test, batch %d, epochs %d to %d\n", cfg.Estimator, train.N, test.N, cfg.Batch, start+1, epochs)
 	for e := start; e < epochs; e++ {
-		progress := progressFunc(c.App.ErrWriter, train.N/cfg.Batch)
+		progress := progressFunc(c.App.ErrWriter, train.N/cfg.Batch, "batches")
 		l, err := tr.Epoch(c.Context, train, e, progress)
 		if err != nil {
 			return err
