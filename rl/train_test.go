@@ -237,14 +237,16 @@ func TestScoreMatchesPathwise(t *testing.T) {
 	t.Logf("largest |z| over %d coordinates %.2f", d, worst)
 }
 
-// TestPendulumImproves trains briefly and compares the policy before and
+// TestPendulumImproves trains briefly (REINFORCE, lr 1e-3: the pathwise
+// gradient through 200 chaotic steps is too erratic for a short run to
+// improve reliably, see docs/rl.md) and compares the policy before and
 // after on the same 50 evaluation episodes (common random numbers): the
 // mean paired gain must exceed 3 of its standard errors.
 func TestPendulumImproves(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	tr, err := NewTrainer(Pendulum{}, Config{Estimator: Pathwise, LR: 3e-3, Seed: *seed})
+	tr, err := NewTrainer(Pendulum{}, Config{Estimator: Reinforce, LR: 1e-3, Seed: *seed})
 	if err != nil {
 		t.Fatal(err)
 	}
