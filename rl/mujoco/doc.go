@@ -28,10 +28,19 @@
 //	import _ "github.com/hybridgreeks/hybridgreeks/rl/mujoco"
 //
 // With the tag, the environments are rl.Differentiable: Linearize chains
-// MuJoCo's finite-difference transition Jacobians (mjd_transitionFD,
-// centered) over the sub-steps of the frame skip,
+// one-step Jacobians (A_j = ∂x_{j+1}/∂x_j, B_j = ∂x_{j+1}/∂u) over the k
+// sub-steps of the frame skip, the control held,
 //
 //	A = A_k ⋯ A_1,   B = Σ_j A_k ⋯ A_{j+1} B_j,
 //
-// and derives the reward's and the observation's derivatives from them.
+// and derives the reward's and the observation's derivatives from them. The
+// one-step Jacobians are MuJoCo's mjd_transitionFD (centered) for
+// HalfCheetah, whose integrator is Euler, and centered differences of
+// mj_step for Hopper and Walker2d: MuJoCo 2.2.2's mjd_transitionFD
+// linearizes an Euler step whatever the model's integrator, 1e-4 relative
+// off for these RK4 models.
+//
+// A step is a pure function of (state, action): the models disable the
+// constraint solver's warm start, which would carry accelerations over from
+// whatever was stepped before. An Env is safe for concurrent use.
 package mujoco

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/hybridgreeks/hybridgreeks/rl"
@@ -44,7 +45,7 @@ type task struct {
 	resetNoise float64
 	normalVel  bool
 	// alive says whether a state is healthy; nil for tasks that never end.
-	alive func(s []float64, nq int) bool
+	alive func(s []float64) bool
 
 	once sync.Once
 	md   *model
@@ -69,7 +70,7 @@ var walker2d = &task{
 // hopperAlive is Hopper-v4's is_healthy: every coordinate of qpos[2:] and
 // qvel strictly within ±100, the torso height qpos[1] above 0.7 and its
 // angle qpos[2] strictly within ±0.2 rad.
-func hopperAlive(s []float64, nq int) bool {
+func hopperAlive(s []float64) bool {
 	for _, v := range s[2:] {
 		if !(-100 < v && v < 100) {
 			return false
@@ -80,7 +81,7 @@ func hopperAlive(s []float64, nq int) bool {
 
 // walker2dAlive is Walker2d-v4's is_healthy: the torso height qpos[1]
 // strictly between 0.8 and 2 and its angle qpos[2] strictly within ±1 rad.
-func walker2dAlive(s []float64, nq int) bool {
+func walker2dAlive(s []float64) bool {
 	return 0.8 < s[1] && s[1] < 2 && -1 < s[2] && s[2] < 1
 }
 
@@ -111,9 +112,7 @@ type Env struct {
 	dt   float64 // seconds per Step: timestep × frame skip
 }
 
-var (
-	_ rl.Differentiable = (*Env)(nil)
-)
+var _ rl.Differentiable = (*Env)(nil)
 
 // NewHalfCheetah returns the HalfCheetah task: 6 actions, 17 observations,
 // 18 states, no termination.
@@ -139,16 +138,15 @@ func newEnv(t *task) (*Env, error) {
 		ObsDim:     md.nq - 1 + md.nv,
 		ActDim:     md.nu,
 		Horizon:    1000,
-		Low:        md.low,
-		High:       md.high,
+		Low:        slices.Clone(md.low),
+		High:       slices.Clone(md.high),
 		Terminates: t.alive != nil,
 	}
 	runtime.AddCleanup(e, func(p *pool) { p.close() }, e.p)
 	return e, nil
 }
 
-// Spec returns the task's dimensions and bounds. Low and High are shared:
-// callers must not modify them.
+// Spec returns the task's dimensions and bounds.
 func (e *Env) Spec() rl.Spec { return e.spec }
 
 // Dt returns the simulated seconds per Step (timestep × frame skip), the
@@ -201,7 +199,7 @@ func (e *Env) reward(state, action, next []float64) (float64, bool) {
 		u := clip(a, e.md.low[i], e.md.high[i])
 		r -= e.t.ctrlCost * u * u
 	}
-	done := e.t.alive != nil && !e.t.alive(next, e.md.nq)
+	done := e.t.alive != nil && !e.t.alive(next)
 	return r, done
 }
 
@@ -227,9 +225,9 @@ func (e *Env) Observe(state, obs []float64) {
 //	Rs = (A_{x,·} − e_x)/dt,   Ra = (B_{x,·}/dt − 2w·u)∘χ,
 //	Os = the selection of qpos[1:] and qvel, with 0 for a clipped velocity,
 //
-// where A and B are MuJoCo's centered finite-difference Jacobians (step Eps)
-// chained over the frame skip, x the forward position and u the clipped
-// action. The healthy reward is constant while alive and contributes
+// where A and B are centered finite-difference Jacobians (step Eps) chained
+// over the frame skip (see the package documentation), x the forward
+// position and u the clipped action. The healthy reward is constant while alive and contributes
 // nothing.
 func (e *Env) Linearize(state, action []float64, lin *rl.Linearization) {
 	n, m, o := e.spec.StateDim, e.spec.ActDim, e.spec.ObsDim
