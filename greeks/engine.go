@@ -117,40 +117,14 @@ type report struct {
 // ctx.Err() when ctx ends first.
 func Run(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*Result, error) {
 	start := time.Now()
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	if p.Dates() < 1 {
-		return nil, &ParamError{"fixings", p.Dates()}
-	}
-	cfg = cfg.withDefaults(p)
-	if err := cfg.validate(m); err != nil {
-		return nil, err
-	}
-	pl, reports, skipped, err := newPlan(m, p, cfg)
+	s, err := prepare(m, p, cfg)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{
-		Skipped: skipped, Seed: cfg.Seed, Workers: cfg.Workers, Model: m.Name(),
-		Scheme: cfg.Scheme, Steps: cfg.Steps, Fixings: pl.fixings, Weight: cfg.Weight,
-		Bumps: cfg.Bumps, Lambda: cfg.Lambda, Smoothing: math.NaN(), Tolerance: cfg.Tolerance,
+	if err := s.runPilot(ctx); err != nil {
+		return nil, err
 	}
-	if cfg.Lambda == Crossfit {
-		res.Folds = cfg.Folds
-	}
-
-	// Pilot: the smoothing width of localization, and λ in Pilot mode.
-	var pilotLambda [3]float64
-	if pl.localize || cfg.Lambda == Pilot {
-		res.PilotPaths = cfg.PilotPaths
-		if pilotLambda, err = pl.pilot(ctx, cfg); err != nil {
-			return nil, err
-		}
-	}
-	if pl.localize {
-		res.Smoothing = pl.eps
-	}
+	cfg, pl, reports, res, pilotLambda := s.cfg, s.pl, s.reports, s.header(), s.pilot.Lambda
 
 	var tot runAcc
 	tot.init(pl.folds)
@@ -162,7 +136,7 @@ func Run(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*Result
 	}
 	done := int64(0)
 	for {
-		if err := simulate(ctx, pl, cfg.Seed, cfg.Workers, done, target, &tot); err != nil {
+		if err := simulate(ctx, pl, cfg.Seed, cfg.Workers, done, target, tot.add); err != nil {
 			return nil, err
 		}
 		done = target
@@ -315,7 +289,7 @@ func (a *runAcc) init(folds int) {
 	}
 }
 
-func (a *runAcc) add(c *chunkAcc, folds int) {
+func (a *runAcc) add(_ int64, c *chunkAcc, folds int) {
 	a.price.Merge(c.price.pair())
 	for g := range a.pair {
 		for k := range folds {
@@ -418,7 +392,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([3]float64, error) {
 		q.fd, q.spotFD, q.volFD = [3]bool{}, false, false // the pilot needs the pairs only
 		var a runAcc
 		a.init(1)
-		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, &a)
+		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, a.add)
 		return &a, err
 	}
 	if pl.localize && pl.eps == 0 {
@@ -485,9 +459,9 @@ type chunkAcc struct {
 
 // simulate runs chunks [lo/ChunkSize, hi/ChunkSize) of the path range
 // [lo, hi) on the given number of goroutines, a fixed number of chunks at a
-// time so that memory stays bounded, and merges the chunks into tot in index
+// time so that memory stays bounded, and hands the chunks to emit in index
 // order.
-func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, tot *runAcc) error {
+func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, emit func(i int64, c *chunkAcc, folds int)) error {
 	if lo%ChunkSize != 0 {
 		panic("greeks: simulate must start on a chunk boundary")
 	}
@@ -520,7 +494,7 @@ func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, 
 			return fmt.Errorf("%w: %w", ErrCanceled, err)
 		}
 		for i := range parts[:end-r] {
-			tot.add(&parts[i], pl.folds)
+			emit(r+int64(i), &parts[i], pl.folds)
 		}
 	}
 	return nil

@@ -81,20 +81,25 @@ type Report struct {
 // Keys of positions and totals, in report order.
 var positionKeys = []string{"price", "delta", "gamma", "vega"}
 
-// Run prices every row on the worker pool and returns the report. Rows
-// that fail to parse or to run become error entries; Run itself fails only
-// when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
-// nothing. progress, when not nil, is called after each row with the
-// number done.
-func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
-	if opt.Config.Paths == 0 {
-		opt.Config.Paths = DefaultPaths
+// WithDefaults returns o with its zero fields filled in as Run fills them:
+// Config.Paths DefaultPaths, Workers GOMAXPROCS.
+func (o Options) WithDefaults() Options {
+	if o.Config.Paths == 0 {
+		o.Config.Paths = DefaultPaths
 	}
-	if opt.Workers <= 0 {
-		opt.Workers = greeks.DefaultWorkers()
+	if o.Workers <= 0 {
+		o.Workers = greeks.DefaultWorkers()
 	}
-	out := make([]TradeReport, len(rows))
-	trades := make([]*Trade, len(rows))
+	return o
+}
+
+// Check validates every row as Run does, in input order: out[i] is row i's
+// report entry, an error entry when the row failed to parse or repeats an
+// earlier trade_id, and trades[i] is its trade, nil for a failed row. opt
+// must have its defaults (WithDefaults).
+func Check(rows []Row, market Market, opt Options) (out []TradeReport, trades []*Trade) {
+	out = make([]TradeReport, len(rows))
+	trades = make([]*Trade, len(rows))
 	seen := map[string]bool{}
 	for i, row := range rows {
 		t, err := Parse(row, market, opt)
@@ -103,12 +108,23 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 		}
 		out[i] = TradeReport{Row: row.Index, TradeID: row.ID(), Underlying: row.Fields["underlying"], Quantity: row.Fields["quantity"]}
 		if err != nil {
-			out[i].fail(err)
+			out[i].Fail(err)
 			continue
 		}
 		seen[t.ID] = true
 		trades[i] = t
 	}
+	return out, trades
+}
+
+// Run prices every row on the worker pool and returns the report. Rows
+// that fail to parse or to run become error entries; Run itself fails only
+// when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
+// nothing. progress, when not nil, is called after each row with the
+// number done.
+func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
+	opt = opt.WithDefaults()
+	out, trades := Check(rows, market, opt)
 
 	sem := semaphore.NewWeighted(int64(opt.Workers))
 	var (
@@ -140,9 +156,9 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 			cfg.Workers = int(k)
 			res, err := greeks.Run(ctx, t.Model, t.Payoff, cfg)
 			if err != nil {
-				out[i].fail(err)
+				out[i].Fail(err)
 			} else {
-				out[i].succeed(t, res, opt.Decimals)
+				out[i].Succeed(t, res, opt.Decimals)
 			}
 			tick()
 		})
@@ -151,16 +167,23 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", greeks.ErrCanceled, err)
 	}
-	rep := &Report{Trades: out, Seed: opt.Config.Seed, Decimals: opt.Decimals}
-	for _, tr := range out {
+	return NewReport(out, opt.Config.Seed, opt.Decimals), nil
+}
+
+// NewReport returns the report of the entries trades, one per input row in
+// input order, of a batch with seed and decimals: it counts the ok and
+// error rows and sums the totals.
+func NewReport(trades []TradeReport, seed uint64, decimals int32) *Report {
+	rep := &Report{Trades: trades, Seed: seed, Decimals: decimals}
+	for _, tr := range trades {
 		if tr.Status == "ok" {
 			rep.OK++
 		} else {
 			rep.Errors++
 		}
 	}
-	rep.Totals = totals(out)
-	return rep, nil
+	rep.Totals = totals(trades)
+	return rep
 }
 
 // tokens is the number of workers a trade gets: one per 256k paths, at
@@ -174,12 +197,17 @@ func tokens(cfg greeks.Config, workers int) int64 {
 	return min(int64(workers), max(1, n/(1<<18)))
 }
 
-func (t *TradeReport) fail(err error) {
+// Fail makes t an error entry with err's message.
+func (t *TradeReport) Fail(err error) {
 	msg := err.Error()
 	t.Status, t.Error = "error", &msg
 }
 
-func (t *TradeReport) succeed(tr *Trade, res *greeks.Result, places int32) {
+// Succeed makes t the ok entry of trade tr with the run's result res:
+// its unit figures (with the closed form where there is one) and its
+// positions, quantity × unit figure of the first method of PositionOrder
+// computed, rounded half-to-even to places.
+func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	ref, err := analytic.Reference(tr.Model, tr.Payoff)
 	if err != nil {
 		ref = report.NaNValues()
