@@ -142,7 +142,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "market", Category: catIO, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
-			&cli.StringFlag{Name: "out", Category: catIO, Required: true, Usage: "report file, .json or .csv, written atomically"},
+			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically"},
 			&cli.IntFlag{Name: "decimals", Value: batch.DefaultDecimals, Category: catIO,
 				Usage: "decimal places of positions and totals (half-to-even)"},
 			&cli.Int64Flag{Name: "paths", Value: batch.DefaultPaths, Category: catSim, EnvVars: []string{"GREEKS_PATHS"},
@@ -258,6 +258,9 @@ func jobOf(c *cli.Context) (job, error) {
 		return j, usagef("invalid --shards-per-trade %d: must be at least 1", n)
 	}
 	j.Out = c.String("out")
+	if j.Out == "" {
+		return j, usagef("--out is required: the report file, .json or .csv")
+	}
 	if j.Format, err = batch.FormatOf(j.Out); err != nil {
 		return j, usagef("invalid --out %q: %v", j.Out, err)
 	}
