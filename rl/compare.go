@@ -3,6 +3,7 @@ package rl
 import (
 	"context"
 	"math"
+	"slices"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -67,6 +68,11 @@ type Row struct {
 	// REINFORCE (the paper's text reads its sign the other way round); 0
 	// for REINFORCE itself.
 	RelativeVariance float64
+	// MedianRatio is the median over iterations and seeds of the
+	// per-iteration ratio Var[method]/Var[REINFORCE] at the same
+	// parameters: robust where a few heavy-tailed iterations dominate the
+	// means (1 for REINFORCE).
+	MedianRatio float64
 	// Lambda is the hybrid's mean λ over all iterations (NaN otherwise).
 	Lambda float64
 }
@@ -78,6 +84,7 @@ func Summarize(env string, est Estimator, runs [][]IterLog, final int) Row {
 	var tail []float64
 	var vm, vr, lam float64
 	var nl int
+	var ratios []float64
 	for _, logs := range runs {
 		lo := max(0, len(logs)-final)
 		for _, l := range logs[lo:] {
@@ -86,6 +93,9 @@ func Summarize(env string, est Estimator, runs [][]IterLog, final int) Row {
 		for _, l := range logs {
 			vm += l.GradVariance
 			vr += l.ReinforceVariance
+			if l.ReinforceVariance > 0 {
+				ratios = append(ratios, l.GradVariance/l.ReinforceVariance)
+			}
 			if !math.IsNaN(l.Lambda) {
 				lam += l.Lambda
 				nl++
@@ -107,6 +117,15 @@ func Summarize(env string, est Estimator, runs [][]IterLog, final int) Row {
 	}
 	if nl > 0 {
 		r.Lambda = lam / float64(nl)
+	}
+	r.MedianRatio = math.NaN()
+	if len(ratios) > 0 {
+		slices.Sort(ratios)
+		h := len(ratios) / 2
+		r.MedianRatio = ratios[h]
+		if len(ratios)%2 == 0 {
+			r.MedianRatio = (ratios[h-1] + ratios[h]) / 2
+		}
 	}
 	return r
 }

@@ -354,12 +354,13 @@ func runRLCompare(c *cli.Context) error {
 		AvgReturn        float64  `json:"avg_return"`
 		Std              float64  `json:"std"`
 		RelativeVariance *float64 `json:"relative_variance"`
+		MedianRatio      *float64 `json:"median_variance_ratio"`
 		Lambda           *float64 `json:"lambda"`
 		Seeds            int      `json:"seeds"`
 	}
 	out := make([]rowJSON, len(rows))
 	for i, r := range rows {
-		out[i] = rowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.Lambda), r.Seeds}
+		out[i] = rowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.MedianRatio), finitePtr(r.Lambda), r.Seeds}
 	}
 	if dir != "" {
 		b, err := json.MarshalIndent(map[string]any{"rows": out}, "", " ")
@@ -378,17 +379,18 @@ func runRLCompare(c *cli.Context) error {
 
 func writeRLTable(w io.Writer, rows []rl.Row, final int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ENV\tESTIMATOR\tAVG RETURN (last %d)\tSTD\tRELATIVE VARIANCE\tλ\tSEEDS\n", final)
+	fmt.Fprintf(tw, "ENV\tESTIMATOR\tAVG RETURN (last %d)\tSTD\tRELATIVE VARIANCE\tMEDIAN VAR RATIO\tλ\tSEEDS\n", final)
 	for _, r := range rows {
 		rv := "—"
 		if r.Estimator != rl.Reinforce.String() {
 			rv = fmt.Sprintf("%+.1f%%", 100*r.RelativeVariance)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%s\t%d\n", r.Env, r.Estimator, r.AvgReturn, r.Std, rv, numOrDash(r.Lambda), r.Seeds)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%.3g\t%s\t%d\n", r.Env, r.Estimator, r.AvgReturn, r.Std, rv, r.MedianRatio, numOrDash(r.Lambda), r.Seeds)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "relative variance: (Var[method] − Var[REINFORCE]) / Var[REINFORCE] at the same parameters; negative = less variance than REINFORCE")
+	_, err := fmt.Fprintln(w, "relative variance: (mean Var[method] − mean Var[REINFORCE]) / mean Var[REINFORCE] at the same parameters; negative = less variance than REINFORCE;\n"+
+		"median var ratio: the median over iterations of Var[method]/Var[REINFORCE] (robust to heavy-tailed iterations)")
 	return err
 }
