@@ -8,7 +8,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -57,6 +59,21 @@ func rlCmd() *cli.Command {
 					&cli.StringFlag{Name: "env", Value: "pendulum", Usage: "comma-separated environments: " + strings.Join(rl.Names(), ", ")},
 					&cli.StringFlag{Name: "estimators", Value: "pathwise,reinforce,hybrid", Usage: "comma-separated estimators"},
 				),
+			},
+			{
+				Name:      "report",
+				Usage:     "the compare table and learning curves again, from the per-run logs of an --out directory",
+				ArgsUsage: " ",
+				Description: "Reads the <env>-<estimator>-seed<N>.json logs that train and compare write with --out.\n\n" +
+					"Example:\n\n   greeks rl report --in docs/rl --plot",
+				OnUsageError: onUsageError,
+				Action:       runRLReport,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "in", Usage: "directory of run logs", Required: true},
+					&cli.IntFlag{Name: "final", Value: 20, Usage: "iterations averaged into the final return"},
+					&cli.BoolFlag{Name: "plot", Usage: "(re)draw <env>.png in the directory"},
+					&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
+				},
 			},
 		},
 	}
@@ -348,19 +365,26 @@ func runRLCompare(c *cli.Context) error {
 			}
 		}
 	}
-	type rowJSON struct {
-		Env              string   `json:"env"`
-		Estimator        string   `json:"estimator"`
-		AvgReturn        float64  `json:"avg_return"`
-		Std              float64  `json:"std"`
-		RelativeVariance *float64 `json:"relative_variance"`
-		MedianRatio      *float64 `json:"median_variance_ratio"`
-		Lambda           *float64 `json:"lambda"`
-		Seeds            int      `json:"seeds"`
-	}
-	out := make([]rowJSON, len(rows))
+	return writeRLRows(c, rows, dir)
+}
+
+// rlRowJSON is one compare row in JSON.
+type rlRowJSON struct {
+	Env              string   `json:"env"`
+	Estimator        string   `json:"estimator"`
+	AvgReturn        float64  `json:"avg_return"`
+	Std              float64  `json:"std"`
+	RelativeVariance *float64 `json:"relative_variance"`
+	MedianRatio      *float64 `json:"median_variance_ratio"`
+	Lambda           *float64 `json:"lambda"`
+	Seeds            int      `json:"seeds"`
+}
+
+// writeRLRows prints the rows (and saves compare.json in dir, if any).
+func writeRLRows(c *cli.Context, rows []rl.Row, dir string) error {
+	out := make([]rlRowJSON, len(rows))
 	for i, r := range rows {
-		out[i] = rowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.MedianRatio), finitePtr(r.Lambda), r.Seeds}
+		out[i] = rlRowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.MedianRatio), finitePtr(r.Lambda), r.Seeds}
 	}
 	if dir != "" {
 		b, err := json.MarshalIndent(map[string]any{"rows": out}, "", " ")
@@ -393,4 +417,83 @@ func writeRLTable(w io.Writer, rows []rl.Row, final int) error {
 	_, err := fmt.Fprintln(w, "relative variance: (mean Var[method] − mean Var[REINFORCE]) / mean Var[REINFORCE] at the same parameters; negative = less variance than REINFORCE;\n"+
 		"median var ratio: the median over iterations of Var[method]/Var[REINFORCE] (robust to heavy-tailed iterations)")
 	return err
+}
+
+// runLog matches the per-run log files written under --out.
+var runLog = regexp.MustCompile(`^(.+)-(pathwise|reinforce|hybrid)-seed([0-9]+)\.json$`)
+
+func runRLReport(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("unexpected argument %q", c.Args().First())
+	}
+	if f := c.String("format"); f != "table" && f != "json" {
+		return usagef("invalid --format %q: want table or json", f)
+	}
+	if c.Int("final") < 1 {
+		return usagef("invalid --final %d: must be at least 1", c.Int("final"))
+	}
+	dir := c.String("in")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return usagef("invalid --in %q: %v", dir, err)
+	}
+	type key struct {
+		env string
+		est rl.Estimator
+	}
+	groups := map[key][][]rl.IterLog{}
+	var envs []string
+	for _, e := range entries {
+		m := runLog.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		var rows []rlIterJSON
+		if err := json.Unmarshal(b, &rows); err != nil {
+			return fmt.Errorf("%s: %w", e.Name(), err)
+		}
+		logs := make([]rl.IterLog, len(rows))
+		nan := func(p *float64) float64 {
+			if p == nil {
+				return math.NaN()
+			}
+			return *p
+		}
+		for i, r := range rows {
+			logs[i] = rl.IterLog{Iteration: r.Iteration, Return: r.Return, Discounted: r.Discounted,
+				GradVariance: nan(r.GradVariance), ReinforceVariance: nan(r.ReinforceVariance), Lambda: nan(r.Lambda),
+				GradNorm: nan(r.GradNorm), Steps: r.Steps, Seconds: r.Seconds}
+		}
+		est, _ := rl.ParseEstimator(m[2])
+		k := key{m[1], est}
+		if !slices.Contains(envs, m[1]) {
+			envs = append(envs, m[1])
+		}
+		groups[k] = append(groups[k], logs)
+	}
+	if len(groups) == 0 {
+		return usagef("invalid --in %q: no <env>-<estimator>-seed<N>.json logs there", dir)
+	}
+	var rows []rl.Row
+	for _, env := range envs {
+		var curves []rl.Curve
+		for _, est := range []rl.Estimator{rl.Pathwise, rl.Reinforce, rl.Hybrid} {
+			runs, ok := groups[key{env, est}]
+			if !ok {
+				continue
+			}
+			rows = append(rows, rl.Summarize(env, est, runs, c.Int("final")))
+			curves = append(curves, rl.Curve{Name: est.String(), Runs: runs})
+		}
+		if c.Bool("plot") {
+			if err := rl.PlotCurves(filepath.Join(dir, env+".png"), env, curves, 10); err != nil {
+				return err
+			}
+		}
+	}
+	return writeRLRows(c, rows, "")
 }

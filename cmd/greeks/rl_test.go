@@ -54,6 +54,24 @@ func TestRL(t *testing.T) {
 			t.Errorf("--out: %v", err)
 		}
 	}
+	// report rebuilds the same rows from the logs (environments in file order).
+	code, rep, errb := runCLI(t, "rl", "report", "--in", dir, "--format", "json", "--plot")
+	var rr struct {
+		Rows []map[string]any `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(rep), &rr); code != 0 || err != nil || len(rr.Rows) != 6 {
+		t.Fatalf("rl report: exit %d %v: %s %s", code, err, rep, errb)
+	}
+	for i := range 3 {
+		a, _ := json.Marshal(cr.Rows[3+i]) // cartpole rows
+		b, _ := json.Marshal(rr.Rows[i])
+		if string(a) != string(b) {
+			t.Errorf("report row %d = %s, compare had %s", i, b, a)
+		}
+	}
+	if code, _, errb := runCLI(t, "rl", "report", "--in", t.TempDir()); code != 2 || !strings.Contains(errb, "--in") {
+		t.Errorf("report of an empty directory: exit %d %s", code, errb)
+	}
 	_, out2, _ := runCLI(t, append(cmp, "--workers", "3")...)
 	if out1 != out2 {
 		t.Errorf("--workers changed the numbers:\n%s\n%s", out1, out2)
