@@ -2,6 +2,7 @@ package rl
 
 import (
 	"context"
+	"io"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -31,9 +32,7 @@ func RunJobs(ctx context.Context, jobs []Job, workers int, progress func(done in
 			if err != nil {
 				return err
 			}
-			if c, ok := env.(interface{ Close() }); ok {
-				defer c.Close()
-			}
+			defer closeEnv(env)
 			logs, err := Run(ctx, env, j.Cfg, func(IterLog) {
 				n := done.Add(1)
 				if progress != nil {
@@ -48,6 +47,14 @@ func RunJobs(ctx context.Context, jobs []Job, workers int, progress func(done in
 		return nil, err
 	}
 	return out, nil
+}
+
+// closeEnv releases an environment that holds resources (a MuJoCo task's
+// data).
+func closeEnv(env Env) {
+	if c, ok := env.(io.Closer); ok {
+		c.Close()
+	}
 }
 
 // Row is one line of the Table-3-like comparison.

@@ -164,7 +164,7 @@ func rlEnvs(list string) ([]string, error) {
 		if err != nil {
 			return nil, usagef("invalid --env %q: %v", n, strings.TrimPrefix(err.Error(), "rl: "))
 		}
-		if c, ok := e.(interface{ Close() }); ok {
+		if c, ok := e.(io.Closer); ok {
 			c.Close()
 		}
 		envs = append(envs, n)
