@@ -123,7 +123,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			"localization width (or λ with --lambda pilot) runs once per trade, before its shards.\n" +
 			"--tolerance is refused: where such a run stops depends on every path merged before it.\n" +
 			"The report (.json or .csv by --out's extension) is written whole or not at all, by one\n" +
-			"worker: on a cluster --out must be a path that worker can write (a shared file system).\n" +
+			"worker: on a cluster --out must be a gs:// object or a path on a file system every worker shares.\n" +
 			"Exit status: 0 all rows ok, 1 some rows failed (the report is still written), 2 usage error.\n\n" +
 			"Examples:\n\n" +
 			"   greeks-beam --in portfolio.csv --market market.csv --out report.json\n" +
@@ -142,7 +142,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "market", Category: catIO, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
-			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically"},
+			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically (a local path, or gs://bucket/…)"},
 			&cli.IntFlag{Name: "decimals", Value: batch.DefaultDecimals, Category: catIO,
 				Usage: "decimal places of positions and totals (half-to-even)"},
 			&cli.Int64Flag{Name: "paths", Value: batch.DefaultPaths, Category: catSim, EnvVars: []string{"GREEKS_PATHS"},
@@ -227,7 +227,8 @@ func jobOf(c *cli.Context) (job, error) {
 	var j job
 	cfg := greeks.Config{Paths: c.Int64("paths"), Seed: c.Uint64("seed"), MaxPaths: c.Int64("max-paths")}
 	if t := c.Float64("tolerance"); t != 0 {
-		return j, usagef("invalid --tolerance %v: %v; run greeks batch for tolerance stopping", t, greeks.ErrSplitTolerance)
+		return j, usagef("invalid --tolerance %v: %s; run greeks batch for tolerance stopping",
+			t, strings.TrimPrefix(greeks.ErrSplitTolerance.Error(), "greeks: "))
 	}
 	if cfg.Paths < 2 {
 		return j, usagef("invalid --paths %d: must be at least 2", cfg.Paths)

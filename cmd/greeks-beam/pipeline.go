@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs" // gs:// reports
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
@@ -142,11 +146,11 @@ func (f *expandFn) ProcessElement(ctx context.Context, r row, shards func(shard)
 		failed(entry{Pos: r.Pos, Entry: b})
 		return nil
 	}
-	p := sp.Pilot()
+	p, pilotSeconds := sp.Pilot(), time.Since(start).Seconds()
 	cuts := sp.Shards(f.job.Shards)
 	for _, c := range cuts {
 		shards(shard{Row: r, Smoothing: p.Smoothing, Lambda: p.Lambda[:], Lo: c[0], Hi: c[1],
-			Shards: len(cuts), PilotSeconds: time.Since(start).Seconds()})
+			Shards: len(cuts), PilotSeconds: pilotSeconds})
 	}
 	return nil
 }
@@ -265,12 +269,39 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, entries func(*en
 		}
 	}
 	rep := batch.NewReport(trades, f.job.Options.Config.Seed, f.job.Options.Decimals)
-	if err := rep.WriteFile(f.job.Out, f.job.Format); err != nil {
+	if err := writeReport(ctx, rep, f.job.Out, f.job.Format); err != nil {
 		return err
 	}
 	okRows.Inc(ctx, int64(rep.OK))
 	errorRows.Inc(ctx, int64(rep.Errors))
 	return nil
+}
+
+// writeReport writes rep to out in format f: a local path through batch's
+// atomic WriteFile; a path with a scheme (gs://) through Beam's file
+// systems, whose object appears whole when the write is committed, and not
+// at all when writing fails.
+func writeReport(ctx context.Context, rep *batch.Report, out string, f batch.Format) error {
+	if !strings.Contains(out, "://") {
+		return rep.WriteFile(out, f)
+	}
+	fs, err := filesystem.New(ctx, out)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	w, err := fs.OpenWrite(ctx, out)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	if err := rep.Write(bw, f); err != nil {
+		return fmt.Errorf("writing %s: %w (not committed)", out, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w (not committed)", out, err)
+	}
+	return w.Close()
 }
 
 // build adds the pipeline for rows to s. rows and market are as read on
