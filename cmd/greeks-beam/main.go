@@ -21,11 +21,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
@@ -199,6 +201,13 @@ func runPipeline(c *cli.Context) error {
 		}
 		opts[strings.TrimLeft(k, "-")] = v
 	}
+	if _, set := opts["worker_binary"]; !set && runner != "prism" {
+		// This binary is its own Beam worker (main's --worker): ship it
+		// rather than let Beam cross-compile the source it was built from.
+		if exe, err := os.Executable(); err == nil {
+			opts["worker_binary"] = exe
+		}
+	}
 	for k, v := range opts {
 		if flag.Lookup(k) == nil {
 			return usagef("invalid --beam-option %s: Beam has no such option", k)
@@ -212,6 +221,14 @@ func runPipeline(c *cli.Context) error {
 		return err
 	}
 	j.Market = market
+	if e := opts["endpoint"]; e != "" {
+		// Beam waits minutes for a job server that is not there; say so now.
+		conn, err := net.DialTimeout("tcp", e, 10*time.Second)
+		if err != nil {
+			return fmt.Errorf("job server at --endpoint %s: %w (no report written)", e, err)
+		}
+		conn.Close()
+	}
 	ok, failed, err := execute(c.Context, runner, rows, j)
 	if err != nil {
 		return err

@@ -261,6 +261,12 @@ func TestUsage(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("a refused command line wrote %s", out)
 	}
+	// A job server that is not there fails at once (exit 1), not after
+	// Beam's minutes of retries.
+	if code, stderr := runCLI("--out", out, "--runner", "spark", "--endpoint", "127.0.0.1:1"); code != 1 ||
+		!strings.Contains(stderr, "job server") {
+		t.Errorf("unreachable job server: exit %d (%s), want 1", code, stderr)
+	}
 }
 
 func mustRead(t *testing.T, name string) []byte {
