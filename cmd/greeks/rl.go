@@ -408,6 +408,9 @@ func writeRLTable(w io.Writer, rows []rl.Row, final int) error {
 		rv := "—"
 		if r.Estimator != rl.Reinforce.String() {
 			rv = fmt.Sprintf("%+.1f%%", 100*r.RelativeVariance)
+			if math.Abs(r.RelativeVariance) >= 100 {
+				rv = fmt.Sprintf("%+.3g%%", 100*r.RelativeVariance)
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%.3g\t%s\t%d\n", r.Env, r.Estimator, r.AvgReturn, r.Std, rv, r.MedianRatio, numOrDash(r.Lambda), r.Seeds)
 	}
