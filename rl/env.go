@@ -151,3 +151,43 @@ func Names() []string {
 	sort.Strings(ns)
 	return ns
 }
+
+// FiniteDifferences approximates the Linearization of env's step from state
+// under action by central differences of Step and Observe with step h: the
+// reference the analytic and MuJoCo Jacobians are tested against, and a
+// way to run the pathwise estimator on an environment without Jacobians
+// (at the cost of 2(n + m) steps per step, and the differences' error).
+func FiniteDifferences(env Env, state, action []float64, h float64) *Linearization {
+	sp := env.Spec()
+	n, m, o := sp.StateDim, sp.ActDim, sp.ObsDim
+	lin := NewLinearization(sp)
+	np, nm := make([]float64, n), make([]float64, n)
+	op, om := make([]float64, o), make([]float64, o)
+	bump := func(x []float64, i int, d float64) []float64 {
+		y := append([]float64(nil), x...)
+		y[i] += d
+		return y
+	}
+	for j := range n {
+		rp, _ := env.Step(bump(state, j, h), action, np)
+		rm, _ := env.Step(bump(state, j, -h), action, nm)
+		for i := range n {
+			lin.Fs[i*n+j] = (np[i] - nm[i]) / (2 * h)
+		}
+		lin.Rs[j] = (rp - rm) / (2 * h)
+		env.Observe(bump(state, j, h), op)
+		env.Observe(bump(state, j, -h), om)
+		for i := range o {
+			lin.Os[i*n+j] = (op[i] - om[i]) / (2 * h)
+		}
+	}
+	for j := range m {
+		rp, _ := env.Step(state, bump(action, j, h), np)
+		rm, _ := env.Step(state, bump(action, j, -h), nm)
+		for i := range n {
+			lin.Fa[i*m+j] = (np[i] - nm[i]) / (2 * h)
+		}
+		lin.Ra[j] = (rp - rm) / (2 * h)
+	}
+	return lin
+}

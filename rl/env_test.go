@@ -8,42 +8,6 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 )
 
-// fdLinearize differentiates Step and Observe by central differences.
-func fdLinearize(e Env, s, a []float64, h float64) *Linearization {
-	sp := e.Spec()
-	n, m, o := sp.StateDim, sp.ActDim, sp.ObsDim
-	lin := NewLinearization(sp)
-	np, nm := make([]float64, n), make([]float64, n)
-	op, om := make([]float64, o), make([]float64, o)
-	bump := func(x []float64, i int, d float64) []float64 {
-		y := append([]float64(nil), x...)
-		y[i] += d
-		return y
-	}
-	for j := range n {
-		rp, _ := e.Step(bump(s, j, h), a, np)
-		rm, _ := e.Step(bump(s, j, -h), a, nm)
-		for i := range n {
-			lin.Fs[i*n+j] = (np[i] - nm[i]) / (2 * h)
-		}
-		lin.Rs[j] = (rp - rm) / (2 * h)
-		e.Observe(bump(s, j, h), op)
-		e.Observe(bump(s, j, -h), om)
-		for i := range o {
-			lin.Os[i*n+j] = (op[i] - om[i]) / (2 * h)
-		}
-	}
-	for j := range m {
-		rp, _ := e.Step(s, bump(a, j, h), np)
-		rm, _ := e.Step(s, bump(a, j, -h), nm)
-		for i := range n {
-			lin.Fa[i*m+j] = (np[i] - nm[i]) / (2 * h)
-		}
-		lin.Ra[j] = (rp - rm) / (2 * h)
-	}
-	return lin
-}
-
 // TestJacobians checks each differentiable environment's Linearize against
 // central finite differences of Step and Observe along simulated
 // trajectories, with actions inside and outside the bounds.
@@ -68,7 +32,7 @@ func TestJacobians(t *testing.T) {
 						continue
 					}
 					e.Linearize(s, a, lin)
-					want := fdLinearize(e, s, a, 1e-6)
+					want := FiniteDifferences(e, s, a, 1e-6)
 					for name, pair := range map[string][2][]float64{
 						"Fs": {lin.Fs, want.Fs}, "Fa": {lin.Fa, want.Fa}, "Rs": {lin.Rs, want.Rs},
 						"Ra": {lin.Ra, want.Ra}, "Os": {lin.Os, want.Os},

@@ -108,69 +108,6 @@ func TestUnbiased(t *testing.T) {
 	}
 }
 
-// TestPathwiseIsExactDerivative checks the adjoint recursion: with the
-// episodes' noise held fixed, the pathwise sample of each episode is the
-// derivative of that episode's discounted return, which central differences
-// in every parameter reproduce.
-func TestPathwiseIsExactDerivative(t *testing.T) {
-	for _, env := range []Env{Pendulum{}, CartPole{}} {
-		t.Run(env.Spec().Name, func(t *testing.T) {
-			const E = 2
-			tr, err := NewTrainer(env, Config{Estimator: Pathwise, Episodes: E, Horizon: 15, Hidden: []int{6}, Gamma: 0.9, Seed: *seed})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tr.Close()
-			np, d := tr.Policy.Dim(), tr.Dim()
-			theta := make([]float64, np)
-			tr.Policy.Params.Values(theta)
-			for i := range theta {
-				theta[i] *= 20
-			}
-			set := func() {
-				tr.Policy.Params.SetValues(theta)
-				tr.Policy.Sync()
-			}
-			set()
-			p, s := make([]float64, E*d), make([]float64, E*d)
-			if _, _, err := tr.Gradients(0, p, s); err != nil {
-				t.Fatal(err)
-			}
-			disc := func() []float64 {
-				_, dr, err := tr.Gradients(0, nil, s)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return dr
-			}
-			const h = 1e-6
-			for k := range d {
-				var x *float64
-				if k < np {
-					x = &theta[k]
-				} else {
-					x = &tr.LogStd[k-np]
-				}
-				x0 := *x
-				*x = x0 + h
-				set()
-				up := disc()
-				*x = x0 - h
-				set()
-				dn := disc()
-				*x = x0
-				set()
-				for e := range E {
-					fd := (up[e] - dn[e]) / (2 * h)
-					if got := p[e*d+k]; math.Abs(got-fd) > 1e-5*(1+math.Abs(fd)) {
-						t.Errorf("episode %d: ∂J/∂θ[%d] = %.8g, finite differences %.8g", e, k, got, fd)
-					}
-				}
-			}
-		})
-	}
-}
-
 // TestReproducible checks that a seed gives the same training run.
 func TestReproducible(t *testing.T) {
 	cfg := Config{Estimator: Hybrid, Iterations: 3, Episodes: 3, Horizon: 30, Hidden: []int{16, 16}, Seed: *seed}

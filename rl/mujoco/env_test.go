@@ -308,43 +308,6 @@ func TestClose(t *testing.T) {
 	e.Step(make([]float64, 12), make([]float64, 3), make([]float64, 12))
 }
 
-// fdLinearize differentiates Step and Observe by central differences of
-// step h.
-func fdLinearize(e rl.Env, s, a []float64, h float64) *rl.Linearization {
-	sp := e.Spec()
-	n, m, o := sp.StateDim, sp.ActDim, sp.ObsDim
-	lin := rl.NewLinearization(sp)
-	np, nm := make([]float64, n), make([]float64, n)
-	op, om := make([]float64, o), make([]float64, o)
-	bump := func(x []float64, i int, d float64) []float64 {
-		y := slices.Clone(x)
-		y[i] += d
-		return y
-	}
-	for j := range n {
-		rp, _ := e.Step(bump(s, j, h), a, np)
-		rm, _ := e.Step(bump(s, j, -h), a, nm)
-		for i := range n {
-			lin.Fs[i*n+j] = (np[i] - nm[i]) / (2 * h)
-		}
-		lin.Rs[j] = (rp - rm) / (2 * h)
-		e.Observe(bump(s, j, h), op)
-		e.Observe(bump(s, j, -h), om)
-		for i := range o {
-			lin.Os[i*n+j] = (op[i] - om[i]) / (2 * h)
-		}
-	}
-	for j := range m {
-		rp, _ := e.Step(s, bump(a, j, h), np)
-		rm, _ := e.Step(s, bump(a, j, -h), nm)
-		for i := range n {
-			lin.Fa[i*m+j] = (np[i] - nm[i]) / (2 * h)
-		}
-		lin.Ra[j] = (rp - rm) / (2 * h)
-	}
-	return lin
-}
-
 // linTol bounds |Linearize − reference| relative to 1 + the largest entry
 // of each part of the Linearization, the reference being the Richardson
 // extrapolation of central differences of Step over the whole frame skip.
@@ -415,7 +378,7 @@ func TestLinearize(t *testing.T) {
 					s[len(s)-1] = 12
 				}
 				total++
-				d1, d2 := fdLinearize(e, s, a, 1e-6), fdLinearize(e, s, a, 5e-7)
+				d1, d2 := rl.FiniteDifferences(e, s, a, 1e-6), rl.FiniteDifferences(e, s, a, 5e-7)
 				if d, _ := linDiff(d1, d2); d > smoothTol {
 					continue // not smooth at the scale of h: see smoothTol
 				}
