@@ -156,7 +156,7 @@ func Names() []string {
 // under action by central differences of Step and Observe with step h: the
 // reference the analytic and MuJoCo Jacobians are tested against, and a
 // way to run the pathwise estimator on an environment without Jacobians
-// (at the cost of 2(n + m) steps per step, and the differences' error).
+// (FDEnv; at the cost of 2(n + m) steps per step, and the differences' error).
 func FiniteDifferences(env Env, state, action []float64, h float64) *Linearization {
 	sp := env.Spec()
 	n, m, o := sp.StateDim, sp.ActDim, sp.ObsDim
@@ -190,4 +190,23 @@ func FiniteDifferences(env Env, state, action []float64, h float64) *Linearizati
 		lin.Ra[j] = (rp - rm) / (2 * h)
 	}
 	return lin
+}
+
+// FDEnv makes any environment Differentiable by central differences of
+// step H (the absolute bump of each state and action coordinate); the
+// pathwise estimator then carries the differences' error, O(H²) where the
+// step is smooth.
+type FDEnv struct {
+	Env
+	H float64
+}
+
+// Linearize implements Differentiable.
+func (f FDEnv) Linearize(state, action []float64, lin *Linearization) {
+	d := FiniteDifferences(f.Env, state, action, f.H)
+	copy(lin.Fs, d.Fs)
+	copy(lin.Fa, d.Fa)
+	copy(lin.Rs, d.Rs)
+	copy(lin.Ra, d.Ra)
+	copy(lin.Os, d.Os)
 }

@@ -109,3 +109,25 @@ func TestMake(t *testing.T) {
 		t.Errorf("Make(nope) error = %v", err)
 	}
 }
+
+// TestFDEnv checks that the finite-difference adapter gives the pathwise
+// estimator the analytic Jacobians' samples to the differences' accuracy.
+func TestFDEnv(t *testing.T) {
+	d := make([][]float64, 2)
+	for i, env := range []Env{CartPole{}, FDEnv{Env: CartPole{}, H: 1e-6}} {
+		tr, err := NewTrainer(env, Config{Estimator: Pathwise, Episodes: 2, Horizon: 30, Hidden: []int{8}, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d[i] = make([]float64, 2*tr.Dim())
+		if _, _, err := tr.Gradients(0, d[i], make([]float64, 2*tr.Dim())); err != nil {
+			t.Fatal(err)
+		}
+		tr.Close()
+	}
+	for k := range d[0] {
+		if math.Abs(d[0][k]-d[1][k]) > 1e-6*(1+math.Abs(d[0][k])) {
+			t.Errorf("pathwise[%d]: analytic %v, finite differences %v", k, d[0][k], d[1][k])
+		}
+	}
+}
