@@ -82,7 +82,16 @@ type Row struct {
 	MedianRatio float64
 	// Lambda is the hybrid's mean λ over all iterations (NaN otherwise).
 	Lambda float64
+	// Biased marks a pathwise or hybrid row on a task whose episodes
+	// terminate (Spec.Terminates): the pathwise samples ignore how θ moves
+	// the end, so those estimates are biased. Summarize leaves it false;
+	// callers that know the task's Spec set it with Biased.
+	Biased bool
 }
+
+// Biased reports whether est is a biased estimator of ∇J on a task with
+// spec: pathwise and hybrid are, where episodes terminate.
+func Biased(est Estimator, spec Spec) bool { return est != Reinforce && spec.Terminates }
 
 // Summarize reduces the runs of one estimator (one log per seed) to a Row,
 // over the final `final` iterations.

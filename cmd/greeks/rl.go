@@ -160,16 +160,35 @@ func rlEnvs(list string) ([]string, error) {
 	var envs []string
 	for _, n := range strings.Split(list, ",") {
 		n = strings.TrimSpace(n)
-		e, err := rl.Make(n)
-		if err != nil {
+		if _, err := rlSpec(n); err != nil {
 			return nil, usagef("invalid --env %q: %v", n, strings.TrimPrefix(err.Error(), "rl: "))
-		}
-		if c, ok := e.(io.Closer); ok {
-			c.Close()
 		}
 		envs = append(envs, n)
 	}
 	return envs, nil
+}
+
+// rlSpec returns the Spec of the environment called name.
+func rlSpec(name string) (rl.Spec, error) {
+	e, err := rl.Make(name)
+	if err != nil {
+		return rl.Spec{}, err
+	}
+	if c, ok := e.(io.Closer); ok {
+		defer c.Close()
+	}
+	return e.Spec(), nil
+}
+
+// markBiased sets Row.Biased where the task's Spec is known (an environment
+// this build cannot make stays unmarked).
+func markBiased(rows []rl.Row) {
+	for i, r := range rows {
+		est, _ := rl.ParseEstimator(r.Estimator)
+		if sp, err := rlSpec(r.Env); err == nil {
+			rows[i].Biased = rl.Biased(est, sp)
+		}
+	}
 }
 
 func rlEstimators(list string) ([]rl.Estimator, error) {
@@ -284,6 +303,9 @@ func runRLTrain(c *cli.Context) error {
 		return err
 	}
 	row := rl.Summarize(envs[0], ests[0], runs, c.Int("final"))
+	if sp, err := rlSpec(envs[0]); err == nil {
+		row.Biased = rl.Biased(ests[0], sp)
+	}
 	if dir := c.String("out"); dir != "" {
 		for i, r := range runs {
 			if err := writeRLRun(dir, fmt.Sprintf("%s-%s-seed%d", envs[0], ests[0], jobs[i].Cfg.Seed), jobs[i].Cfg.Seed, r); err != nil {
@@ -302,7 +324,7 @@ func runRLTrain(c *cli.Context) error {
 			its = append(its, rlIterRows(jobs[i].Cfg.Seed, r)...)
 		}
 		return json.NewEncoder(w).Encode(map[string]any{"env": envs[0], "estimator": ests[0].String(),
-			"iterations": its, "final_return": row.AvgReturn})
+			"iterations": its, "final_return": row.AvgReturn, "biased": row.Biased})
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "SEED\tITERATION\tRETURN\tGRAD VARIANCE\tREINFORCE VARIANCE\tλ\tSECONDS\t")
@@ -317,8 +339,11 @@ func runRLTrain(c *cli.Context) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s on %s: final return %.2f ± %.2f (mean of the last %d iterations over %d seeds ± their std)\n",
+	fmt.Fprintf(w, "%s on %s: final return %.2f ± %.2f (mean of the last %d iterations over %d seed(s) ± their std)\n",
 		ests[0], envs[0], row.AvgReturn, row.Std, c.Int("final"), row.Seeds)
+	if row.Biased {
+		fmt.Fprintf(w, "note: %s's episodes terminate; the pathwise samples ignore how θ moves the end, so this gradient is biased\n", envs[0])
+	}
 	return nil
 }
 
@@ -378,13 +403,16 @@ type rlRowJSON struct {
 	MedianRatio      *float64 `json:"median_variance_ratio"`
 	Lambda           *float64 `json:"lambda"`
 	Seeds            int      `json:"seeds"`
+	// Biased: pathwise or hybrid on a task whose episodes terminate.
+	Biased bool `json:"biased"`
 }
 
 // writeRLRows prints the rows (and saves compare.json in dir, if any).
 func writeRLRows(c *cli.Context, rows []rl.Row, dir string) error {
+	markBiased(rows)
 	out := make([]rlRowJSON, len(rows))
 	for i, r := range rows {
-		out[i] = rlRowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.MedianRatio), finitePtr(r.Lambda), r.Seeds}
+		out[i] = rlRowJSON{r.Env, r.Estimator, r.AvgReturn, r.Std, finitePtr(r.RelativeVariance), finitePtr(r.MedianRatio), finitePtr(r.Lambda), r.Seeds, r.Biased}
 	}
 	if dir != "" {
 		b, err := json.MarshalIndent(map[string]any{"rows": out}, "", " ")
@@ -412,13 +440,18 @@ func writeRLTable(w io.Writer, rows []rl.Row, final int) error {
 				rv = fmt.Sprintf("%+.3g%%", 100*r.RelativeVariance)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%.3g\t%s\t%d\n", r.Env, r.Estimator, r.AvgReturn, r.Std, rv, r.MedianRatio, numOrDash(r.Lambda), r.Seeds)
+		name := r.Estimator
+		if r.Biased {
+			name += " (biased)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%s\t%.3g\t%s\t%d\n", r.Env, name, r.AvgReturn, r.Std, rv, r.MedianRatio, numOrDash(r.Lambda), r.Seeds)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w, "relative variance: (mean Var[method] − mean Var[REINFORCE]) / mean Var[REINFORCE] at the same parameters; negative = less variance than REINFORCE;\n"+
-		"median var ratio: the median over iterations of Var[method]/Var[REINFORCE] (robust to heavy-tailed iterations)")
+		"median var ratio: the median over iterations of Var[method]/Var[REINFORCE] (robust to heavy-tailed iterations);\n"+
+		"(biased): episodes terminate, and the pathwise samples ignore how θ moves the end")
 	return err
 }
 
