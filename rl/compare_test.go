@@ -32,3 +32,16 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("median ratio %v, λ %v, seeds %d", r.MedianRatio, r.Lambda, r.Seeds)
 	}
 }
+
+func TestBiased(t *testing.T) {
+	term := Spec{Terminates: true}
+	for _, c := range []struct {
+		e    Estimator
+		s    Spec
+		want bool
+	}{{Pathwise, term, true}, {Hybrid, term, true}, {Reinforce, term, false}, {Pathwise, Pendulum{}.Spec(), false}} {
+		if got := Biased(c.e, c.s); got != c.want {
+			t.Errorf("Biased(%v, terminates=%v) = %v, want %v", c.e, c.s.Terminates, got, c.want)
+		}
+	}
+}
