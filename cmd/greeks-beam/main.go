@@ -311,55 +311,15 @@ func parseList[T any](c *cli.Context, name string, parse func(string) (T, error)
 }
 
 // readInputs reads the portfolio and the market file named by the flags
-// (or the embedded sample) with batch's readers, as greeks batch does.
+// (or the embedded sample) with batch's readers, as greeks batch does; a file
+// that cannot be read is a usage error.
 func readInputs(c *cli.Context) ([]batch.Row, batch.Market, error) {
-	in := c.String("in")
-	var rows []batch.Row
-	market := batch.Market{}
-	if in == "" {
-		var err error
-		if rows, market, err = batch.Sample(); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		f, format, err := openInput(in, c.String("in-format"), "in")
-		if err != nil {
-			return nil, nil, err
-		}
-		defer f.Close()
-		if rows, err = batch.ReadTrades(f, format); err != nil {
-			return nil, nil, usagef("invalid --in %s: %v", in, err)
-		}
+	rows, market, err := batch.ReadFiles(batch.Files{Trades: c.String("in"), TradesFormat: c.String("in-format"),
+		Market: c.String("market"), MarketFormat: c.String("market-format")})
+	if fe := (*batch.FileError)(nil); errors.As(err, &fe) {
+		return nil, nil, &usageError{fe}
 	}
-	if name := c.String("market"); name != "" {
-		f, format, err := openInput(name, c.String("market-format"), "market")
-		if err != nil {
-			return nil, nil, err
-		}
-		defer f.Close()
-		if market, err = batch.ReadMarket(f, format); err != nil {
-			return nil, nil, usagef("invalid --market %s: %v", name, err)
-		}
-	}
-	return rows, market, nil
-}
-
-func openInput(path, format, flag string) (*os.File, batch.Format, error) {
-	var f batch.Format
-	var err error
-	if format != "" {
-		f, err = batch.ParseFormat(format)
-	} else {
-		f, err = batch.FormatOf(path)
-	}
-	if err != nil {
-		return nil, 0, usagef("invalid --%s %s: %v (set --%s-format)", flag, path, err, flag)
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, 0, usagef("invalid --%s %s: %v", flag, path, err)
-	}
-	return file, f, nil
+	return rows, market, err
 }
 
 // execute builds the pipeline and runs it on runner, and returns the

@@ -149,63 +149,19 @@ func runBatch(c *cli.Context) error {
 }
 
 // readInputs reads the portfolio and the market file named by the flags,
-// or the embedded sample.
+// or the embedded sample; a file that cannot be read is a usage error.
 func readInputs(c *cli.Context) ([]batch.Row, batch.Market, error) {
-	in := c.String("in")
-	if in == "" {
-		rows, m, err := batch.Sample()
-		if c.String("market") == "" || err != nil {
-			return rows, m, err
-		}
-	}
-	var rows []batch.Row
-	if in != "" {
-		f, err := openInput(in, c.String("in-format"), "in")
-		if err != nil {
-			return nil, nil, err
-		}
-		defer f.file.Close()
-		if rows, err = batch.ReadTrades(f.file, f.format); err != nil {
-			return nil, nil, usagef("invalid --in %s: %v", in, err)
-		}
-	} else {
-		rows, _, _ = batch.Sample()
-	}
-	market := batch.Market{}
-	if name := c.String("market"); name != "" {
-		f, err := openInput(name, c.String("market-format"), "market")
-		if err != nil {
-			return nil, nil, err
-		}
-		defer f.file.Close()
-		if market, err = batch.ReadMarket(f.file, f.format); err != nil {
-			return nil, nil, usagef("invalid --market %s: %v", name, err)
-		}
-	}
-	return rows, market, nil
+	rows, market, err := batch.ReadFiles(batch.Files{Trades: c.String("in"), TradesFormat: c.String("in-format"),
+		Market: c.String("market"), MarketFormat: c.String("market-format")})
+	return rows, market, fileUsage(err)
 }
 
-type input struct {
-	file   *os.File
-	format batch.Format
-}
-
-func openInput(path, format, flag string) (*input, error) {
-	var f batch.Format
-	var err error
-	if format != "" {
-		f, err = batch.ParseFormat(format)
-	} else {
-		f, err = batch.FormatOf(path)
+// fileUsage makes a *batch.FileError a usage error (exit 2).
+func fileUsage(err error) error {
+	if fe := (*batch.FileError)(nil); errors.As(err, &fe) {
+		return &usageError{fe}
 	}
-	if err != nil {
-		return nil, usagef("invalid --%s %s: %v (set --%s-format)", flag, path, err, flag)
-	}
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, usagef("invalid --%s %s: %v", flag, path, err)
-	}
-	return &input{file, f}, nil
+	return err
 }
 
 // progressFunc returns a progress callback drawing a bar on w when w is a

@@ -1,0 +1,89 @@
+package batch
+
+import (
+	"fmt"
+	"os"
+)
+
+// Files names a portfolio file and a market file, each with its format
+// ("csv" or "json"; empty: from the file's extension). An empty Trades
+// means the embedded sample portfolio, with the sample's market unless
+// Market names a file.
+type Files struct {
+	Trades, TradesFormat string
+	Market, MarketFormat string
+}
+
+// FileError is a portfolio or market file that cannot be opened or read.
+// Its message names the file by the flag the batch commands (greeks batch,
+// greeks-beam) read it from.
+type FileError struct {
+	Which string // "in" (the portfolio) or "market"
+	Path  string
+	// Format is set when the format could not be told from the path.
+	Format bool
+	Err    error
+}
+
+func (e *FileError) Error() string {
+	if e.Format {
+		return fmt.Sprintf("invalid --%s %s: %v (set --%s-format)", e.Which, e.Path, e.Err, e.Which)
+	}
+	return fmt.Sprintf("invalid --%s %s: %v", e.Which, e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReadFiles reads the trades and the market of fs with ReadTrades and
+// ReadMarket; a file that cannot be opened, whose format is unknown or whose
+// content does not parse is a *FileError.
+func ReadFiles(fs Files) ([]Row, Market, error) {
+	var rows []Row
+	market := Market{}
+	if fs.Trades == "" {
+		var err error
+		if rows, market, err = Sample(); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		err := readFile("in", fs.Trades, fs.TradesFormat, func(f *os.File, format Format) (err error) {
+			rows, err = ReadTrades(f, format)
+			return err
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if fs.Market != "" {
+		err := readFile("market", fs.Market, fs.MarketFormat, func(f *os.File, format Format) (err error) {
+			market, err = ReadMarket(f, format)
+			return err
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return rows, market, nil
+}
+
+func readFile(which, path, format string, read func(*os.File, Format) error) error {
+	var f Format
+	var err error
+	if format != "" {
+		f, err = ParseFormat(format)
+	} else {
+		f, err = FormatOf(path)
+	}
+	if err != nil {
+		return &FileError{Which: which, Path: path, Format: true, Err: err}
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return &FileError{Which: which, Path: path, Err: err}
+	}
+	defer file.Close()
+	if err := read(file, f); err != nil {
+		return &FileError{Which: which, Path: path, Err: err}
+	}
+	return nil
+}
