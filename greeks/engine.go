@@ -122,8 +122,8 @@ type plan struct {
 	grad, localize   bool // evaluate the payoff's gradient / its smoothed version
 	eps              float64
 	spotFD, volFD    bool
-	disc             float64 // e^{−rT}
-	h, dv            float64 // absolute spot bump (first asset), volatility bump
+	disc             float64   // e^{−rT}
+	h, dv            float64   // absolute spot bump (first asset), volatility bump
 	hs, up, down     []float64 // each asset's absolute spot bump h_a and (S_a ± h_a)/S_a
 	spotUp, spotDown sde.Model
 	volUp, volDown   sde.Model
