@@ -344,4 +344,3 @@ func make2(d int, v float64) []float64 {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
