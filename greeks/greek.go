@@ -22,6 +22,15 @@
 // Pathwise samples need a Lipschitz payoff; for a digital f' = 0 almost
 // surely and the pathwise "Delta" is 0, biased, so it is refused.
 //
+// With d correlated GBM assets (sde.Correlated) every Greek is taken in
+// each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the
+// same paths: pathwise through ∂f/∂S_a, Malliavin with the weights of
+// sde.Correlated's doc, built from the dual vector Ŵ = ρ⁻¹W_T
+// (W_T → Ŵ_a in the Delta, Gamma and Vega weights above, T → ρ⁻¹_aa T in
+// Gamma's, and (Ŵ_iŴ_j − ρ⁻¹_ij T)/(S_i S_j σ_i σ_j T²) for a cross Gamma),
+// fd by bumping one asset at a time (four points for a cross Gamma). One
+// asset is the d = 1 case of the same code.
+//
 // On an Euler or Milstein grid the pathwise samples use the first variation
 // Y_T = ∂S_T/∂S_0 and the tangent ∂S_T/∂σ of the discrete chain, and the
 // Malliavin Delta uses the weight π = (1/T) Σ Y_k ΔW_k/σ(S_k).

@@ -27,6 +27,40 @@ const MaxAssets = 100
 // One asset with ρ = (1) is GBM, number for number. Build it with
 // NewCorrelated, which validates the correlation matrix once and factors
 // it; a Correlated built otherwise fails Validate.
+//
+// Malliavin (likelihood-ratio) weights. Write θ_a = ln S_a(0) and
+// X_a = ln S_a(T) = θ_a + (r − q_a − σ_a²/2)T + σ_a W_a(T). Given the inputs,
+// W(T) ~ N(0, Tρ), so X has the Gaussian density
+//
+//	p(x) ∝ exp(−½ (x − m)ᵀ Σ⁻¹ (x − m)),   m_a = θ_a + (r − q_a − σ_a²/2)T,
+//	Σ = T diag(σ) ρ diag(σ),   Σ⁻¹ = diag(1/σ) ρ⁻¹ diag(1/σ) / T.
+//
+// At x = X, x − m = σ ⊙ W(T), hence Σ⁻¹(x − m) = u with
+// u_a = Ŵ_a/(σ_a T), where Ŵ = ρ⁻¹W(T) is the dual vector Exact stores in
+// Block.Dual. For a payoff f(S(T)), ∂E[f]/∂θ = E[f ∂ln p/∂θ] (integration by
+// parts against the Gaussian law: the Malliavin weight of a European payoff),
+// and ∂/∂S_a(0) = (1/S_a(0)) ∂/∂θ_a. Since ∂m_b/∂S_a(0) = δ_ab/S_a(0):
+//
+//	Delta_a  π_a  = ∂ln p/∂S_a(0) = Ŵ_a / (S_a(0) σ_a T),
+//	Gamma_a  γ_aa = π_a² + ∂²ln p/∂S_a(0)²
+//	              = (Ŵ_a² − σ_a T Ŵ_a − ρ⁻¹_aa T) / (S_a(0)² σ_a² T²),
+//	cross    γ_ab = π_a π_b + ∂²ln p/∂S_a(0)∂S_b(0)
+//	              = (Ŵ_a Ŵ_b − ρ⁻¹_ab T) / (S_a(0) S_b(0) σ_a σ_b T²),   a ≠ b,
+//
+// using ∂u_a/∂S_b(0) = −Σ⁻¹_ab/S_b(0) and Σ⁻¹_ab = ρ⁻¹_ab/(σ_a σ_b T). For Vega,
+// change variables to W = (x − m)/σ (componentwise), whose law N(0, Tρ)
+// does not depend on σ; then ln p(x; σ) = ln q(W(x, σ)) − Σ_b ln σ_b with
+// ∂W_a/∂σ_a = T − W_a/σ_a and ∇ln q(W) = −ρ⁻¹W/T = −Ŵ/T, so
+//
+//	Vega_a   ν_a = ∂ln p/∂σ_a = Ŵ_a W_a/(σ_a T) − Ŵ_a − 1/σ_a.
+//
+// With one asset Ŵ = W and ρ⁻¹ = 1, and these are the single-asset weights
+// W/(S_0σT), (W² − σTW − T)/(S_0²σ²T²) and W²/(σT) − W − 1/σ. Package
+// greeks multiplies them with the discounted payoff (Malliavin), with the
+// remainder f − f_ε of a smoothed payoff (localized), and uses π_b beside
+// the payoff's gradient in the mixed pathwise–likelihood-ratio Gammas
+// E[D (∂f/∂S_a) S_a(T)/S_a(0) · (π_b − δ_ab/S_a(0))]. Each weight is checked
+// against finite differences on the same paths in greeks' tests.
 type Correlated struct {
 	Spot   []float64 // initial values S_a(0) > 0
 	Div    []float64 // dividend yields, continuously compounded
