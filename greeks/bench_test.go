@@ -100,3 +100,97 @@ func benchRunPayoff(b *testing.B, p payoff.Payoff, cfg Config, steps int) {
 	}
 	b.ReportMetric(float64(cfg.Paths)*float64(b.N)/b.Elapsed().Seconds(), "paths/s")
 }
+
+// benchCorrelated is d assets at spot 100, volatilities 0.2–0.3, correlation 0.3.
+func benchCorrelated(b *testing.B, d int) sde.Correlated {
+	spot, div, vol := make([]float64, d), make([]float64, d), make([]float64, d)
+	corr := make([][]float64, d)
+	for a := range d {
+		spot[a], div[a], vol[a] = 100, 0.01, 0.2+0.1*float64(a)/float64(d)
+		corr[a] = make([]float64, d)
+		for c := range d {
+			corr[a][c] = 0.3
+		}
+		corr[a][a] = 1
+	}
+	m, err := sde.NewCorrelated(spot, div, vol, 0.05, 1, corr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+// singleRate is the single-asset rate (paths/s) measured by the d=1 case of
+// BenchmarkAssets in the same run, for the ratio the others report.
+var singleRate float64
+
+// BenchmarkAssets: an equally weighted basket call on d correlated assets,
+// price plus every asset's Delta by pathwise, Malliavin and hybrid. d=1 is
+// the single-asset engine on a call (the same work as BenchmarkExactDelta);
+// the others report "cost/d": the cost of a d-asset path in single-asset
+// paths of the same run, divided by d (the target: at most 1.5).
+func BenchmarkAssets(b *testing.B) {
+	cfg := Config{Greeks: []Greek{Delta}, Methods: []Method{Pathwise, Malliavin, Hybrid}}
+	for _, d := range []int{1, 2, 5, 20} {
+		paths := int64(1<<22) / int64(d)
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			var m sde.Model = benchModel
+			var p payoff.Payoff = payoff.Call{Strike: 100}
+			if d > 1 {
+				m = benchCorrelated(b, d)
+				w := make([]float64, d)
+				for a := range w {
+					w[a] = 1 / float64(d)
+				}
+				p = payoff.BasketCall{Strike: 100, Weights: w}
+			}
+			cfg := cfg
+			cfg.Paths = paths
+			ctx := context.Background()
+			b.ResetTimer()
+			for i := range b.N {
+				cfg.Seed = uint64(i + 1)
+				if _, err := Run(ctx, m, p, cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rate := float64(paths) * float64(b.N) / b.Elapsed().Seconds()
+			b.ReportMetric(rate, "paths/s")
+			if d == 1 {
+				singleRate = rate
+			} else if singleRate > 0 {
+				b.ReportMetric(singleRate/rate/float64(d), "cost/d")
+			}
+		})
+	}
+}
+
+// BenchmarkDigitalGain reports the variance gain of the hybrid over plain
+// Malliavin, Var(Malliavin)/Var(hybrid), on the first asset's Delta of a
+// basket digital and a worst-of digital (3 assets, correlation 0.3, 2²⁰
+// paths, the smoothing width chosen by the pilot); and the gain of
+// localized alone.
+func BenchmarkDigitalGain(b *testing.B) {
+	for _, p := range []payoff.Payoff{
+		payoff.BasketDigitalCall{Strike: 100, Cash: 1, Weights: []float64{1. / 3, 1. / 3, 1. / 3}},
+		payoff.WorstOfDigitalCall{Strike: 90, Cash: 1, N: 3},
+	} {
+		b.Run(p.Name(), func(b *testing.B) {
+			m := benchCorrelated(b, 3)
+			cfg := Config{Paths: 1 << 20, Greeks: []Greek{Delta}, Methods: []Method{Malliavin, Localized, Hybrid}}
+			var r *Result
+			for i := range b.N {
+				cfg.Seed = uint64(i + 1)
+				var err error
+				if r, err = Run(context.Background(), m, p, cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			mw, _ := r.AssetFigure(Delta, Malliavin, 0, 0)
+			lo, _ := r.AssetFigure(Delta, Localized, 0, 0)
+			hy, _ := r.AssetFigure(Delta, Hybrid, 0, 0)
+			b.ReportMetric(mw.StdErr*mw.StdErr/(hy.StdErr*hy.StdErr), "gain-hybrid")
+			b.ReportMetric(mw.StdErr*mw.StdErr/(lo.StdErr*lo.StdErr), "gain-localized")
+		})
+	}
+}
