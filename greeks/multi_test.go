@@ -344,3 +344,36 @@ func make2(d int, v float64) []float64 {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestMultiLambdaModes: the hybrid of every asset's Greeks in every λ mode,
+// and a run stopped by a tolerance, against the closed form of an exchange
+// option.
+func TestMultiLambdaModes(t *testing.T) {
+	c := multiCases(t)[2] // exchange, ρ = 0.6
+	ref, err := analytic.MultiReference(c.m, c.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []Config{
+		{Paths: 200_000, Lambda: Plugin},
+		{Paths: 200_000, Lambda: Pilot},
+		{Paths: 65_536, Tolerance: 0.002, Greeks: []Greek{Delta}},
+	} {
+		cfg.Methods = []Method{Hybrid}
+		r := run(t, c.m, c.p, cfg)
+		t.Logf("%s tolerance %v: %d paths, %d figures", cfg.Lambda, cfg.Tolerance, r.Paths, len(r.Figures))
+		if cfg.Tolerance > 0 {
+			if r.Paths <= cfg.Paths {
+				t.Errorf("tolerance: stopped at %d paths", r.Paths)
+			}
+		}
+		for _, f := range r.Figures {
+			if cfg.Tolerance > 0 && f.StdErr > cfg.Tolerance {
+				t.Errorf("tolerance %v: %s(%d) stderr %v", cfg.Tolerance, f.Greek, f.Asset, f.StdErr)
+			}
+			if want := refValue(ref, f); !within(f.Estimate, want) {
+				t.Errorf("%s: %s(%d,%d) = %v ± %v, want %v", cfg.Lambda, f.Greek, f.Asset, f.Asset2, f.Value, f.StdErr, want)
+			}
+		}
+	}
+}
