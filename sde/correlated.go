@@ -267,31 +267,28 @@ func (m Correlated) Exact(z []float64, b *Block, need Need) {
 	zc := b.Z[:n*k*d]
 	for j := range k {
 		base := j * d * n
-		copy(zc[base:base+n], z[base:base+n]) // L_00 = 1
-		for a := 1; a < d; a++ {
-			row := zc[base+a*n : base+a*n+n]
-			l := m.chol[a*d : a*d+a+1]
-			src := z[base : base+n]
-			c0 := l[0]
-			for i, v := range src {
-				row[i] = c0 * v
-			}
-			for c := 1; c <= a; c++ {
-				src, lc := z[base+c*n:base+c*n+n], l[c]
-				for i, v := range src {
-					row[i] += lc * v
-				}
-			}
+		for a := range d {
+			lincomb(zc[base+a*n:base+a*n+n], z[base:], m.chol[a*d:a*d+a+1])
 		}
 	}
 	for a := range d {
 		exactAsset(m.Spot[a], m.Rate-m.Div[a], m.Vol[a], dt, a, zc, b, need)
 	}
 	// Dual: ẑ_c = √Δt Σ_j z_c,j is L⁻¹W_T; Dual_a = Σ_{c≥a} (L⁻ᵀ)_ac ẑ_c.
-	// Accumulate ẑ in the rows of Dual, then overwrite them from the first
-	// asset on: row a needs ẑ_c for c ≥ a only.
 	sq := math.Sqrt(dt)
 	dual := b.Dual[:n*d]
+	if k == 1 { // ẑ = √T z: fold √T into the coefficients
+		var c [MaxAssets]float64
+		for a := range d {
+			for i, u := range m.uinv[a*d+a : a*d+d] {
+				c[i] = sq * u
+			}
+			lincomb(dual[a*n:a*n+n], z[a*n:], c[:d-a])
+		}
+		return
+	}
+	// Accumulate ẑ in the rows of Dual, then overwrite them from the first
+	// asset on: row a needs ẑ_c for c ≥ a only.
 	for c := range d {
 		row := dual[c*n : c*n+n]
 		clear(row)
@@ -302,17 +299,43 @@ func (m Correlated) Exact(z []float64, b *Block, need Need) {
 		}
 	}
 	for a := range d {
-		row := dual[a*n : a*n+n]
-		u := m.uinv[a*d:]
-		ua := u[a]
-		for i := range row {
-			row[i] *= ua
-		}
-		for c := a + 1; c < d; c++ {
-			uc, src := u[c], dual[c*n:c*n+n]
-			for i, v := range src {
-				row[i] += uc * v
+		lincomb(dual[a*n:a*n+n], dual[a*n:], m.uinv[a*d+a:a*d+d])
+	}
+}
+
+// lincomb sets dst[i] = Σ_k c[k]·src[k·n + i] (n = len(dst)), four rows at
+// a time so that dst is loaded and stored once per four terms. The first
+// row of src may be dst itself: each dst[i] is written after its terms are
+// read.
+func lincomb(dst, src, c []float64) {
+	n := len(dst)
+	k := 0
+	for ; k+4 <= len(c); k += 4 {
+		r0, r1 := src[k*n:k*n+n], src[(k+1)*n:(k+1)*n+n]
+		r2, r3 := src[(k+2)*n:(k+2)*n+n], src[(k+3)*n:(k+3)*n+n]
+		r0, r1, r2, r3 = r0[:n], r1[:n], r2[:n], r3[:n]
+		c0, c1, c2, c3 := c[k], c[k+1], c[k+2], c[k+3]
+		if k == 0 {
+			for i := range dst {
+				dst[i] = c0*r0[i] + c1*r1[i] + c2*r2[i] + c3*r3[i]
 			}
+			continue
+		}
+		for i := range dst {
+			dst[i] += c0*r0[i] + c1*r1[i] + c2*r2[i] + c3*r3[i]
+		}
+	}
+	for ; k < len(c); k++ {
+		r, ck := src[k*n:k*n+n], c[k]
+		r = r[:n]
+		if k == 0 {
+			for i := range dst {
+				dst[i] = ck * r[i]
+			}
+			continue
+		}
+		for i := range dst {
+			dst[i] += ck * r[i]
 		}
 	}
 }
