@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,7 +200,7 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 	if res.Folds > 0 {
 		fmt.Fprintf(tw, " (%d folds)", res.Folds)
 	}
-	if res.Smoothing == res.Smoothing {
+	if !math.IsNaN(res.Smoothing) {
 		fmt.Fprintf(tw, "  smoothing ε %.4g", res.Smoothing)
 	}
 	fmt.Fprintf(tw, "\nfd bumps\tspot %g (relative)  vol %g (absolute)\n", res.Bumps.Spot, res.Bumps.Vol)
