@@ -251,7 +251,7 @@ func (m Correlated) Coefficients(x []float64, c *Coefs) {
 // t_j = jT/m, m = b.Fixings(), from the independent normals z (m·d per path,
 // laid out as b.Obs: z[(j*d+c)*n+i]). b must be sized by ResizeAssets with
 // d = Assets(). It correlates the normals, Z_a = Σ_{c≤a} L_ac z_c (kept in
-// b.Z), runs each asset's exact GBM sampler on them (b.Obs, b.W, and b.DVol
+// b.Z for a ≥ 1; Z_0 = z_0), runs each asset's exact GBM sampler on them (b.Obs, b.W, and b.DVol
 // and b.Y when asked), and with several assets sets the dual vector
 //
 //	b.Dual = ρ⁻¹ W_T = L⁻ᵀ (L⁻¹ W_T) = L⁻ᵀ √Δt Σ_j z_j,
@@ -264,14 +264,16 @@ func (m Correlated) Exact(z []float64, b *Block, need Need) {
 		exactAsset(m.Spot[0], m.Rate-m.Div[0], m.Vol[0], dt, 0, z, b, need)
 		return
 	}
+	// Asset 0 draws z_0 itself (L_00 = 1): its rows of b.Z are not used.
 	zc := b.Z[:n*k*d]
 	for j := range k {
 		base := j * d * n
-		for a := range d {
+		for a := 1; a < d; a++ {
 			lincomb(zc[base+a*n:base+a*n+n], z[base:], m.chol[a*d:a*d+a+1])
 		}
 	}
-	for a := range d {
+	exactAsset(m.Spot[0], m.Rate-m.Div[0], m.Vol[0], dt, 0, z, b, need)
+	for a := 1; a < d; a++ {
 		exactAsset(m.Spot[a], m.Rate-m.Div[a], m.Vol[a], dt, a, zc, b, need)
 	}
 	// Dual: ẑ_c = √Δt Σ_j z_c,j is L⁻¹W_T; Dual_a = Σ_{c≥a} (L⁻ᵀ)_ac ẑ_c.
@@ -347,7 +349,7 @@ func (m Correlated) Revol(a int, vol float64, z []float64, src, dst *Block) {
 	n, k, d := src.Len(), src.Fixings(), src.Assets()
 	dst.ResizeAssets(n, k, d)
 	copy(dst.Obs, src.Obs[:n*k*d])
-	if d > 1 {
+	if a > 0 {
 		z = src.Z
 	}
 	exactAsset(m.Spot[a], m.Rate-m.Div[a], vol, m.Expiry/float64(k), a, z, dst, 0)

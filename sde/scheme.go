@@ -79,7 +79,8 @@ type Block struct {
 	Dual []float64
 	// Z is m×d×n: the correlated normals of the assets' increments,
 	// filled by Correlated (for revaluations of one asset under a bumped
-	// volatility on the same draws).
+	// volatility on the same draws); the first asset's rows are the
+	// independent normals themselves and are not copied here.
 	Z       []float64
 	n, m, d int
 }
