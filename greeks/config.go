@@ -222,7 +222,7 @@ func gbm(m sde.Model) bool {
 
 // modelAssets returns the market inputs of each of m's assets.
 func modelAssets(m sde.Model) []sde.Params {
-	c, ok := m.(sde.Correlated)
+	c, ok := m.(sde.Assets)
 	if !ok {
 		return []sde.Params{m.Params()}
 	}

@@ -108,13 +108,14 @@ type plan struct {
 	need     sde.Need
 	weight   WeightKind
 	wkind    weightKind
-	// d assets, each with its inputs; corr is the model when it has
-	// several (multi), rinv its inverse correlation matrix (1 for one).
-	d      int
-	assets []sde.Params
-	corr   sde.Correlated
-	multi  bool
-	rinv   []float64
+	// d assets, each with its inputs, and the normals a path draws a step
+	// (drivers); corr is the model when it has several assets (multi),
+	// rinv its inverse correlation matrix (1 for one).
+	d, drivers int
+	assets     []sde.Params
+	corr       sde.Correlated
+	multi      bool
+	rinv       []float64
 	// pair[g]: accumulate the paired (pathwise or localized, Malliavin)
 	// samples of g; mall[g]: the Malliavin half has a weight for g;
 	// fd[g]: accumulate its bump-and-revalue samples.
@@ -216,7 +217,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		weight: cfg.Weight, disc: math.Exp(-par.Rate * par.Expiry), folds: 1,
 		assets: modelAssets(m),
 	}
-	pl.d = len(pl.assets)
+	pl.d, pl.drivers = sde.Dims(m)
 	pl.corr, pl.multi = m.(sde.Correlated)
 	pl.rinv = []float64{1}
 	if pl.multi {
@@ -231,7 +232,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.folds = cfg.Folds
 	}
 	pl.smoother, _ = p.(payoff.Smoother)
-	pl.bp = blockPaths(max(pl.steps, pl.fixings) * pl.d)
+	pl.bp = blockPaths(max(pl.steps, pl.fixings) * pl.drivers)
 	methods, explicit := cfg.Methods, cfg.Methods != nil
 	if !explicit {
 		methods = AllMethods
@@ -630,7 +631,7 @@ type worker struct {
 
 func newWorker(pl *plan) *worker {
 	n, m, d := pl.bp, pl.fixings, pl.d
-	w := &worker{z: make([]float64, n*max(pl.steps, m)*d)}
+	w := &worker{z: make([]float64, n*max(pl.steps, m)*pl.drivers)}
 	for _, s := range []*[]float64{&w.f, &w.fs, &w.r, &w.a, &w.fu, &w.fd, &w.fvu, &w.fvd, &w.fx[0], &w.fx[1], &w.fx[2], &w.fx[3]} {
 		*s = make([]float64, n)
 	}
@@ -654,7 +655,7 @@ func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *chunkAcc) {
 func (w *worker) simulate(pl *plan, m sde.Model, n int, b *sde.Block, need sde.Need) {
 	b.ResizeAssets(n, pl.fixings, pl.d)
 	if pl.scheme == sde.Exact {
-		z := w.z[:n*pl.fixings*pl.d]
+		z := w.z[:n*pl.fixings*pl.drivers]
 		switch m := m.(type) {
 		case sde.GBM:
 			m.Exact(z, b, need)
@@ -671,7 +672,7 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	if pl.scheme == sde.Exact {
 		steps = pl.fixings
 	}
-	w.rng.Normals(w.z[:n*steps*d])
+	w.rng.Normals(w.z[:n*steps*pl.drivers])
 	m, b, D := pl.fixings, &w.base, pl.disc
 	nm := n * m * d
 	w.simulate(pl, pl.model, n, b, pl.need)
@@ -828,7 +829,7 @@ func (w *worker) volFD(pl *plan, n int, acc *chunkAcc) {
 		acc.fd[Vega].add(diffSums(fu, fdn, pl.disc/(2*pl.dv)))
 		return
 	}
-	z := w.z[:n*pl.fixings*pl.d]
+	z := w.z[:n*pl.fixings*pl.drivers]
 	for a, p := range pl.assets {
 		pl.corr.Revol(a, p.Vol+pl.dv, z, &w.base, &w.vu)
 		pl.corr.Revol(a, p.Vol-pl.dv, z, &w.base, &w.vd)

@@ -211,10 +211,13 @@ func (m Correlated) Validate() error {
 	return m.validateParams()
 }
 
-// Assets returns the number of assets d.
+// Assets implements Assets: the number of assets d.
 func (m Correlated) Assets() int { return len(m.Spot) }
 
-// Asset returns asset a's market inputs.
+// Drivers implements Assets: d normals a fixing.
+func (m Correlated) Drivers() int { return len(m.Spot) }
+
+// Asset implements Assets: asset a's market inputs.
 func (m Correlated) Asset(a int) Params {
 	return Params{m.Spot[a], m.Rate, m.Div[a], m.Vol[a], m.Expiry}
 }

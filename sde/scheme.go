@@ -161,6 +161,28 @@ type Absorbing interface {
 	AbsorbedAtZero() bool
 }
 
+// Assets is implemented by models of several observed assets (Correlated)
+// and, with Drivers > Assets, by models with hidden factors. A Model that
+// does not implement it has one asset and one driver.
+type Assets interface {
+	// Assets is the number d of observed assets, the asset axis of a Block.
+	Assets() int
+	// Asset returns asset a's market inputs (0 ≤ a < d).
+	Asset(a int) Params
+	// Drivers is the number of independent standard normals a path draws
+	// at each step (or fixing, under the exact scheme).
+	Drivers() int
+}
+
+// Dims returns the number of observed assets of m and the normals a path
+// draws a step.
+func Dims(m Model) (assets, drivers int) {
+	if a, ok := m.(Assets); ok {
+		return a.Assets(), a.Drivers()
+	}
+	return 1, 1
+}
+
 // Linear is implemented by diffusions whose coefficients are linear in the
 // state, b(x) = μx and σ(x) = σx (GBM). Evolve then uses a faster loop with
 // the same results: the scheme's step is a multiplication, the chain is
