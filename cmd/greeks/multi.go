@@ -97,6 +97,16 @@ func parseCorrelation(c *cli.Context, d int) ([][]float64, error) {
 	return out, nil
 }
 
+// noMultiFlags rejects the multi-asset flags on a single-asset run.
+func noMultiFlags(c *cli.Context) error {
+	for _, f := range []string{"vols", "divs", "correlation", "weights"} {
+		if c.IsSet(f) {
+			return usagef("--%s needs --spots (a multi-asset run)", f)
+		}
+	}
+	return nil
+}
+
 // parseMulti sets the model and payoff of a multi-asset run.
 func parseMulti(c *cli.Context, in *optionInput) error {
 	if !c.IsSet("spots") {
@@ -141,6 +151,9 @@ func parseMulti(c *cli.Context, in *optionInput) error {
 		return usagef("invalid --payoff %q with --spots: want one of %s", name, strings.Join(payoff.MultiNames, ", "))
 	}
 	var w []float64
+	if c.IsSet("weights") && !strings.Contains(name, "basket") {
+		return usagef("invalid --weights with --payoff %s: weights apply to the basket payoffs", name)
+	}
 	if c.IsSet("weights") {
 		if w, err = parseFloats(c, "weights", 0); err != nil {
 			return err

@@ -93,6 +93,8 @@ func TestMultiBadInputs(t *testing.T) {
 		{[]string{"--payoff", "basket-call"}, "needs --spots"},
 		{[]string{"--spots", "100,95", "--payoff", "call"}, "invalid --payoff \"call\" with --spots"},
 		{[]string{"--spots", "100,95", "--payoff", "basket-call", "--correlation", "1,0.5;0.4,1"}, "symmetric"},
+		{[]string{"--spots", "100,95", "--payoff", "best-of-call", "--weights", "0.5,0.5"}, "weights apply to the basket payoffs"},
+		{[]string{"--payoff", "call", "--vols", "0.2,0.3"}, "--vols needs --spots"},
 	} {
 		code, _, errs := runCLI(t, append(base, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {

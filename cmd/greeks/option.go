@@ -184,6 +184,8 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 		if err := parseMulti(c, in); err != nil {
 			return nil, err
 		}
+	} else if err := noMultiFlags(c); err != nil {
+		return nil, err
 	} else if !slices.Contains(payoff.Names, name) {
 		return nil, usagef("invalid --payoff %q: want one of %s", name, strings.Join(payoff.Names, ", "))
 	}
