@@ -81,17 +81,18 @@ func NewNet(a Arch, b int, seed uint64) (*Net, error) {
 		return nil, err
 	}
 	// gorgonia's tape machine has no forward-only mode (ExecuteFwdOnly is
-	// not implemented for it), so Encode runs the encoder's backward pass
-	// too, with zero cotangents, and discards it.
+	// not implemented for it), so Encode runs a second machine on the
+	// subgraph that computes μ and s: the same nodes and weights, without
+	// the backward pass.
 	n.encFull = G.NewTapeMachine(n.enc, G.BindDualValues(n.Encoder.Nodes()...))
-	n.encFwd = n.encFull
+	n.encFwd = G.NewTapeMachine(n.enc.SubgraphRoots(n.mu, n.s))
 	n.decFull = G.NewTapeMachine(n.dec, G.BindDualValues(append(n.Decoder.Nodes(), n.z)...))
 	return n, nil
 }
 
 // Close releases the machines.
 func (n *Net) Close() {
-	for _, m := range []G.VM{n.encFull, n.decFull} {
+	for _, m := range []G.VM{n.encFwd, n.encFull, n.decFull} {
 		if m != nil {
 			m.Close()
 		}
@@ -218,7 +219,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 		if i > 0 {
 			out = a.Conv[i-1]
 		}
-		if h, err = G.Upsample2D(h, 2); err != nil {
+		if h, err = upsample(h); err != nil {
 			return err
 		}
 		std := math.Sqrt(2 / float64(c*9))
@@ -267,14 +268,8 @@ func (n *Net) buildDecoder(init *initializer) error {
 // Encode runs the encoder forward on the images x (B × C × H × W values)
 // and returns copies of μ and s = log σ² (B × L each).
 func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
-	zero := make([]float64, n.Batch*n.Arch.Latent)
-	for _, p := range []struct {
-		n *G.Node
-		v tensor.Tensor
-	}{{n.x, n.images(x)}, {n.cmu, matrix(n.Batch, n.Arch.Latent, zero)}, {n.cs, matrix(n.Batch, n.Arch.Latent, zero)}} {
-		if err := G.Let(p.n, p.v); err != nil {
-			return nil, nil, err
-		}
+	if err := G.Let(n.x, n.images(x)); err != nil {
+		return nil, nil, err
 	}
 	if err := n.encFwd.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("vae: encoder: %w", err)
