@@ -6,8 +6,8 @@ package graph
 import "C"
 
 import (
-	G "gorgonia.org/gorgonia"
 	"gonum.org/v1/netlib/blas/netlib"
+	G "gorgonia.org/gorgonia"
 )
 
 // BLAS names the BLAS that gorgonia's matrix products run on: OpenBLAS
