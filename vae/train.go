@@ -47,7 +47,7 @@ func NewTrainer(a Arch, cfg TrainConfig) (*Trainer, error) {
 	if cfg.Clip == 0 {
 		cfg.Clip = 1
 	}
-	if cfg.Estimator == Hybrid && cfg.Mixer.Mode == mlbridge.Plugin {
+	if (cfg.Estimator == Hybrid || cfg.Estimator == HybridSTL) && cfg.Mixer.Mode == mlbridge.Plugin {
 		cfg.Mixer.Mode = mlbridge.Crossfit
 	}
 	net, err := NewNet(a, cfg.Batch, cfg.Seed)

@@ -36,7 +36,7 @@ func vaeFlags() []cli.Flag {
 func vaeCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "vae",
-		Usage: "train the paper's convolutional VAE with pathwise, score or hybrid encoder gradients",
+		Usage: "train the paper's convolutional VAE with pathwise, score, hybrid or sticking-the-landing encoder gradients",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "train",
@@ -49,7 +49,7 @@ func vaeCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runVAETrain,
 				Flags: append(vaeFlags(),
-					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score or hybrid"},
+					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score, hybrid, stl (sticking the landing) or hybrid-stl (pathwise mixed with stl)"},
 					&cli.IntFlag{Name: "epochs", Value: 2, Usage: "total epochs (with --resume: the total to reach)"},
 					&cli.StringFlag{Name: "out", Value: "out/vae", Usage: "directory for train.csv and train.json"},
 					&cli.StringFlag{Name: "checkpoint", Usage: "file to save the trainer to after each epoch (written atomically)"},
@@ -152,7 +152,7 @@ func runVAETrain(c *cli.Context) error {
 		return err
 	}
 	if cfg.Estimator, err = vae.ParseEstimator(c.String("estimator")); err != nil {
-		return usagef("invalid --estimator %q: want pathwise, score or hybrid", c.String("estimator"))
+		return usagef("invalid --estimator %q: want pathwise, score, hybrid, stl or hybrid-stl", c.String("estimator"))
 	}
 	epochs := c.Int("epochs")
 	if epochs < 1 {
@@ -310,7 +310,7 @@ func runVAEVariance(c *cli.Context) error {
 		snapshot = fmt.Sprintf("checkpoint %s after %d epochs of %s", path, cp.Epoch, cp.Config.Estimator)
 	}
 	var rows []out
-	for _, e := range []vae.Estimator{vae.Pathwise, vae.Score, vae.Hybrid} {
+	for _, e := range vae.Estimators() {
 		cfg := cfg
 		cfg.Estimator = e
 		tr, err := vae.NewTrainer(vae.PaperArch(train.Channels), cfg)
