@@ -61,6 +61,10 @@ type Net struct {
 	Encoder, Decoder *graph.Params
 	encFwd, encFull  G.VM
 	decFull          G.VM
+
+	// Input buffers, rewritten by each call: the images (encoder and
+	// decoder), the latents, the cotangents.
+	xEnc, xDec, zBuf, cmBuf, csBuf *tensor.Dense
 }
 
 // NewNet builds the graphs for batches of b images and initializes the
@@ -72,6 +76,10 @@ func NewNet(a Arch, b int, seed uint64) (*Net, error) {
 		return nil, err
 	}
 	n := &Net{Arch: a, Batch: b, enc: G.NewGraph(), dec: G.NewGraph()}
+	img := tensor.Shape{b, a.Channels, a.Side, a.Side}
+	n.xEnc, n.xDec = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...)), tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...))
+	n.zBuf = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent))
+	n.cmBuf, n.csBuf = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent)), tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent))
 	init := &initializer{rng: rngstream.New(seed, 0)}
 	var err error
 	if err = n.buildEncoder(init); err != nil {
@@ -268,7 +276,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 // Encode runs the encoder forward on the images x (B × C × H × W values)
 // and returns copies of μ and s = log σ² (B × L each).
 func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
-	if err := G.Let(n.x, n.images(x)); err != nil {
+	if err := G.Let(n.x, fill(n.xEnc, x)); err != nil {
 		return nil, nil, err
 	}
 	if err := n.encFwd.RunAll(); err != nil {
@@ -283,7 +291,7 @@ func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
 // encoder's parameter gradients in n.Encoder.
 func (n *Net) EncoderBackward(x, cot []float64) error {
 	B, L := n.Batch, n.Arch.Latent
-	cm, cs := make([]float64, B*L), make([]float64, B*L)
+	cm, cs := n.cmBuf.Data().([]float64), n.csBuf.Data().([]float64)
 	for i := range B {
 		copy(cm[i*L:(i+1)*L], cot[i*2*L:i*2*L+L])
 		copy(cs[i*L:(i+1)*L], cot[i*2*L+L:(i+1)*2*L])
@@ -291,7 +299,7 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 	for _, p := range []struct {
 		n *G.Node
 		v tensor.Tensor
-	}{{n.x, n.images(x)}, {n.cmu, matrix(B, L, cm)}, {n.cs, matrix(B, L, cs)}} {
+	}{{n.x, fill(n.xEnc, x)}, {n.cmu, n.cmBuf}, {n.cs, n.csBuf}} {
 		if err := G.Let(p.n, p.v); err != nil {
 			return err
 		}
@@ -307,10 +315,10 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 // images x; it returns the per-example losses f_i = −log p(x_i|z_i) and
 // ∇_z f (B × L), and leaves the decoder's pathwise gradients in n.Decoder.
 func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
-	if err := G.Let(n.z, matrix(n.Batch, n.Arch.Latent, append([]float64(nil), z...))); err != nil {
+	if err := G.Let(n.z, fill(n.zBuf, z)); err != nil {
 		return nil, nil, err
 	}
-	if err := G.Let(n.xt, n.images(x)); err != nil {
+	if err := G.Let(n.xt, fill(n.xDec, x)); err != nil {
 		return nil, nil, err
 	}
 	if err := n.decFull.RunAll(); err != nil {
@@ -327,13 +335,14 @@ func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
 	return f, gradZ, nil
 }
 
-func (n *Net) images(x []float64) tensor.Tensor {
-	a := n.Arch
-	return tensor.New(tensor.WithShape(n.Batch, a.Channels, a.Side, a.Side), tensor.WithBacking(append([]float64(nil), x...)))
-}
-
-func matrix(r, c int, data []float64) tensor.Tensor {
-	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(data))
+// fill copies src into t's backing slice (which src must fill) and returns t.
+func fill(t *tensor.Dense, src []float64) *tensor.Dense {
+	d := t.Data().([]float64)
+	if len(src) != len(d) {
+		panic(fmt.Sprintf("vae: %d values for a tensor of %d", len(src), len(d)))
+	}
+	copy(d, src)
+	return t
 }
 
 func copyValue(n *G.Node) []float64 {
