@@ -75,6 +75,7 @@ func NewNet(a Arch, b int, seed uint64) (*Net, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
+	tensor.DontUsePool() // see release
 	n := &Net{Arch: a, Batch: b, enc: G.NewGraph(), dec: G.NewGraph()}
 	img := tensor.Shape{b, a.Channels, a.Side, a.Side}
 	n.xEnc, n.xDec = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...)), tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...))
@@ -282,7 +283,7 @@ func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
 	if err := n.encFwd.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("vae: encoder: %w", err)
 	}
-	defer n.encFwd.Reset()
+	defer n.release(n.enc, n.encFwd)
 	return copyValue(n.mu), copyValue(n.s), nil
 }
 
@@ -307,7 +308,7 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 	if err := n.encFull.RunAll(); err != nil {
 		return fmt.Errorf("vae: encoder backward: %w", err)
 	}
-	n.encFull.Reset()
+	n.release(n.enc, n.encFull)
 	return nil
 }
 
@@ -324,7 +325,7 @@ func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
 	if err := n.decFull.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("vae: decoder: %w", err)
 	}
-	defer n.decFull.Reset()
+	defer n.release(n.dec, n.decFull)
 	f = copyValue(n.perEx)
 	gv, err := n.z.Grad()
 	if err != nil {
@@ -333,6 +334,23 @@ func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
 	gradZ = append([]float64(nil), gv.Data().([]float64)...)
 	clear(gv.Data().([]float64)) // gorgonia accumulates into it
 	return f, gradZ, nil
+}
+
+// release resets the machine and drops the values of g's intermediate
+// nodes: the decoder's hold over a gigabyte at batch 128 (the im2col
+// matrices and their gradients), which gorgonia otherwise keeps bound to
+// the nodes until the next run overwrites them. The weights, their
+// gradients and the inputs are input nodes and stay.
+//
+// Unbinding hands the values to the tensor package's pool of *Dense
+// headers, which would receive twice a header that two nodes share (a
+// reshape done in place binds its input's header to both) and later lend
+// it twice; NewNet therefore turns that pool off (tensor.DontUsePool),
+// process-wide: it saves a small header allocation per op, nothing that
+// shows beside the step's matrix products.
+func (n *Net) release(g *G.ExprGraph, m G.VM) {
+	m.Reset()
+	g.UnbindAllNonInputs()
 }
 
 // fill copies src into t's backing slice (which src must fill) and returns t.

@@ -17,12 +17,10 @@ import (
 // The gradient sums each 2×2 block in gorgonia's order (row, then column,
 // from 0), so the results are bit for bit those of Upsample2D.
 //
-// Each op keeps its output buffer across runs: a tape machine's run reads
-// an op's output only within that run, and every run rewrites every
-// element.
-type upsample2x struct {
-	buf tensor.Tensor
-}
+// Its output is a new tensor each run: the trainer releases the graphs'
+// intermediate values after each run (back to gorgonia's pool), so an op
+// must not keep one.
+type upsample2x struct{}
 
 // upsample applies upsample2x to x.
 func upsample(x *G.Node) (*G.Node, error) {
@@ -56,16 +54,16 @@ func (op *upsample2x) Do(in ...G.Value) (G.Value, error) {
 	}
 	s := x.Shape()
 	b, c, h, w := s[0], s[1], s[2], s[3]
-	op.buf = reuse(op.buf, x.Dtype(), b, c, 2*h, 2*w)
+	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(b, c, 2*h, 2*w))
 	switch src := x.Data().(type) {
 	case []float64:
-		upsampleFwd(op.buf.Data().([]float64), src, b*c*h, w)
+		upsampleFwd(out.Data().([]float64), src, b*c*h, w)
 	case []float32:
-		upsampleFwd(op.buf.Data().([]float32), src, b*c*h, w)
+		upsampleFwd(out.Data().([]float32), src, b*c*h, w)
 	default:
 		return nil, fmt.Errorf("vae: upsample of %v", x.Dtype())
 	}
-	return op.buf, nil
+	return out, nil
 }
 
 // upsampleFwd writes each of the rows input rows of width w twice, each
@@ -106,9 +104,7 @@ func (op *upsample2x) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 
 // upsample2xDiff is upsample2x's gradient: each input element's gradient
 // is the sum of its 2×2 block of output gradients.
-type upsample2xDiff struct {
-	buf tensor.Tensor
-}
+type upsample2xDiff struct{}
 
 func (op *upsample2xDiff) Arity() int { return 1 }
 
@@ -134,16 +130,16 @@ func (op *upsample2xDiff) Do(in ...G.Value) (G.Value, error) {
 	}
 	s := g.Shape()
 	b, c, h, w := s[0], s[1], s[2]/2, s[3]/2
-	op.buf = reuse(op.buf, g.Dtype(), b, c, h, w)
+	out := tensor.New(tensor.Of(g.Dtype()), tensor.WithShape(b, c, h, w))
 	switch src := g.Data().(type) {
 	case []float64:
-		upsampleBwd(op.buf.Data().([]float64), src, b*c*h, w)
+		upsampleBwd(out.Data().([]float64), src, b*c*h, w)
 	case []float32:
-		upsampleBwd(op.buf.Data().([]float32), src, b*c*h, w)
+		upsampleBwd(out.Data().([]float32), src, b*c*h, w)
 	default:
 		return nil, fmt.Errorf("vae: upsample gradient of %v", g.Dtype())
 	}
-	return op.buf, nil
+	return out, nil
 }
 
 // upsampleBwd sums each 2×2 block of src into dst (rows × w), in the order
@@ -176,12 +172,4 @@ func (op *upsample2xDiff) Hashcode() uint32 {
 	h := fnv.New32a()
 	op.WriteHash(h)
 	return h.Sum32()
-}
-
-// reuse returns t when it has the dtype and shape, else a new tensor.
-func reuse(t tensor.Tensor, dt tensor.Dtype, shape ...int) tensor.Tensor {
-	if t != nil && t.Dtype() == dt && t.Shape().Eq(tensor.Shape(shape)) {
-		return t
-	}
-	return tensor.New(tensor.Of(dt), tensor.WithShape(shape...))
 }
