@@ -6,14 +6,15 @@
 #   benchmarks/vae_vs_torch.sh [ROUNDS] [ESTIMATOR]      # e.g. 3 pathwise
 #
 # Builds the vae benchmark binary with gonum's pure-Go BLAS and, when libopenblas-dev is
-# installed, with -tags openblas. OPENBLAS_NUM_THREADS and the peer's thread count stay as set
-# in the environment (TORCH_THREADS, default 2).
+# installed, with -tags openblas (one OpenBLAS thread unless OPENBLAS_NUM_THREADS says otherwise).
+# The peer runs with each thread count in TORCH_THREADS (default "1 2": on a loaded machine its
+# second thread's waiting inflates its CPU time, so 1 is the fair CPU figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 est=${2:-pathwise}
 peer=${PEER:-../shared/peers/torch_vae.py}
-threads=${TORCH_THREADS:-2}
+threads=${TORCH_THREADS:-1 2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/gonum.test" ./vae
@@ -31,7 +32,9 @@ for r in $(seq "$rounds"); do
     mode=$est
     case $est in stl|hybrid-stl) mode=pathwise ;; esac
     for dt in f32 f64; do
-      echo "round $r: $(/usr/bin/python3 "$peer" "$mode" "$dt" 5 "$threads")"
+      for th in $threads; do
+        echo "round $r: $(/usr/bin/python3 "$peer" "$mode" "$dt" 5 "$th")"
+      done
     done
   fi
 done
