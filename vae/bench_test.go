@@ -47,3 +47,32 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStepFloat32: BenchmarkStep's batch-128 steps with the networks
+// in float32 (TrainConfig.Float32).
+func BenchmarkStepFloat32(b *testing.B) {
+	const batch = 128
+	x := make([]float64, batch*32*32)
+	for i := range x {
+		x[i] = float64(i%11) / 11
+	}
+	for _, e := range []Estimator{Pathwise, Hybrid} {
+		b.Run(fmt.Sprintf("batch=%d/%s", batch, e), func(b *testing.B) {
+			tr, err := NewTrainer(PaperArch(1), TrainConfig{Estimator: e, Batch: batch, Seed: 1, Float32: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tr.Net.Close()
+			b.ReportAllocs()
+			b.ResetTimer()
+			c0 := cpuSeconds()
+			for range b.N {
+				if _, err := tr.TrainStep(x, 1e-3); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/step")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/step")
+		})
+	}
+}

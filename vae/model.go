@@ -53,6 +53,7 @@ func (a Arch) validate() error {
 type Net struct {
 	Arch  Arch
 	Batch int
+	Dtype tensor.Dtype // tensor.Float64, or tensor.Float32 (TrainConfig.Float32)
 
 	enc, dec         *G.ExprGraph
 	x, cmu, cs       *G.Node // encoder inputs: images, cotangents
@@ -65,6 +66,7 @@ type Net struct {
 	// Input buffers, rewritten by each call: the images (encoder and
 	// decoder), the latents, the cotangents.
 	xEnc, xDec, zBuf, cmBuf, csBuf *tensor.Dense
+	cmF, csF                       []float64
 }
 
 // NewNet builds the graphs for batches of b images and initializes the
@@ -72,15 +74,22 @@ type Net struct {
 // feed a ReLU, Xavier normal (std √(2/(fan-in + fan-out))) for the heads and
 // the logits.
 func NewNet(a Arch, b int, seed uint64) (*Net, error) {
+	return newNet(a, b, seed, tensor.Float64)
+}
+
+// newNet is NewNet with the graphs' dtype: float64, or float32, whose
+// weights start as the float64 ones rounded.
+func newNet(a Arch, b int, seed uint64, dt tensor.Dtype) (*Net, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
 	tensor.DontUsePool() // see release
-	n := &Net{Arch: a, Batch: b, enc: G.NewGraph(), dec: G.NewGraph()}
+	n := &Net{Arch: a, Batch: b, Dtype: dt, enc: G.NewGraph(), dec: G.NewGraph()}
 	img := tensor.Shape{b, a.Channels, a.Side, a.Side}
-	n.xEnc, n.xDec = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...)), tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(img...))
-	n.zBuf = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent))
-	n.cmBuf, n.csBuf = tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent)), tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(b, a.Latent))
+	n.xEnc, n.xDec = tensor.New(tensor.Of(dt), tensor.WithShape(img...)), tensor.New(tensor.Of(dt), tensor.WithShape(img...))
+	n.zBuf = tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent))
+	n.cmBuf, n.csBuf = tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent)), tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent))
+	n.cmF, n.csF = make([]float64, b*a.Latent), make([]float64, b*a.Latent)
 	init := &initializer{rng: rngstream.New(seed, 0)}
 	var err error
 	if err = n.buildEncoder(init); err != nil {
@@ -126,7 +135,10 @@ func (n *Net) param(g *G.ExprGraph, name string, shape tensor.Shape, std float64
 	} else {
 		v = in.normal(shape, std)
 	}
-	return G.NewTensor(g, tensor.Float64, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+	if n.Dtype == tensor.Float32 {
+		v = fill(tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...)), v.Data().([]float64))
+	}
+	return G.NewTensor(g, n.Dtype, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
 }
 
 // dense is x·W + b for x of shape (B, in).
@@ -143,7 +155,7 @@ func (n *Net) dense(g *G.ExprGraph, x *G.Node, name string, in, out int, std flo
 
 func (n *Net) buildEncoder(init *initializer) error {
 	a, g, B := n.Arch, n.enc, n.Batch
-	n.x = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("x"), G.WithInit(G.Zeroes()))
+	n.x = G.NewTensor(g, n.Dtype, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("x"), G.WithInit(G.Zeroes()))
 	var params []*G.Node
 	h, c, side := n.x, a.Channels, a.Side
 	var err error
@@ -177,8 +189,8 @@ func (n *Net) buildEncoder(init *initializer) error {
 	}
 	// The surrogate Σ ⟨cμ, μ⟩ + ⟨cs, s⟩: its gradient is the encoder's
 	// vector–Jacobian product with the given cotangents.
-	n.cmu = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cmu"), G.WithInit(G.Zeroes()))
-	n.cs = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cs"), G.WithInit(G.Zeroes()))
+	n.cmu = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("cmu"), G.WithInit(G.Zeroes()))
+	n.cs = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("cs"), G.WithInit(G.Zeroes()))
 	t1, err := G.HadamardProd(n.mu, n.cmu)
 	if err != nil {
 		return err
@@ -200,8 +212,8 @@ func (n *Net) buildEncoder(init *initializer) error {
 
 func (n *Net) buildDecoder(init *initializer) error {
 	a, g, B := n.Arch, n.dec, n.Batch
-	n.z = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("z"), G.WithInit(G.Zeroes()))
-	n.xt = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("target"), G.WithInit(G.Zeroes()))
+	n.z = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("z"), G.WithInit(G.Zeroes()))
+	n.xt = G.NewTensor(g, n.Dtype, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("target"), G.WithInit(G.Zeroes()))
 	var params []*G.Node
 	side := a.Side >> len(a.Conv)
 	top := a.Conv[len(a.Conv)-1]
@@ -292,7 +304,7 @@ func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
 // encoder's parameter gradients in n.Encoder.
 func (n *Net) EncoderBackward(x, cot []float64) error {
 	B, L := n.Batch, n.Arch.Latent
-	cm, cs := n.cmBuf.Data().([]float64), n.csBuf.Data().([]float64)
+	cm, cs := n.cmF, n.csF
 	for i := range B {
 		copy(cm[i*L:(i+1)*L], cot[i*2*L:i*2*L+L])
 		copy(cs[i*L:(i+1)*L], cot[i*2*L+L:(i+1)*2*L])
@@ -300,7 +312,7 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 	for _, p := range []struct {
 		n *G.Node
 		v tensor.Tensor
-	}{{n.x, fill(n.xEnc, x)}, {n.cmu, n.cmBuf}, {n.cs, n.csBuf}} {
+	}{{n.x, fill(n.xEnc, x)}, {n.cmu, fill(n.cmBuf, cm)}, {n.cs, fill(n.csBuf, cs)}} {
 		if err := G.Let(p.n, p.v); err != nil {
 			return err
 		}
@@ -331,8 +343,13 @@ func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	gradZ = append([]float64(nil), gv.Data().([]float64)...)
-	clear(gv.Data().([]float64)) // gorgonia accumulates into it
+	gradZ = floats64(gv.Data())
+	switch d := gv.Data().(type) { // gorgonia accumulates into it
+	case []float64:
+		clear(d)
+	case []float32:
+		clear(d)
+	}
 	return f, gradZ, nil
 }
 
@@ -353,16 +370,38 @@ func (n *Net) release(g *G.ExprGraph, m G.VM) {
 	g.UnbindAllNonInputs()
 }
 
-// fill copies src into t's backing slice (which src must fill) and returns t.
+// fill copies src into t's backing slice (which src must fill), rounding
+// to float32 for a float32 tensor, and returns t.
 func fill(t *tensor.Dense, src []float64) *tensor.Dense {
-	d := t.Data().([]float64)
-	if len(src) != len(d) {
-		panic(fmt.Sprintf("vae: %d values for a tensor of %d", len(src), len(d)))
+	if t.DataSize() != len(src) {
+		panic(fmt.Sprintf("vae: %d values for a tensor of %d", len(src), t.DataSize()))
 	}
-	copy(d, src)
+	switch d := t.Data().(type) {
+	case []float64:
+		copy(d, src)
+	case []float32:
+		for i, v := range src {
+			d[i] = float32(v)
+		}
+	default:
+		panic(fmt.Sprintf("vae: fill of a %v tensor", t.Dtype()))
+	}
 	return t
 }
 
-func copyValue(n *G.Node) []float64 {
-	return append([]float64(nil), n.Value().Data().([]float64)...)
+// floats64 returns a float64 copy of a float64 or float32 backing slice.
+func floats64(data any) []float64 {
+	switch d := data.(type) {
+	case []float64:
+		return append([]float64(nil), d...)
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("vae: data of type %T", data))
 }
+
+func copyValue(n *G.Node) []float64 { return floats64(n.Value().Data()) }

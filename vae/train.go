@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gorgonia.org/tensor"
+
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge/graph"
@@ -21,6 +23,11 @@ type TrainConfig struct {
 	LR       float64 // Adam learning rate; 0 means 1e-3
 	Clip     float64 // global gradient-norm clip; 0 means 1.0
 	Seed     uint64
+	// Float32 runs the networks in float32 (half the memory; float32
+	// matrix products). The estimators, the mixer and Adam stay in float64:
+	// each step reads the float32 weights, steps in float64 and rounds the
+	// result back.
+	Float32 bool
 }
 
 // Trainer trains a Net with Adam (β = 0.9, 0.999, ε = 1e-8), the learning
@@ -53,7 +60,11 @@ func NewTrainer(a Arch, cfg TrainConfig) (*Trainer, error) {
 	if (cfg.Estimator == Hybrid || cfg.Estimator == HybridSTL) && cfg.Mixer.Mode == mlbridge.Plugin {
 		cfg.Mixer.Mode = mlbridge.Crossfit
 	}
-	net, err := NewNet(a, cfg.Batch, cfg.Seed)
+	dt := tensor.Float64
+	if cfg.Float32 {
+		dt = tensor.Float32
+	}
+	net, err := newNet(a, cfg.Batch, cfg.Seed, dt)
 	if err != nil {
 		return nil, err
 	}
