@@ -22,6 +22,7 @@ package vae
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
 )
@@ -33,9 +34,25 @@ const (
 	Pathwise Estimator = iota // reparameterization: ∇f(z)·∂z/∂(μ, s)
 	Score                     // (f(z) − b)·∇_{μ,s} log q(z), optional running baseline b
 	Hybrid                    // λ·pathwise + (1 − λ)·score, λ by mlbridge
+	// STL is sticking the landing (Roeder, Wu and Duvenaud 2017): the
+	// pathwise gradient of the single-draw KL estimate log q(z) − log p(z)
+	// with the score term ∂log q/∂(μ, s) at fixed z dropped, in place of
+	// the analytic KL's gradient. The dropped term has mean zero, so STL is
+	// unbiased; its difference from pathwise is a zero-mean control variate.
+	STL
+	HybridSTL // λ·pathwise + (1 − λ)·STL, λ by mlbridge
 )
 
-var estimatorNames = []string{"pathwise", "score", "hybrid"}
+var estimatorNames = []string{"pathwise", "score", "hybrid", "stl", "hybrid-stl"}
+
+// Estimators lists every estimator, in the order of their names.
+func Estimators() []Estimator {
+	e := make([]Estimator, len(estimatorNames))
+	for i := range e {
+		e[i] = Estimator(i)
+	}
+	return e
+}
 
 func (e Estimator) String() string {
 	if e >= 0 && int(e) < len(estimatorNames) {
@@ -51,7 +68,7 @@ func ParseEstimator(name string) (Estimator, error) {
 			return Estimator(i), nil
 		}
 	}
-	return 0, fmt.Errorf("vae: unknown estimator %q (want pathwise, score or hybrid)", name)
+	return 0, fmt.Errorf("vae: unknown estimator %q (want %s)", name, strings.Join(estimatorNames, ", "))
 }
 
 // Batch holds one batch's quantities at the encoder outputs, row-major
@@ -83,7 +100,7 @@ type Cotangents struct {
 
 // Lambda returns the mean λ the last hybrid batch used (NaN before one).
 func (c *Cotangents) Lambda() float64 {
-	if c.Estimator != Hybrid {
+	if c.Estimator != Hybrid && c.Estimator != HybridSTL {
 		return math.NaN()
 	}
 	return c.lastLam
@@ -97,8 +114,13 @@ func (c *Cotangents) Lambda() float64 {
 //
 //	pathwise:  ∂f/∂μ = ∇f(z),            ∂f/∂s = ∇f(z)·ε·σ/2
 //	score:     (f − b)·ε/σ,              (f − b)·½(ε² − 1)
+//	STL:       pathwise + ε(σ − 1/σ),    pathwise + μεσ/2 + ½(σ² − 1)(ε² − 1)
 //
-// the score being ∇_{μ,s} log q(z) = ((z−μ)/σ², ½((z−μ)²/σ² − 1)).
+// the score being ∇_{μ,s} log q(z) = ((z−μ)/σ², ½((z−μ)²/σ² − 1)). STL's
+// extra terms are its KL part, (z − ε/σ)·∂z/∂(μ, s) with ∂z/∂μ = 1 and
+// ∂z/∂s = εσ/2 (the z-derivative of log q at fixed μ, s is −ε/σ, of
+// −log p(z) is z), less the analytic KL gradient added to every
+// estimator below; both have mean zero under ε ~ N(0, 1).
 func (c *Cotangents) Compute(bt *Batch, dst []float64) {
 	B, L := bt.B, bt.L
 	w := 2 * L
@@ -106,7 +128,8 @@ func (c *Cotangents) Compute(bt *Batch, dst []float64) {
 		panic("vae: Cotangents.Compute: dst too short")
 	}
 	needPW := c.Estimator != Score
-	needSC := c.Estimator != Pathwise
+	needSC := c.Estimator == Score || c.Estimator == Hybrid
+	needSTL := c.Estimator == STL || c.Estimator == HybridSTL
 	if cap(c.pw) < B*w {
 		c.pw, c.sc = make([]float64, B*w), make([]float64, B*w)
 	}
@@ -128,14 +151,19 @@ func (c *Cotangents) Compute(bt *Batch, dst []float64) {
 				f := bt.F[i] - b
 				sc[i*w+j], sc[i*w+L+j] = f*e/sigma, f*0.5*(e*e-1)
 			}
+			if needSTL {
+				// sc holds the STL cotangents.
+				sc[i*w+j] = pw[i*w+j] + e*(sigma-1/sigma)
+				sc[i*w+L+j] = pw[i*w+L+j] + bt.Mu[k]*e*sigma/2 + 0.5*(sigma*sigma-1)*(e*e-1)
+			}
 		}
 	}
 	switch c.Estimator {
 	case Pathwise:
 		copy(dst, pw)
-	case Score:
+	case Score, STL:
 		copy(dst, sc)
-	case Hybrid:
+	case Hybrid, HybridSTL:
 		// The mixer chooses λ coordinate by coordinate (per fold).
 		mean := make([]float64, w)
 		st := c.Hybrid.Batch(pw, sc, B, mean)

@@ -53,6 +53,7 @@ func (a Arch) validate() error {
 type Net struct {
 	Arch  Arch
 	Batch int
+	Dtype tensor.Dtype // tensor.Float64, or tensor.Float32 (TrainConfig.Float32)
 
 	enc, dec         *G.ExprGraph
 	x, cmu, cs       *G.Node // encoder inputs: images, cotangents
@@ -61,6 +62,11 @@ type Net struct {
 	Encoder, Decoder *graph.Params
 	encFwd, encFull  G.VM
 	decFull          G.VM
+
+	// Input buffers, rewritten by each call: the images (encoder and
+	// decoder), the latents, the cotangents.
+	xEnc, xDec, zBuf, cmBuf, csBuf *tensor.Dense
+	cmF, csF                       []float64
 }
 
 // NewNet builds the graphs for batches of b images and initializes the
@@ -68,10 +74,22 @@ type Net struct {
 // feed a ReLU, Xavier normal (std √(2/(fan-in + fan-out))) for the heads and
 // the logits.
 func NewNet(a Arch, b int, seed uint64) (*Net, error) {
+	return newNet(a, b, seed, tensor.Float64)
+}
+
+// newNet is NewNet with the graphs' dtype: float64, or float32, whose
+// weights start as the float64 ones rounded.
+func newNet(a Arch, b int, seed uint64, dt tensor.Dtype) (*Net, error) {
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
-	n := &Net{Arch: a, Batch: b, enc: G.NewGraph(), dec: G.NewGraph()}
+	tensor.DontUsePool() // see release
+	n := &Net{Arch: a, Batch: b, Dtype: dt, enc: G.NewGraph(), dec: G.NewGraph()}
+	img := tensor.Shape{b, a.Channels, a.Side, a.Side}
+	n.xEnc, n.xDec = tensor.New(tensor.Of(dt), tensor.WithShape(img...)), tensor.New(tensor.Of(dt), tensor.WithShape(img...))
+	n.zBuf = tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent))
+	n.cmBuf, n.csBuf = tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent)), tensor.New(tensor.Of(dt), tensor.WithShape(b, a.Latent))
+	n.cmF, n.csF = make([]float64, b*a.Latent), make([]float64, b*a.Latent)
 	init := &initializer{rng: rngstream.New(seed, 0)}
 	var err error
 	if err = n.buildEncoder(init); err != nil {
@@ -81,17 +99,18 @@ func NewNet(a Arch, b int, seed uint64) (*Net, error) {
 		return nil, err
 	}
 	// gorgonia's tape machine has no forward-only mode (ExecuteFwdOnly is
-	// not implemented for it), so Encode runs the encoder's backward pass
-	// too, with zero cotangents, and discards it.
+	// not implemented for it), so Encode runs a second machine on the
+	// subgraph that computes μ and s: the same nodes and weights, without
+	// the backward pass.
 	n.encFull = G.NewTapeMachine(n.enc, G.BindDualValues(n.Encoder.Nodes()...))
-	n.encFwd = n.encFull
+	n.encFwd = G.NewTapeMachine(n.enc.SubgraphRoots(n.mu, n.s))
 	n.decFull = G.NewTapeMachine(n.dec, G.BindDualValues(append(n.Decoder.Nodes(), n.z)...))
 	return n, nil
 }
 
 // Close releases the machines.
 func (n *Net) Close() {
-	for _, m := range []G.VM{n.encFull, n.decFull} {
+	for _, m := range []G.VM{n.encFwd, n.encFull, n.decFull} {
 		if m != nil {
 			m.Close()
 		}
@@ -116,7 +135,10 @@ func (n *Net) param(g *G.ExprGraph, name string, shape tensor.Shape, std float64
 	} else {
 		v = in.normal(shape, std)
 	}
-	return G.NewTensor(g, tensor.Float64, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+	if n.Dtype == tensor.Float32 {
+		v = fill(tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...)), v.Data().([]float64))
+	}
+	return G.NewTensor(g, n.Dtype, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
 }
 
 // dense is x·W + b for x of shape (B, in).
@@ -133,7 +155,7 @@ func (n *Net) dense(g *G.ExprGraph, x *G.Node, name string, in, out int, std flo
 
 func (n *Net) buildEncoder(init *initializer) error {
 	a, g, B := n.Arch, n.enc, n.Batch
-	n.x = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("x"), G.WithInit(G.Zeroes()))
+	n.x = G.NewTensor(g, n.Dtype, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("x"), G.WithInit(G.Zeroes()))
 	var params []*G.Node
 	h, c, side := n.x, a.Channels, a.Side
 	var err error
@@ -167,8 +189,8 @@ func (n *Net) buildEncoder(init *initializer) error {
 	}
 	// The surrogate Σ ⟨cμ, μ⟩ + ⟨cs, s⟩: its gradient is the encoder's
 	// vector–Jacobian product with the given cotangents.
-	n.cmu = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cmu"), G.WithInit(G.Zeroes()))
-	n.cs = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("cs"), G.WithInit(G.Zeroes()))
+	n.cmu = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("cmu"), G.WithInit(G.Zeroes()))
+	n.cs = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("cs"), G.WithInit(G.Zeroes()))
 	t1, err := G.HadamardProd(n.mu, n.cmu)
 	if err != nil {
 		return err
@@ -190,8 +212,8 @@ func (n *Net) buildEncoder(init *initializer) error {
 
 func (n *Net) buildDecoder(init *initializer) error {
 	a, g, B := n.Arch, n.dec, n.Batch
-	n.z = G.NewMatrix(g, tensor.Float64, G.WithShape(B, a.Latent), G.WithName("z"), G.WithInit(G.Zeroes()))
-	n.xt = G.NewTensor(g, tensor.Float64, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("target"), G.WithInit(G.Zeroes()))
+	n.z = G.NewMatrix(g, n.Dtype, G.WithShape(B, a.Latent), G.WithName("z"), G.WithInit(G.Zeroes()))
+	n.xt = G.NewTensor(g, n.Dtype, 4, G.WithShape(B, a.Channels, a.Side, a.Side), G.WithName("target"), G.WithInit(G.Zeroes()))
 	var params []*G.Node
 	side := a.Side >> len(a.Conv)
 	top := a.Conv[len(a.Conv)-1]
@@ -218,7 +240,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 		if i > 0 {
 			out = a.Conv[i-1]
 		}
-		if h, err = G.Upsample2D(h, 2); err != nil {
+		if h, err = upsample(h); err != nil {
 			return err
 		}
 		std := math.Sqrt(2 / float64(c*9))
@@ -267,19 +289,13 @@ func (n *Net) buildDecoder(init *initializer) error {
 // Encode runs the encoder forward on the images x (B × C × H × W values)
 // and returns copies of μ and s = log σ² (B × L each).
 func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
-	zero := make([]float64, n.Batch*n.Arch.Latent)
-	for _, p := range []struct {
-		n *G.Node
-		v tensor.Tensor
-	}{{n.x, n.images(x)}, {n.cmu, matrix(n.Batch, n.Arch.Latent, zero)}, {n.cs, matrix(n.Batch, n.Arch.Latent, zero)}} {
-		if err := G.Let(p.n, p.v); err != nil {
-			return nil, nil, err
-		}
+	if err := G.Let(n.x, fill(n.xEnc, x)); err != nil {
+		return nil, nil, err
 	}
 	if err := n.encFwd.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("vae: encoder: %w", err)
 	}
-	defer n.encFwd.Reset()
+	defer n.release(n.enc, n.encFwd)
 	return copyValue(n.mu), copyValue(n.s), nil
 }
 
@@ -288,7 +304,7 @@ func (n *Net) Encode(x []float64) (mu, s []float64, err error) {
 // encoder's parameter gradients in n.Encoder.
 func (n *Net) EncoderBackward(x, cot []float64) error {
 	B, L := n.Batch, n.Arch.Latent
-	cm, cs := make([]float64, B*L), make([]float64, B*L)
+	cm, cs := n.cmF, n.csF
 	for i := range B {
 		copy(cm[i*L:(i+1)*L], cot[i*2*L:i*2*L+L])
 		copy(cs[i*L:(i+1)*L], cot[i*2*L+L:(i+1)*2*L])
@@ -296,7 +312,7 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 	for _, p := range []struct {
 		n *G.Node
 		v tensor.Tensor
-	}{{n.x, n.images(x)}, {n.cmu, matrix(B, L, cm)}, {n.cs, matrix(B, L, cs)}} {
+	}{{n.x, fill(n.xEnc, x)}, {n.cmu, fill(n.cmBuf, cm)}, {n.cs, fill(n.csBuf, cs)}} {
 		if err := G.Let(p.n, p.v); err != nil {
 			return err
 		}
@@ -304,7 +320,7 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 	if err := n.encFull.RunAll(); err != nil {
 		return fmt.Errorf("vae: encoder backward: %w", err)
 	}
-	n.encFull.Reset()
+	n.release(n.enc, n.encFull)
 	return nil
 }
 
@@ -312,35 +328,80 @@ func (n *Net) EncoderBackward(x, cot []float64) error {
 // images x; it returns the per-example losses f_i = −log p(x_i|z_i) and
 // ∇_z f (B × L), and leaves the decoder's pathwise gradients in n.Decoder.
 func (n *Net) Decode(z, x []float64) (f, gradZ []float64, err error) {
-	if err := G.Let(n.z, matrix(n.Batch, n.Arch.Latent, append([]float64(nil), z...))); err != nil {
+	if err := G.Let(n.z, fill(n.zBuf, z)); err != nil {
 		return nil, nil, err
 	}
-	if err := G.Let(n.xt, n.images(x)); err != nil {
+	if err := G.Let(n.xt, fill(n.xDec, x)); err != nil {
 		return nil, nil, err
 	}
 	if err := n.decFull.RunAll(); err != nil {
 		return nil, nil, fmt.Errorf("vae: decoder: %w", err)
 	}
-	defer n.decFull.Reset()
+	defer n.release(n.dec, n.decFull)
 	f = copyValue(n.perEx)
 	gv, err := n.z.Grad()
 	if err != nil {
 		return nil, nil, err
 	}
-	gradZ = append([]float64(nil), gv.Data().([]float64)...)
-	clear(gv.Data().([]float64)) // gorgonia accumulates into it
+	gradZ = floats64(gv.Data())
+	switch d := gv.Data().(type) { // gorgonia accumulates into it
+	case []float64:
+		clear(d)
+	case []float32:
+		clear(d)
+	}
 	return f, gradZ, nil
 }
 
-func (n *Net) images(x []float64) tensor.Tensor {
-	a := n.Arch
-	return tensor.New(tensor.WithShape(n.Batch, a.Channels, a.Side, a.Side), tensor.WithBacking(append([]float64(nil), x...)))
+// release resets the machine and drops the values of g's intermediate
+// nodes: the decoder's hold over a gigabyte at batch 128 (the im2col
+// matrices and their gradients), which gorgonia otherwise keeps bound to
+// the nodes until the next run overwrites them. The weights, their
+// gradients and the inputs are input nodes and stay.
+//
+// Unbinding hands the values to the tensor package's pool of *Dense
+// headers, which would receive twice a header that two nodes share (a
+// reshape done in place binds its input's header to both) and later lend
+// it twice; NewNet therefore turns that pool off (tensor.DontUsePool),
+// process-wide: it saves a small header allocation per op, nothing that
+// shows beside the step's matrix products.
+func (n *Net) release(g *G.ExprGraph, m G.VM) {
+	m.Reset()
+	g.UnbindAllNonInputs()
 }
 
-func matrix(r, c int, data []float64) tensor.Tensor {
-	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(data))
+// fill copies src into t's backing slice (which src must fill), rounding
+// to float32 for a float32 tensor, and returns t.
+func fill(t *tensor.Dense, src []float64) *tensor.Dense {
+	if t.DataSize() != len(src) {
+		panic(fmt.Sprintf("vae: %d values for a tensor of %d", len(src), t.DataSize()))
+	}
+	switch d := t.Data().(type) {
+	case []float64:
+		copy(d, src)
+	case []float32:
+		for i, v := range src {
+			d[i] = float32(v)
+		}
+	default:
+		panic(fmt.Sprintf("vae: fill of a %v tensor", t.Dtype()))
+	}
+	return t
 }
 
-func copyValue(n *G.Node) []float64 {
-	return append([]float64(nil), n.Value().Data().([]float64)...)
+// floats64 returns a float64 copy of a float64 or float32 backing slice.
+func floats64(data any) []float64 {
+	switch d := data.(type) {
+	case []float64:
+		return append([]float64(nil), d...)
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	panic(fmt.Sprintf("vae: data of type %T", data))
 }
+
+func copyValue(n *G.Node) []float64 { return floats64(n.Value().Data()) }

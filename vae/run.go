@@ -92,9 +92,6 @@ func (t *Trainer) Evaluate(im *dataset.Images) (float64, error) {
 		if err := n.Decoder.ZeroGrads(); err != nil {
 			return 0, err
 		}
-		if err := n.Encoder.ZeroGrads(); err != nil {
-			return 0, err
-		}
 	}
 	return total / float64(batches*B), nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"gorgonia.org/tensor"
+
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge/graph"
@@ -21,6 +23,11 @@ type TrainConfig struct {
 	LR       float64 // Adam learning rate; 0 means 1e-3
 	Clip     float64 // global gradient-norm clip; 0 means 1.0
 	Seed     uint64
+	// Float32 runs the networks in float32 (half the memory; float32
+	// matrix products). The estimators, the mixer and Adam stay in float64:
+	// each step reads the float32 weights, steps in float64 and rounds the
+	// result back.
+	Float32 bool
 }
 
 // Trainer trains a Net with Adam (β = 0.9, 0.999, ε = 1e-8), the learning
@@ -34,6 +41,9 @@ type Trainer struct {
 	adam     *graph.Adam // moments in flat vectors, for exact checkpoints
 	enc, dec []float64   // gradient buffers
 	params   []float64
+	g        []float64 // the clipped gradient, encoder then decoder
+	eps, z   []float64 // B × L draws and latents
+	cot      []float64 // B × 2L cotangents
 }
 
 // NewTrainer builds a Net for the architecture and the configuration.
@@ -47,10 +57,14 @@ func NewTrainer(a Arch, cfg TrainConfig) (*Trainer, error) {
 	if cfg.Clip == 0 {
 		cfg.Clip = 1
 	}
-	if cfg.Estimator == Hybrid && cfg.Mixer.Mode == mlbridge.Plugin {
+	if (cfg.Estimator == Hybrid || cfg.Estimator == HybridSTL) && cfg.Mixer.Mode == mlbridge.Plugin {
 		cfg.Mixer.Mode = mlbridge.Crossfit
 	}
-	net, err := NewNet(a, cfg.Batch, cfg.Seed)
+	dt := tensor.Float64
+	if cfg.Float32 {
+		dt = tensor.Float32
+	}
+	net, err := newNet(a, cfg.Batch, cfg.Seed, dt)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +73,9 @@ func NewTrainer(a Arch, cfg TrainConfig) (*Trainer, error) {
 	d := net.Encoder.Dim() + net.Decoder.Dim()
 	t.adam = graph.NewAdam(d)
 	t.enc, t.dec = make([]float64, net.Encoder.Dim()), make([]float64, net.Decoder.Dim())
-	t.params = make([]float64, d)
+	t.params, t.g = make([]float64, d), make([]float64, d)
+	B, L := cfg.Batch, a.Latent
+	t.eps, t.z, t.cot = make([]float64, B*L), make([]float64, B*L), make([]float64, 2*B*L)
 	return t, nil
 }
 
@@ -81,9 +97,8 @@ func (t *Trainer) Gradient(x []float64, draw uint64, enc, dec []float64) (float6
 	if err != nil {
 		return 0, err
 	}
-	eps := make([]float64, B*L)
+	eps, z := t.eps[:B*L], t.z[:B*L]
 	rngstream.New(t.Cfg.Seed^0x7ae5d1c3b2a19f07, draw).Normals(eps)
-	z := make([]float64, B*L)
 	kl := 0.0
 	for k := range z {
 		sig := math.Exp(0.5 * s[k])
@@ -94,7 +109,7 @@ func (t *Trainer) Gradient(x []float64, draw uint64, enc, dec []float64) (float6
 	if err != nil {
 		return 0, err
 	}
-	cot := make([]float64, B*2*L)
+	cot := t.cot[:B*2*L]
 	t.Cot.Compute(&Batch{B: B, L: L, Mu: mu, S: s, Eps: eps, F: f, GradF: gz}, cot)
 	if err := n.EncoderBackward(x, cot); err != nil {
 		return 0, err
@@ -128,7 +143,9 @@ func (t *Trainer) TrainStep(x []float64, lr float64) (StepStats, error) {
 		return StepStats{}, err
 	}
 	ne := t.Net.Encoder.Dim()
-	g := append(append(make([]float64, 0, len(t.params)), t.enc...), t.dec...)
+	g := t.g
+	copy(g, t.enc)
+	copy(g[ne:], t.dec)
 	var sq float64
 	for _, v := range g {
 		sq += v * v

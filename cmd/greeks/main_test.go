@@ -361,7 +361,7 @@ func TestVAE(t *testing.T) {
 		Draws int `json:"draws"`
 		Batch int `json:"batch"`
 	}
-	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Estimators) != 3 || v.Draws != 3 || v.Batch != 8 {
+	if err := json.Unmarshal([]byte(out), &v); err != nil || len(v.Estimators) != 5 || v.Draws != 3 || v.Batch != 8 {
 		t.Errorf("variance JSON %v: %s", err, out)
 	}
 	if code, _, errb := runCLI(t, "vae", "train", "--estimator", "magic"); code != 2 || !strings.Contains(errb, "estimator") {

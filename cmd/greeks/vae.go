@@ -30,13 +30,14 @@ func vaeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "lambda", Value: "crossfit", Usage: "hybrid λ mode: crossfit, plugin or running"},
 		&cli.StringFlag{Name: "granularity", Value: "coordinate", Usage: "hybrid λ per coordinate of the encoder cotangents, or trace"},
 		&cli.BoolFlag{Name: "baseline", Usage: "running baseline for the score estimator"},
+		&cli.StringFlag{Name: "dtype", Value: "float64", Usage: "the networks' float type: float64 or float32 (half the memory, faster; gradients within float32 rounding)"},
 	}
 }
 
 func vaeCmd() *cli.Command {
 	return &cli.Command{
 		Name:  "vae",
-		Usage: "train the paper's convolutional VAE with pathwise, score or hybrid encoder gradients",
+		Usage: "train the paper's convolutional VAE with pathwise, score, hybrid or sticking-the-landing encoder gradients",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "train",
@@ -49,7 +50,7 @@ func vaeCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runVAETrain,
 				Flags: append(vaeFlags(),
-					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score or hybrid"},
+					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score, hybrid, stl (sticking the landing) or hybrid-stl (pathwise mixed with stl)"},
 					&cli.IntFlag{Name: "epochs", Value: 2, Usage: "total epochs (with --resume: the total to reach)"},
 					&cli.StringFlag{Name: "out", Value: "out/vae", Usage: "directory for train.csv and train.json"},
 					&cli.StringFlag{Name: "checkpoint", Usage: "file to save the trainer to after each epoch (written atomically)"},
@@ -106,6 +107,13 @@ func vaeSetup(c *cli.Context) (train, test *dataset.Images, cfg vae.TrainConfig,
 	if cfg.Batch < 4 {
 		return nil, nil, cfg, usagef("invalid --batch %d: must be at least 4", cfg.Batch)
 	}
+	switch c.String("dtype") {
+	case "float64":
+	case "float32":
+		cfg.Float32 = true
+	default:
+		return nil, nil, cfg, usagef("invalid --dtype %q: want float64 or float32", c.String("dtype"))
+	}
 	if cfg.Mixer.Mode, err = mlbridge.ParseMode(c.String("lambda")); err != nil {
 		return nil, nil, cfg, usagef("invalid --lambda %q: want crossfit, plugin or running", c.String("lambda"))
 	}
@@ -152,7 +160,7 @@ func runVAETrain(c *cli.Context) error {
 		return err
 	}
 	if cfg.Estimator, err = vae.ParseEstimator(c.String("estimator")); err != nil {
-		return usagef("invalid --estimator %q: want pathwise, score or hybrid", c.String("estimator"))
+		return usagef("invalid --estimator %q: want pathwise, score, hybrid, stl or hybrid-stl", c.String("estimator"))
 	}
 	epochs := c.Int("epochs")
 	if epochs < 1 {
@@ -310,7 +318,7 @@ func runVAEVariance(c *cli.Context) error {
 		snapshot = fmt.Sprintf("checkpoint %s after %d epochs of %s", path, cp.Epoch, cp.Config.Estimator)
 	}
 	var rows []out
-	for _, e := range []vae.Estimator{vae.Pathwise, vae.Score, vae.Hybrid} {
+	for _, e := range vae.Estimators() {
 		cfg := cfg
 		cfg.Estimator = e
 		tr, err := vae.NewTrainer(vae.PaperArch(train.Channels), cfg)

@@ -147,41 +147,60 @@ func (p *Params) ZeroGrads() error {
 	return nil
 }
 
-// valueData returns the backing slice of node j's value.
-func (p *Params) valueData(j int) ([]float64, error) {
+// valueData returns the backing slice of node j's value ([]float64 or
+// []float32).
+func (p *Params) valueData(j int) (any, error) {
 	n := p.nodes[j]
 	v := n.Value()
 	if v == nil {
 		return nil, fmt.Errorf("graph: %s has no value", n.Name())
 	}
-	d, ok := v.Data().([]float64)
-	if !ok {
-		return nil, fmt.Errorf("graph: %s holds %T; Values and SetValues need float64", n.Name(), v.Data())
+	switch d := v.Data().(type) {
+	case []float64, []float32:
+		return d, nil
 	}
-	return d, nil
+	return nil, fmt.Errorf("graph: %s holds %T; Values and SetValues need float64 or float32", n.Name(), v.Data())
 }
 
-// Values copies the nodes' current values into dst (length Dim()).
+// Values copies the nodes' current values into dst (length Dim()),
+// converting float32 values to float64.
 func (p *Params) Values(dst []float64) error {
 	for j := range p.nodes {
 		d, err := p.valueData(j)
 		if err != nil {
 			return err
 		}
-		copy(dst[p.offsets[j]:p.offsets[j+1]], d)
+		seg := dst[p.offsets[j]:p.offsets[j+1]]
+		switch d := d.(type) {
+		case []float64:
+			copy(seg, d)
+		case []float32:
+			for i, v := range d {
+				seg[i] = float64(v)
+			}
+		}
 	}
 	return nil
 }
 
-// SetValues writes src (length Dim()) into the nodes' values: an optimizer
-// that keeps its own state (for exact checkpoints) steps with it.
+// SetValues writes src (length Dim()) into the nodes' values, rounding to
+// float32 for float32 nodes: an optimizer that keeps its own state (for
+// exact checkpoints) steps with it.
 func (p *Params) SetValues(src []float64) error {
 	for j := range p.nodes {
 		d, err := p.valueData(j)
 		if err != nil {
 			return err
 		}
-		copy(d, src[p.offsets[j]:p.offsets[j+1]])
+		seg := src[p.offsets[j]:p.offsets[j+1]]
+		switch d := d.(type) {
+		case []float64:
+			copy(d, seg)
+		case []float32:
+			for i, v := range seg {
+				d[i] = float32(v)
+			}
+		}
 	}
 	return nil
 }

@@ -80,10 +80,23 @@ static void hg_step(const mjModel* m, mjData* d, const mjtNum* s, const mjtNum* 
 // differentiates an explicit Euler step whatever the model's integrator, so
 // for RK4 its Jacobians are off by O(timestep) (1e-4 relative for the
 // Hopper). sp and sm are scratch of n.
-static void hg_stepFD(const mjModel* m, mjData* d, const mjtNum* x, const mjtNum* u, mjtNum eps,
+//
+// The column of a control whose action a_j lies outside its ctrlrange is
+// set to zero without stepping: Linearize multiplies it by the clip's
+// derivative, zero there, so its two steps would be wasted.
+static void hg_stepFD(const mjModel* m, mjData* d, const mjtNum* x, const mjtNum* u, const mjtNum* a, mjtNum eps,
 		mjtNum* Ak, mjtNum* Bk, mjtNum* xp, mjtNum* sp, mjtNum* sm, mjtNum* up) {
 	int n = 2*m->nv, nu = m->nu;
 	for (int j = 0; j < n + nu; j++) {
+		if (j >= n) {
+			int c = j - n;
+			if (a[c] < m->actuator_ctrlrange[2*c] || a[c] > m->actuator_ctrlrange[2*c+1]) {
+				for (int i = 0; i < n; i++) {
+					Bk[i*nu + c] = 0;
+				}
+				continue;
+			}
+		}
 		for (int sign = 0; sign < 2; sign++) {
 			mjtNum h = sign == 0 ? eps : -eps;
 			mju_copy(xp, x, n);
@@ -150,7 +163,7 @@ static int hg_linearize(const mjModel* m, mjData* d, const mjtNum* s, const mjtN
 		if (euler) {
 			mjd_transitionFD(m, d, eps, 1, Ak, Bk, NULL, NULL);
 		} else {
-			hg_stepFD(m, d, x, u, eps, Ak, Bk, xp, sp, sm, up);
+			hg_stepFD(m, d, x, u, a, eps, Ak, Bk, xp, sp, sm, up);
 		}
 		mju_mulMatMat(TB, Ak, B, n, n, nu);
 		mju_add(B, TB, Bk, n*nu);
