@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+)
+
+// urfave/cli v2 parses integer flags with package flag, which takes base
+// prefixes: --paths 0100000 would be octal (32768 paths) and 0x10 sixteen,
+// while a batch row reads the same text as the decimal 100000. The wrappers
+// below make every integer flag, on the command line and in the
+// environment, a decimal, as the batch rows are.
+
+// decimalFlags wraps the integer flags of cmd and its subcommands so that
+// they read decimals only.
+func decimalFlags(cmds []*cli.Command) {
+	for _, c := range cmds {
+		for i, f := range c.Flags {
+			switch f := f.(type) {
+			case *cli.IntFlag:
+				c.Flags[i] = decimalInt{f}
+			case *cli.Int64Flag:
+				c.Flags[i] = decimalInt64{f}
+			case *cli.Uint64Flag:
+				c.Flags[i] = decimalUint64{f}
+			}
+		}
+		decimalFlags(c.Subcommands)
+	}
+}
+
+type (
+	decimalInt    struct{ *cli.IntFlag }
+	decimalInt64  struct{ *cli.Int64Flag }
+	decimalUint64 struct{ *cli.Uint64Flag }
+)
+
+func (f decimalInt) Apply(set *flag.FlagSet) error {
+	f.Base = 10
+	return redecimal(set, f.IntFlag.Apply, f.Names(), strconv.IntSize, false)
+}
+
+func (f decimalInt64) Apply(set *flag.FlagSet) error {
+	f.Base = 10
+	return redecimal(set, f.Int64Flag.Apply, f.Names(), 64, false)
+}
+
+func (f decimalUint64) Apply(set *flag.FlagSet) error {
+	f.Base = 10
+	return redecimal(set, f.Uint64Flag.Apply, f.Names(), 64, true)
+}
+
+// redecimal applies a flag and replaces the value package flag would parse
+// with one that reads base 10 only. urfave/cli reads the value back from
+// its String, which stays a plain decimal.
+func redecimal(set *flag.FlagSet, apply func(*flag.FlagSet) error, names []string, bits int, unsigned bool) error {
+	if err := apply(set); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if fl := set.Lookup(n); fl != nil {
+			fl.Value = &decimalValue{s: fl.Value.String(), bits: bits, unsigned: unsigned}
+		}
+	}
+	return nil
+}
+
+// decimalValue is an integer flag value read in base 10.
+type decimalValue struct {
+	s        string
+	bits     int
+	unsigned bool
+}
+
+func (v *decimalValue) String() string { return v.s }
+
+func (v *decimalValue) Set(s string) error {
+	if v.unsigned {
+		u, err := strconv.ParseUint(s, 10, v.bits)
+		if err != nil {
+			return fmt.Errorf("want a decimal integer from 0 to %d", uint64(1)<<v.bits-1)
+		}
+		v.s = strconv.FormatUint(u, 10)
+		return nil
+	}
+	n, err := strconv.ParseInt(s, 10, v.bits)
+	if err != nil {
+		return fmt.Errorf("want a decimal integer")
+	}
+	v.s = strconv.FormatInt(n, 10)
+	return nil
+}
