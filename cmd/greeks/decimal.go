@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -26,6 +27,8 @@ func decimalFlags(cmds []*cli.Command) {
 				c.Flags[i] = decimalInt64{f}
 			case *cli.Uint64Flag:
 				c.Flags[i] = decimalUint64{f}
+			case *cli.Float64Flag:
+				c.Flags[i] = decimalFloat64{f}
 			}
 		}
 		decimalFlags(c.Subcommands)
@@ -33,10 +36,34 @@ func decimalFlags(cmds []*cli.Command) {
 }
 
 type (
-	decimalInt    struct{ *cli.IntFlag }
-	decimalInt64  struct{ *cli.Int64Flag }
-	decimalUint64 struct{ *cli.Uint64Flag }
+	decimalInt     struct{ *cli.IntFlag }
+	decimalInt64   struct{ *cli.Int64Flag }
+	decimalUint64  struct{ *cli.Uint64Flag }
+	decimalFloat64 struct{ *cli.Float64Flag }
 )
+
+// Apply makes the flag refuse what strconv.ParseFloat takes beyond decimal
+// text (hexadecimal 0x1p4, digit separators), as batch rows do.
+func (f decimalFloat64) Apply(set *flag.FlagSet) error {
+	if err := f.Float64Flag.Apply(set); err != nil {
+		return err
+	}
+	for _, n := range f.Names() {
+		if fl := set.Lookup(n); fl != nil {
+			fl.Value = &decimalFloat{fl.Value}
+		}
+	}
+	return nil
+}
+
+type decimalFloat struct{ flag.Value }
+
+func (v *decimalFloat) Set(s string) error {
+	if strings.ContainsAny(s, "xX_") {
+		return fmt.Errorf("want a decimal number")
+	}
+	return v.Value.Set(s)
+}
 
 func (f decimalInt) Apply(set *flag.FlagSet) error {
 	f.Base = 10

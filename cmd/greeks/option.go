@@ -10,6 +10,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -205,6 +206,9 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			return nil, usagef("--payoff %s needs --barrier", name)
 		}
 	}
+	if c.IsSet("fixings") && !batch.HasFixings(name) {
+		return nil, usagef("invalid --fixings %d: only Asian and barrier payoffs have fixings; %s has none", spec.Fixings, name)
+	}
 	p, err := payoff.New(spec)
 	if err != nil {
 		return nil, err
@@ -323,8 +327,8 @@ func atLeastTwo(flag string) func(*cli.Context, int64) error {
 }
 
 func steps(_ *cli.Context, n int) error {
-	if n < 1 || n > 1_000_000 {
-		return usagef("invalid --steps %d: must be between 1 and 1000000", n)
+	if n < 1 || n > batch.MaxSteps {
+		return usagef("invalid --steps %d: must be between 1 and %d", n, batch.MaxSteps)
 	}
 	return nil
 }

@@ -109,11 +109,25 @@ func (f *fields) float(name string, required bool, def float64) float64 {
 		return def
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		f.fail(name, s, "not a finite number")
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !decimalText(s) {
+		f.fail(name, s, "not a finite decimal number")
 		return def
 	}
 	return v
+}
+
+// decimalText reports whether s has no base prefix or digit separator,
+// which strconv accepts (0x1p4, 0x_10) but a decimal reader must not.
+func decimalText(s string) bool { return !strings.ContainsAny(s, "xX_") }
+
+// MaxSteps is the most time steps a row (or --steps) may ask for.
+const MaxSteps = 1_000_000
+
+// HasFixings reports whether the payoff called name reads fixings (Asian
+// and barrier payoffs); European payoffs have none, and a row or flag that
+// gives fixings for one is an error rather than ignored.
+func HasFixings(name string) bool {
+	return strings.Contains(name, "asian") || barrierName(name)
 }
 
 // marketFloat returns the field from the row, else from the quote, else
@@ -136,7 +150,7 @@ func (f *fields) integer(name string, def int64) int64 {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		if fv, ferr := strconv.ParseFloat(s, 64); ferr == nil && fv == math.Trunc(fv) && math.Abs(fv) < 1<<53 {
+		if fv, ferr := strconv.ParseFloat(s, 64); ferr == nil && decimalText(s) && fv == math.Trunc(fv) && math.Abs(fv) < 1<<53 {
 			return int64(fv) // JSON numbers such as 1e5
 		}
 		f.fail(name, s, "not an integer")
@@ -176,6 +190,9 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		Name: name, Strike: f.float("strike", true, 0), Cash: f.float("cash", false, 1),
 		Fixings: int(f.integer("fixings", 12)), Barrier: f.float("barrier", false, 0), Rebate: f.float("rebate", false, 0),
 	}
+	if fx := f.str("fixings"); fx != "" && name != "" && !HasFixings(name) {
+		f.fail("fixings", fx, "only Asian and barrier payoffs have fixings; "+name+" has none")
+	}
 	maturity := f.float("maturity", true, 0)
 	q := market[t.Underlying]
 	mkt := sde.GBM{
@@ -185,14 +202,21 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	}
 	cfg := opt.Config
 	cfg.Paths = f.integer("paths", opt.Config.Paths)
-	if limit := max(opt.Config.MaxPaths, greeks.DefaultMaxPaths); cfg.Paths > limit {
-		f.fail("paths", f.str("paths"), fmt.Sprintf("more than the batch's limit of %d (--max-paths)", limit))
+	if s := f.str("paths"); s != "" {
+		if limit := max(opt.Config.MaxPaths, greeks.DefaultMaxPaths, opt.Config.Paths); cfg.Paths > limit {
+			f.fail("paths", s, fmt.Sprintf("more than the batch's limit of %d (--max-paths)", limit))
+		} else if cfg.Paths < 2 {
+			f.fail("paths", s, "must be at least 2")
+		}
 	}
 	cfg.Steps = int(f.integer("steps", int64(opt.Config.Steps)))
+	if s := f.str("steps"); s != "" && (cfg.Steps < 1 || cfg.Steps > MaxSteps) {
+		f.fail("steps", s, fmt.Sprintf("must be between 1 and %d", MaxSteps))
+	}
 	if s := f.str("seed"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			f.fail("seed", s, "not an unsigned integer")
+			f.fail("seed", s, "not an unsigned decimal integer")
 		}
 		cfg.Seed = v
 	} else {
