@@ -299,3 +299,20 @@ func TestBatchTableAlignment(t *testing.T) {
 		t.Errorf("METHODS at column %d in the header, %d on the row below the error:\n%s", h, m, out)
 	}
 }
+
+// TestBatchResourceBounds: a quantity whose digits would fill the memory
+// is an error row, and a huge --workers runs (capped).
+func TestBatchResourceBounds(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"p.csv": "trade_id,underlying,payoff,quantity,strike,maturity,spot,vol,rate,div\n" +
+		"A,X,call,1e100000000,100,1,100,0.2,0.05,0\nB,X,call,1e-100000000,100,1,100,0.2,0.05,0\nC,X,call,1,100,1,100,0.2,0.05,0\n"})
+	out := filepath.Join(dir, "r.json")
+	code, _, errb := runCLI(t, "batch", "--in", filepath.Join(dir, "p.csv"), "--out", out, "--paths", "4096", "--workers", "1000000")
+	if code != 1 || !strings.Contains(errb, "2 of 3 rows failed") {
+		t.Fatalf("exit %d, stderr %q", code, errb)
+	}
+	for _, tr := range readReport(t, out).Trades[:2] {
+		if tr.Status != "error" || !strings.Contains(*tr.Error, "quantity") {
+			t.Errorf("%s: %s %v; want a quantity error", tr.TradeID, tr.Status, tr.Error)
+		}
+	}
+}

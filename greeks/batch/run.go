@@ -92,8 +92,14 @@ func (o Options) WithDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = greeks.DefaultWorkers()
 	}
+	o.Workers = min(o.Workers, MaxWorkers())
 	return o
 }
+
+// MaxWorkers bounds a batch's workers: trades are CPU-bound, and each
+// worker holds a running trade and Window rows, so more workers than 4
+// per CPU would only hold memory. It never changes a number.
+func MaxWorkers() int { return 4 * greeks.DefaultWorkers() }
 
 // Check validates every row as Run does, in input order: out[i] is row i's
 // report entry, an error entry when the row failed to parse or repeats an

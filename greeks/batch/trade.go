@@ -116,6 +116,11 @@ func (f *fields) float(name string, required bool, def float64) float64 {
 	return v
 }
 
+// Bounds of a quantity, whose digits the report writes in full.
+var maxQuantity = decimal.New(1, 300)
+
+const maxQuantityPlaces = 300
+
 // decimalText reports whether s has no base prefix or digit separator,
 // which strconv accepts (0x1p4, 0x_10) but a decimal reader must not.
 func decimalText(s string) bool { return !strings.ContainsAny(s, "xX_") }
@@ -177,8 +182,12 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	}
 	if q := f.str("quantity"); q == "" {
 		f.fail("quantity", "", "missing")
-	} else if d, err := decimal.NewFromString(q); err != nil {
+	} else if d, err := decimal.NewFromString(q); err != nil || !decimalText(q) {
 		f.fail("quantity", q, "not a decimal number")
+	} else if d.Abs().Cmp(maxQuantity) >= 0 || d.Exponent() < -maxQuantityPlaces {
+		// A report writes quantities and positions in full: 1e100000000
+		// would be a hundred million digits.
+		f.fail("quantity", abbreviate([]byte(q)), fmt.Sprintf("must be below 1e300 in magnitude with at most %d decimal places", maxQuantityPlaces))
 	} else {
 		t.Quantity = d
 	}
