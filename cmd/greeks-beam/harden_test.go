@@ -26,6 +26,7 @@ func TestHardening(t *testing.T) {
 		{"--in", in, "--out", in},
 		{"--in", in, "--out", dir + "/./p.json"},
 		{"--in", in, "--out", filepath.Join(dir, "missing", "r.json")},
+		{"--in", in, "--out", out, "--paths", "0x1000"},
 	} {
 		if code, stderr := runCLI(args...); code != 2 {
 			t.Errorf("greeks-beam %s: exit %d (%s), want 2", strings.Join(args, " "), code, stderr)

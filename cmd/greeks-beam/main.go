@@ -39,6 +39,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/spark"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
@@ -114,7 +115,7 @@ const (
 )
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:      "greeks-beam",
 		Usage:     "price a portfolio file as an Apache Beam pipeline: greeks batch's report, from many machines",
 		ArgsUsage: " ",
@@ -173,6 +174,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: runPipeline,
 	}
+	cliflag.Flags(app.Flags) // decimals, as greeks batch and the rows read them
+	return app
 }
 
 func runPipeline(c *cli.Context) error {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/rl"
@@ -97,7 +98,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 // It never exits the process: errors come back from Run.
 func newApp(stdout, stderr io.Writer) *cli.App {
 	cmds := []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd()}
-	decimalFlags(cmds)
+	cliflag.Commands(cmds)
 	return &cli.App{
 		Name:  "greeks",
 		Usage: "Monte Carlo prices and Greeks of European options, every estimator side by side",

@@ -1,4 +1,6 @@
-package main
+// Package cliflag makes urfave/cli's number flags read decimal text only,
+// as the batch rows do, for the greeks and greeks-beam commands.
+package cliflag
 
 import (
 	"flag"
@@ -15,23 +17,31 @@ import (
 // below make every integer flag, on the command line and in the
 // environment, a decimal, as the batch rows are.
 
-// decimalFlags wraps the integer flags of cmd and its subcommands so that
-// they read decimals only.
-func decimalFlags(cmds []*cli.Command) {
+// Commands makes the number flags of cmds and their subcommands read
+// decimals only.
+func Commands(cmds []*cli.Command) {
 	for _, c := range cmds {
-		for i, f := range c.Flags {
-			switch f := f.(type) {
-			case *cli.IntFlag:
-				c.Flags[i] = decimalInt{f}
-			case *cli.Int64Flag:
-				c.Flags[i] = decimalInt64{f}
-			case *cli.Uint64Flag:
-				c.Flags[i] = decimalUint64{f}
-			case *cli.Float64Flag:
-				c.Flags[i] = decimalFloat64{f}
-			}
+		Flags(c.Flags)
+		Commands(c.Subcommands)
+	}
+}
+
+// Flags makes the number flags in flags read decimals only: integers in
+// base 10 (no 0x, 0b, 0o or leading-zero octal, no digit separators) on
+// the command line and in the environment, and floats without
+// hexadecimal or separators on the command line.
+func Flags(flags []cli.Flag) {
+	for i, f := range flags {
+		switch f := f.(type) {
+		case *cli.IntFlag:
+			flags[i] = decimalInt{f}
+		case *cli.Int64Flag:
+			flags[i] = decimalInt64{f}
+		case *cli.Uint64Flag:
+			flags[i] = decimalUint64{f}
+		case *cli.Float64Flag:
+			flags[i] = decimalFloat64{f}
 		}
-		decimalFlags(c.Subcommands)
 	}
 }
 
