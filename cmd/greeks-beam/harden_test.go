@@ -15,7 +15,7 @@ import (
 func TestHardening(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "p.json")
-	p := `[{"trade_id":"HUGE","underlying":"X","payoff":"call","quantity":1e400,"strike":100,"maturity":1,"spot":100,"vol":0.2,"rate":0.05,"div":0},
+	p := `[{"trade_id":"HUGE","underlying":"X","payoff":"call","quantity":1e299,"strike":1e6,"maturity":1,"spot":1e6,"vol":0.2,"rate":0.05,"div":0},
  {"trade_id":"OK","underlying":"X","payoff":"call","quantity":2,"strike":100,"maturity":1,"spot":100,"vol":0.2,"rate":0.05,"div":0}]`
 	if err := os.WriteFile(in, []byte(p), 0o644); err != nil {
 		t.Fatal(err)

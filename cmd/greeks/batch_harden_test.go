@@ -66,17 +66,18 @@ func TestBatchNonFinite(t *testing.T) {
  {"trade_id":"CASH","underlying":"X","payoff":"digital-call","quantity":1,"strike":100,"maturity":1,"cash":1e160},
  {"trade_id":"SPOT","underlying":"X","payoff":"call","quantity":1,"strike":100,"maturity":1,"spot":1e308},
  {"trade_id":"BIG","underlying":"X","payoff":"call","quantity":1e160,"strike":100,"maturity":1},
+ {"trade_id":"SE","underlying":"X","payoff":"call","quantity":1e299,"strike":1e6,"maturity":1,"spot":1e6},
  {"trade_id":"OK","underlying":"X","payoff":"call","quantity":2,"strike":100,"maturity":1}]`,
 		"m.csv": marketCSV,
 	})
 	out := filepath.Join(dir, "r.json")
 	code, _, errb := runCLI(t, "batch", "--in", filepath.Join(dir, "p.json"), "--market", filepath.Join(dir, "m.csv"),
 		"--out", out, "--paths", "4096")
-	if code != 1 || !strings.Contains(errb, "3 of 5 rows failed") {
-		t.Fatalf("exit %d, stderr %q; want 1 and three failed rows", code, errb)
+	if code != 1 || !strings.Contains(errb, "4 of 6 rows failed") {
+		t.Fatalf("exit %d, stderr %q; want 1 and four failed rows", code, errb)
 	}
 	rep := readReport(t, out)
-	want := map[string]string{"HUGE": "position_stderr", "CASH": "not finite", "SPOT": "not finite", "BIG": "", "OK": ""}
+	want := map[string]string{"HUGE": "quantity", "SE": "position_stderr", "CASH": "not finite", "SPOT": "not finite", "BIG": "", "OK": ""}
 	for _, tr := range rep.Trades {
 		w := want[tr.TradeID]
 		switch {
