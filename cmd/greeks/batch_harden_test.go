@@ -317,3 +317,27 @@ func TestBatchResourceBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsThatDoNotApply: a contract field the payoff does not read
+// (cash on a call, a barrier on a digital, beta on GBM) is an error, in a
+// row and on the command line alike, never silently ignored.
+func TestFieldsThatDoNotApply(t *testing.T) {
+	for _, args := range [][]string{
+		{"--cash", "5"}, {"--payoff", "digital-call", "--barrier", "120"}, {"--rebate", "1"}, {"--beta", "0.3"}, {"--fixings", "12"},
+	} {
+		if code, _, errb := runCLI(t, append([]string{"option"}, args...)...); code != 2 || !strings.Contains(errb, args[len(args)-2]) {
+			t.Errorf("option %v: exit %d, %q; want 2 naming the flag", args, code, errb)
+		}
+	}
+	dir := writeFiles(t, map[string]string{"p.csv": "trade_id,underlying,payoff,quantity,strike,maturity,spot,vol,rate,div,cash,barrier,beta\n" +
+		"A,X,call,1,100,1,100,0.2,0.05,0,5,,\nB,X,digital-call,1,100,1,100,0.2,0.05,0,,120,\nC,X,call,1,100,1,100,0.2,0.05,0,,,0.5\n"})
+	out := filepath.Join(dir, "r.json")
+	if code, _, errb := runCLI(t, "batch", "--in", filepath.Join(dir, "p.csv"), "--out", out, "--paths", "4096"); code != 1 {
+		t.Fatalf("exit %d, %q", code, errb)
+	}
+	for i, tr := range readReport(t, out).Trades {
+		if w := []string{"cash", "barrier", "beta"}[i]; tr.Status != "error" || !strings.Contains(*tr.Error, w) {
+			t.Errorf("%s: %s %v; want an error naming %s", tr.TradeID, tr.Status, tr.Error, w)
+		}
+	}
+}

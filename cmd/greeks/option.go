@@ -206,8 +206,14 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			return nil, usagef("--payoff %s needs --barrier", name)
 		}
 	}
-	if c.IsSet("fixings") && !batch.HasFixings(name) {
-		return nil, usagef("invalid --fixings %d: only Asian and barrier payoffs have fixings; %s has none", spec.Fixings, name)
+	for _, flag := range []string{"fixings", "barrier", "rebate", "cash"} {
+		if c.IsSet(flag) && !batch.Takes(name, flag) {
+			return nil, usagef("invalid --%s %v: --payoff %s has no %s (a flag that does not apply is an error, not ignored)",
+				flag, c.Value(flag), name, flag)
+		}
+	}
+	if c.IsSet("beta") && c.String("model") != "cev" {
+		return nil, usagef("invalid --beta %v: only --model cev has a beta", c.Float64("beta"))
 	}
 	p, err := payoff.New(spec)
 	if err != nil {

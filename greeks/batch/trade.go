@@ -128,11 +128,20 @@ func decimalText(s string) bool { return !strings.ContainsAny(s, "xX_") }
 // MaxSteps is the most time steps a row (or --steps) may ask for.
 const MaxSteps = 1_000_000
 
-// HasFixings reports whether the payoff called name reads fixings (Asian
-// and barrier payoffs); European payoffs have none, and a row or flag that
-// gives fixings for one is an error rather than ignored.
-func HasFixings(name string) bool {
-	return strings.Contains(name, "asian") || barrierName(name)
+// Takes reports whether the payoff called name reads the contract field
+// (fixings: Asian and barrier payoffs; barrier and rebate: barrier
+// payoffs; cash: digitals). A row or flag that gives a field its payoff
+// does not read is an error rather than silently ignored.
+func Takes(name, field string) bool {
+	switch field {
+	case "fixings":
+		return strings.Contains(name, "asian") || barrierName(name)
+	case "barrier", "rebate":
+		return barrierName(name)
+	case "cash":
+		return strings.HasPrefix(name, "digital-")
+	}
+	return true
 }
 
 // marketFloat returns the field from the row, else from the quote, else
@@ -199,8 +208,10 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		Name: name, Strike: f.float("strike", true, 0), Cash: f.float("cash", false, 1),
 		Fixings: int(f.integer("fixings", 12)), Barrier: f.float("barrier", false, 0), Rebate: f.float("rebate", false, 0),
 	}
-	if fx := f.str("fixings"); fx != "" && name != "" && !HasFixings(name) {
-		f.fail("fixings", fx, "only Asian and barrier payoffs have fixings; "+name+" has none")
+	for _, field := range []string{"fixings", "barrier", "rebate", "cash"} {
+		if v := f.str(field); v != "" && name != "" && !Takes(name, field) {
+			f.fail(field, v, name+" has no "+field+" (a field that does not apply is an error, not ignored)")
+		}
 	}
 	maturity := f.float("maturity", true, 0)
 	q := market[t.Underlying]
@@ -235,6 +246,9 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	switch model {
 	case "", "gbm":
 		t.Model = mkt
+		if b := f.str("beta"); b != "" {
+			f.fail("beta", b, "only the cev model has a beta")
+		}
 	case "cev":
 		t.Model = sde.CEV{Spot: mkt.Spot, Rate: mkt.Rate, Div: mkt.Div, Vol: mkt.Vol, Beta: f.float("beta", true, 0), Expiry: maturity}
 		if f.str("scheme") == "" {

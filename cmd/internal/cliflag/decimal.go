@@ -68,6 +68,9 @@ func (f decimalFloat64) Apply(set *flag.FlagSet) error {
 
 type decimalFloat struct{ flag.Value }
 
+// Get implements flag.Getter (cli.Context.Value needs it).
+func (v *decimalFloat) Get() any { return v.Value.(flag.Getter).Get() }
+
 func (v *decimalFloat) Set(s string) error {
 	if strings.ContainsAny(s, "xX_") {
 		return fmt.Errorf("want a decimal number")
@@ -77,29 +80,29 @@ func (v *decimalFloat) Set(s string) error {
 
 func (f decimalInt) Apply(set *flag.FlagSet) error {
 	f.Base = 10
-	return redecimal(set, f.IntFlag.Apply, f.Names(), strconv.IntSize, false)
+	return redecimal(set, f.IntFlag.Apply, f.Names(), strconv.IntSize, false, false)
 }
 
 func (f decimalInt64) Apply(set *flag.FlagSet) error {
 	f.Base = 10
-	return redecimal(set, f.Int64Flag.Apply, f.Names(), 64, false)
+	return redecimal(set, f.Int64Flag.Apply, f.Names(), 64, false, true)
 }
 
 func (f decimalUint64) Apply(set *flag.FlagSet) error {
 	f.Base = 10
-	return redecimal(set, f.Uint64Flag.Apply, f.Names(), 64, true)
+	return redecimal(set, f.Uint64Flag.Apply, f.Names(), 64, true, false)
 }
 
 // redecimal applies a flag and replaces the value package flag would parse
 // with one that reads base 10 only. urfave/cli reads the value back from
 // its String, which stays a plain decimal.
-func redecimal(set *flag.FlagSet, apply func(*flag.FlagSet) error, names []string, bits int, unsigned bool) error {
+func redecimal(set *flag.FlagSet, apply func(*flag.FlagSet) error, names []string, bits int, unsigned, int64 bool) error {
 	if err := apply(set); err != nil {
 		return err
 	}
 	for _, n := range names {
 		if fl := set.Lookup(n); fl != nil {
-			fl.Value = &decimalValue{s: fl.Value.String(), bits: bits, unsigned: unsigned}
+			fl.Value = &decimalValue{s: fl.Value.String(), bits: bits, unsigned: unsigned, int64: int64}
 		}
 	}
 	return nil
@@ -110,9 +113,25 @@ type decimalValue struct {
 	s        string
 	bits     int
 	unsigned bool
+	int64    bool // an Int64Flag's value rather than an IntFlag's
 }
 
 func (v *decimalValue) String() string { return v.s }
+
+// Get implements flag.Getter (cli.Context.Value needs it): the value as
+// the type the wrapped flag holds.
+func (v *decimalValue) Get() any {
+	switch {
+	case v.unsigned:
+		u, _ := strconv.ParseUint(v.s, 10, 64)
+		return u
+	case v.bits == strconv.IntSize && !v.int64:
+		n, _ := strconv.Atoi(v.s)
+		return n
+	}
+	n, _ := strconv.ParseInt(v.s, 10, 64)
+	return n
+}
 
 func (v *decimalValue) Set(s string) error {
 	if v.unsigned {
