@@ -120,6 +120,11 @@ func TestToleranceNotMet(t *testing.T) {
 // TestMaxPathsOnlyWithTolerance: --paths above --max-paths' default is no
 // error without --tolerance (benchmarks/README.md runs 10⁹ paths).
 func TestMaxPathsOnlyWithTolerance(t *testing.T) {
+	// benchmarks/README.md's command, stopped after the flags are read
+	// (by the bad --greeks that follows): nothing about --max-paths.
+	if _, _, errb := runCLI(t, "option", "--paths", "1000000000", "--greeks", "bogus"); strings.Contains(errb, "max-paths") || !strings.Contains(errb, "--greeks") {
+		t.Errorf("--paths 1000000000: %q", errb)
+	}
 	code, _, errb := runCLI(t, "option", "--paths", "100000", "--max-paths", "4096", "--greeks", "delta", "--methods", "hybrid")
 	if code != 0 {
 		t.Errorf("--paths 100000 --max-paths 4096 without --tolerance: exit %d, %s", code, errb)
