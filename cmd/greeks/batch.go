@@ -290,11 +290,12 @@ func (t *tableWriter) Row(tr batch.TradeReport) error {
 	if tr.Status != "ok" {
 		// Every column filled, the error last: an error row must not
 		// break the alignment of the rows below it.
-		fmt.Fprintf(t.tw, "%d\t%s\t%s\t-\t%s\terror\t-\t-\t-\t-\t%s\n", tr.Row, tr.TradeID, tr.Underlying, dash(tr.Quantity), *tr.Error)
+		fmt.Fprintf(t.tw, "%d\t%s\t%s\t-\t%s\terror\t-\t-\t-\t-\t%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying),
+			dash(cell(tr.Quantity)), cell(*tr.Error))
 		return nil
 	}
 	p, m := tr.Position, tr.PositionMethods
-	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, tr.TradeID, tr.Underlying, tr.Result.Payoff,
+	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
 		tr.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
 	for _, w := range tr.Result.Warnings {
 		if len(t.warnings) == maxTableWarnings {
@@ -328,6 +329,10 @@ func (t *tableWriter) End(s *batch.Summary) error {
 		s.OK+s.Errors, s.OK, s.Errors, s.Seed, s.Decimals)
 	return tw.Flush()
 }
+
+// cell makes input text one table cell: a tab or a line break in a
+// trade_id or an error would shift or split the row.
+var cell = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ", "\v", " ", "\f", " ").Replace
 
 func dash(s string) string {
 	if strings.TrimSpace(s) == "" {

@@ -285,7 +285,7 @@ func TestBatchToleranceAndPaths(t *testing.T) {
 func TestBatchTableAlignment(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"p.csv": "trade_id,underlying,payoff,quantity,strike,maturity,spot,vol,rate,div\n" +
 		"A,X,call,1,100,1,100,0.2,0.05,0\nB,X,bogus-payoff-with-a-long-name,1,100,1,100,0.2,0.05,0\n" +
-		"C,X,put,123456789,100,1,100,0.2,0.05,0\n"})
+		"C,X,put,123456789,100,1,100,0.2,0.05,0\n\"T\tA\nB\",X,bogus,1,100,1,100,0.2,0.05,0\n"})
 	_, out, _ := runCLI(t, "batch", "--in", filepath.Join(dir, "p.csv"), "--paths", "4096")
 	var header, c string
 	for _, l := range strings.Split(out, "\n") {
@@ -295,6 +295,9 @@ func TestBatchTableAlignment(t *testing.T) {
 		case strings.HasPrefix(l, "3 ") && strings.Contains(l, " C "):
 			c = l
 		}
+	}
+	if !strings.Contains(out, "\n4    T A B  ") {
+		t.Errorf("a trade_id with a tab and a line break is not one cell:\n%s", out)
 	}
 	if h, m := strings.Index(header, "METHODS"), strings.Index(c, "hybrid/"); h < 0 || h != m {
 		t.Errorf("METHODS at column %d in the header, %d on the row below the error:\n%s", h, m, out)
