@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -19,13 +20,14 @@ import (
 // max(64, Window·workers), and every row is emitted in order.
 func TestStreamBounded(t *testing.T) {
 	const n = 2000
-	read, emitted, most := 0, 0, 0
+	var emitted atomic.Int64 // written by Stream's emitter, read by next
+	read, most := 0, 0
 	next := func() (Row, error) {
 		if read == n {
 			return Row{}, io.EOF
 		}
 		read++
-		most = max(most, read-emitted)
+		most = max(most, read-int(emitted.Load()))
 		// Every other row is bad (no payoff): cheap; the rest are tiny.
 		f := map[string]string{"trade_id": fmt.Sprint("T", read), "underlying": "ACME", "quantity": "1", "strike": "100", "maturity": "1"}
 		if read%2 == 0 {
@@ -38,17 +40,16 @@ func TestStreamBounded(t *testing.T) {
 	o := Options{Workers: 2, Decimals: DefaultDecimals}
 	o.Config.Greeks = nil
 	_, err := Stream(context.Background(), next, m, o, func(tr TradeReport) error {
-		emitted++
-		if tr.Row != emitted {
-			t.Fatalf("row %d emitted as the %d-th", tr.Row, emitted)
+		if e := emitted.Add(1); tr.Row != int(e) {
+			t.Errorf("row %d emitted as the %d-th", tr.Row, e)
 		}
 		return nil
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if emitted != n || most > 64+1 {
-		t.Errorf("%d rows emitted of %d; at most %d rows held, want ≤ %d", emitted, n, most, 64+1)
+	if e := emitted.Load(); e != n || most > 64+1 {
+		t.Errorf("%d rows emitted of %d; at most %d rows held, want ≤ %d", e, n, most, 64+1)
 	}
 }
 
