@@ -38,7 +38,7 @@ func batchCmd() *cli.Command {
 			"once, in input order, as ok or error. Positions are quantity × unit figure in decimal,\n" +
 			"rounded half-to-even to --decimals; totals per underlying and over the portfolio (\"*\").\n" +
 			"The report file is written whole or not at all. Without --in it runs the embedded sample.\n" +
-			"Exit status: 0 all rows ok, 1 some rows failed (the report is still written), 2 usage error.\n\n" +
+			"Exit status: 0 all rows ok, 1 some rows failed or missed --tolerance (the report is still written), 2 usage error.\n\n" +
 			"Example:\n\n" +
 			"   greeks batch --in portfolio.csv --market market.json --out report.json --paths 200000",
 		OnUsageError: onUsageError,
