@@ -22,6 +22,14 @@ const (
 	DefaultMaxPaths = 100_000_000
 )
 
+// Smallest inputs the engine accepts: below them the bumped revaluations
+// and the weights (which divide by h·S₀, by δ and by σ√T) lose every
+// significant digit or overflow.
+const (
+	MinBump   = 1e-6 // the relative spot bump and the absolute vol bump
+	MinExpiry = 1e-6 // years, about 32 seconds
+)
+
 // ChunkSize is the number of paths of one random stream. Chunk i of a run
 // draws from the stream (seed, i), so results depend on the seed and the
 // path count only, never on the number of workers. Changing it changes every
@@ -144,7 +152,21 @@ func (c Config) withDefaults(p payoff.Payoff, d int) Config {
 	if c.MaxPaths == 0 {
 		c.MaxPaths = max(DefaultMaxPaths, c.Paths)
 	}
+	c.Workers = capWorkers(c)
 	return c
+}
+
+// capWorkers bounds the worker count by the chunks a simulation round can
+// run at once: at most roundChunks, and at most the chunks of the largest
+// pass (the paths, the pilot, or with a tolerance the cap). Each worker
+// holds a block's buffers, so a huge --workers would only allocate memory.
+func capWorkers(c Config) int {
+	n := max(c.Paths, c.PilotPaths)
+	if c.Tolerance > 0 {
+		n = max(n, c.MaxPaths)
+	}
+	chunks := (n + ChunkSize - 1) / ChunkSize
+	return int(max(1, min(int64(c.Workers), roundChunks, chunks)))
 }
 
 // validate checks a defaulted config against the model.
@@ -168,10 +190,12 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"scheme", fmt.Sprintf("exact (the %s model has no exact sampler; use euler or milstein)", m.Name())}
 	case c.Steps < 1 || c.Steps > 1_000_000:
 		return &ParamError{"steps", c.Steps}
-	case !(c.Bumps.Spot > 0 && c.Bumps.Spot < 0.5):
-		return &ParamError{"spot bump", c.Bumps.Spot}
-	case !(c.Bumps.Vol > 0 && c.Bumps.Vol < p.Vol):
-		return &ParamError{"vol bump", c.Bumps.Vol}
+	case !(c.Bumps.Spot >= MinBump && c.Bumps.Spot < 0.5):
+		return &ParamError{"spot bump", fmt.Sprintf("%v (want [%g, 0.5))", c.Bumps.Spot, MinBump)}
+	case !(c.Bumps.Vol >= MinBump && c.Bumps.Vol < p.Vol):
+		return &ParamError{"vol bump", fmt.Sprintf("%v (want [%g, vol))", c.Bumps.Vol, MinBump)}
+	case p.Expiry < MinExpiry:
+		return &ParamError{"expiry", fmt.Sprintf("%v (want at least %g years)", p.Expiry, MinExpiry)}
 	case c.Lambda < Crossfit || c.Lambda > Pilot:
 		return &ParamError{"lambda", c.Lambda}
 	case c.Folds < 2 || c.Folds > maxFolds:
@@ -184,7 +208,8 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"weight", c.Weight}
 	case math.IsNaN(c.Tolerance) || c.Tolerance < 0 || math.IsInf(c.Tolerance, 0):
 		return &ParamError{"tolerance", c.Tolerance}
-	case c.MaxPaths < c.Paths:
+	case c.Tolerance > 0 && c.MaxPaths < c.Paths:
+		// MaxPaths caps a tolerance run only; without one it is unused.
 		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
@@ -202,8 +227,17 @@ func (c Config) validate(m sde.Model) error {
 	}
 	// The exact scheme exponentiates (r − q − σ²/2)T + σ√T z with |z| < 40;
 	// keep that inside the floating-point range.
+	// Name the input that is out of range: the drift (rate or div) when
+	// it alone takes half the room, else vol·√expiry.
 	for _, p := range assets {
-		if a := math.Abs((p.Rate-p.Div-p.Vol*p.Vol/2)*p.Expiry) + 40*p.Vol*math.Sqrt(p.Expiry); isGBM && a > 600 {
+		if a := math.Abs((p.Rate-p.Div-p.Vol*p.Vol/2)*p.Expiry) + 40*p.Vol*math.Sqrt(p.Expiry); isGBM && !(a <= 600) {
+			if d := math.Abs((p.Rate - p.Div) * p.Expiry); !(d <= 300) {
+				name, v := "rate", p.Rate
+				if math.Abs(p.Div) > math.Abs(p.Rate) {
+					name, v = "div", p.Div
+				}
+				return &ParamError{name, fmt.Sprintf("%v (|rate − div|·expiry must be at most 300)", v)}
+			}
 			return &ParamError{"vol·√expiry", p.Vol * math.Sqrt(p.Expiry)}
 		}
 	}

@@ -39,6 +39,7 @@ import (
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/spark"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
@@ -114,7 +115,7 @@ const (
 )
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:      "greeks-beam",
 		Usage:     "price a portfolio file as an Apache Beam pipeline: greeks batch's report, from many machines",
 		ArgsUsage: " ",
@@ -173,6 +174,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Action: runPipeline,
 	}
+	cliflag.Flags(app.Flags) // decimals, as greeks batch and the rows read them
+	return app
 }
 
 func runPipeline(c *cli.Context) error {
@@ -221,6 +224,17 @@ func runPipeline(c *cli.Context) error {
 		return err
 	}
 	j.Market = market
+	if !strings.Contains(j.Out, "://") {
+		// Before any work, as greeks batch: the report must not replace an
+		// input, and its directory must take it. The writer creates it
+		// afresh at the end.
+		o, err := batch.CreateOut(j.Out, batch.Input{Which: "in", Path: c.String("in")},
+			batch.Input{Which: "market", Path: c.String("market")})
+		if err != nil {
+			return &usageError{err}
+		}
+		o.Discard()
+	}
 	if e := opts["endpoint"]; e != "" {
 		// Beam waits minutes for a job server that is not there; say so now.
 		conn, err := net.DialTimeout("tcp", e, 10*time.Second)
@@ -296,7 +310,8 @@ func parseList[T any](c *cli.Context, name string, parse func(string) (T, error)
 	for s := range strings.SplitSeq(c.String(name), ",") {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			continue
+			// As greeks batch: an empty name is a typo, not a default.
+			return nil, usagef("invalid --%s %q: an empty name", name, c.String(name))
 		}
 		v, err := parse(s)
 		if err != nil {

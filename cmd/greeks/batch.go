@@ -38,7 +38,7 @@ func batchCmd() *cli.Command {
 			"once, in input order, as ok or error. Positions are quantity × unit figure in decimal,\n" +
 			"rounded half-to-even to --decimals; totals per underlying and over the portfolio (\"*\").\n" +
 			"The report file is written whole or not at all. Without --in it runs the embedded sample.\n" +
-			"Exit status: 0 all rows ok, 1 some rows failed (the report is still written), 2 usage error.\n\n" +
+			"Exit status: 0 all rows ok, 1 some rows failed or missed --tolerance (the report is still written), 2 usage error.\n\n" +
 			"Example:\n\n" +
 			"   greeks batch --in portfolio.csv --market market.json --out report.json --paths 200000",
 		OnUsageError: onUsageError,
@@ -93,7 +93,7 @@ func runBatch(c *cli.Context) error {
 	if cfg.Lambda, err = greeks.ParseLambdaMode(c.String("lambda")); err != nil {
 		return usagef("invalid --lambda %q: want crossfit, plugin or pilot", c.String("lambda"))
 	}
-	if cfg.MaxPaths < cfg.Paths {
+	if cfg.Tolerance > 0 && cfg.MaxPaths < cfg.Paths {
 		return usagef("invalid --max-paths %d: must be at least --paths %d", cfg.MaxPaths, cfg.Paths)
 	}
 	d := c.Int("decimals")
@@ -104,6 +104,8 @@ func runBatch(c *cli.Context) error {
 	if format != "table" && format != "json" && format != "csv" {
 		return usagef("invalid --format %q: want table, json or csv", format)
 	}
+	files := batch.Files{Trades: c.String("in"), TradesFormat: c.String("in-format"),
+		Market: c.String("market"), MarketFormat: c.String("market-format")}
 	var outFormat batch.Format
 	out := c.String("out")
 	if out != "" {
@@ -111,49 +113,93 @@ func runBatch(c *cli.Context) error {
 			return usagef("invalid --out %q: %v", out, err)
 		}
 	}
+	next, market, closer, err := batch.Open(files)
+	if err != nil {
+		return fileUsage(err)
+	}
+	defer closer.Close()
 
-	rows, market, err := readInputs(c)
+	// The report file is created (as a temporary) before any trade is
+	// priced: a report that cannot be written is known at once.
+	var (
+		w    io.Writer = c.App.Writer
+		file *batch.OutFile
+		rw   batch.ReportWriter
+	)
+	if out != "" {
+		if file, err = batch.CreateOut(out, batch.Input{Which: "in", Path: files.Trades},
+			batch.Input{Which: "market", Path: files.Market}); err != nil {
+			return fileUsage(err)
+		}
+		defer file.Discard() // after Commit, a no-op
+		w = file
+	}
+	switch {
+	case out != "":
+		rw, err = batch.NewReportWriter(w, outFormat)
+	case format == "json":
+		rw, err = batch.NewReportWriter(w, batch.JSON)
+	case format == "csv":
+		rw, err = batch.NewReportWriter(w, batch.CSV)
+	default:
+		rw = newTableWriter(w)
+	}
 	if err != nil {
 		return err
 	}
 	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d)}
-	progress := progressFunc(c.App.ErrWriter, len(rows), "trades")
-	rep, err := batch.Run(c.Context, rows, market, opt, progress)
-	if err != nil {
-		if errors.Is(err, greeks.ErrCanceled) {
-			return fmt.Errorf("interrupted: no report written")
+	progress, stopProgress := countProgress(c.App.ErrWriter, "trades")
+	var written, unmet int
+	sum, err := batch.Stream(c.Context, fileUsageNext(next), market, opt, func(t batch.TradeReport) error {
+		if t.Result != nil && t.Result.ToleranceMet != nil && !*t.Result.ToleranceMet {
+			unmet++
 		}
-		return err
-	}
-	where := ""
-	switch {
-	case out != "":
-		if err := rep.WriteFile(out, outFormat); err != nil {
+		if err := rw.Row(t); err != nil {
 			return err
 		}
-		where = " " + out
-	case format == "json":
-		err = rep.WriteJSON(c.App.Writer)
-	case format == "csv":
-		err = rep.WriteCSV(c.App.Writer)
-	default:
-		err = writeBatchTable(c.App.Writer, rep)
+		written++
+		return nil
+	}, progress)
+	if err == nil {
+		err = rw.End(sum)
 	}
+	if err == nil && file != nil {
+		err = file.Commit()
+	}
+	stopProgress()
 	if err != nil {
-		return err
+		what := "no report written"
+		if out == "" {
+			what = fmt.Sprintf("the report on stdout is incomplete: %d rows written, no totals", written)
+		}
+		if errors.Is(err, greeks.ErrCanceled) {
+			return fmt.Errorf("interrupted: %s", what)
+		}
+		return fmt.Errorf("%w (%s)", err, what)
 	}
-	if rep.Errors > 0 {
-		return &rowsFailed{rep.Errors, len(rep.Trades), where}
+	where := ""
+	if out != "" {
+		where = " " + out
+	}
+	if sum.Errors > 0 {
+		return &rowsFailed{sum.Errors, sum.OK + sum.Errors, where}
+	}
+	if unmet > 0 {
+		return fmt.Errorf("%d of %d rows did not meet --tolerance %g within --max-paths (see their warnings in the report%s)",
+			unmet, sum.OK, cfg.Tolerance, where)
 	}
 	return nil
 }
 
-// readInputs reads the portfolio and the market file named by the flags,
-// or the embedded sample; a file that cannot be read is a usage error.
-func readInputs(c *cli.Context) ([]batch.Row, batch.Market, error) {
-	rows, market, err := batch.ReadFiles(batch.Files{Trades: c.String("in"), TradesFormat: c.String("in-format"),
-		Market: c.String("market"), MarketFormat: c.String("market-format")})
-	return rows, market, fileUsage(err)
+// fileUsageNext makes the errors of next usage errors, as fileUsage does.
+func fileUsageNext(next func() (batch.Row, error)) func() (batch.Row, error) {
+	return func() (batch.Row, error) {
+		r, err := next()
+		if err != nil && err != io.EOF {
+			err = fileUsage(err)
+		}
+		return r, err
+	}
 }
 
 // fileUsage makes a *batch.FileError a usage error (exit 2).
@@ -183,27 +229,110 @@ func progressFunc(w io.Writer, total int, unit string) func(done, total int) {
 	return func(done, _ int) { _ = bar.Set(done) }
 }
 
-// writeBatchTable prints each trade's positions and the totals.
-func writeBatchTable(w io.Writer, rep *batch.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\tVEGA\tMETHODS (delta/gamma/vega)")
-	for _, t := range rep.Trades {
-		if t.Status != "ok" {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t\t%s\terror\t%s\n", t.Row, t.TradeID, t.Underlying, t.Quantity, *t.Error)
+// countProgress returns a progress callback drawing a count on w (a batch
+// streams, so its total is unknown) when w is a terminal, and nil (silence)
+// otherwise, with a function that clears its line so that what follows
+// starts on a line of its own.
+func countProgress(w io.Writer, unit string) (func(done int), func()) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil, func() {}
+	}
+	bar := progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription(unit),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString(unit),
+		progressbar.OptionClearOnFinish(),
+	)
+	return func(done int) { _ = bar.Set(done) }, func() { _ = bar.Clear() }
+}
+
+// tableRows is how many rows the table aligns at a time: a batch streams,
+// so the table is flushed (and its columns sized) block by block.
+const tableRows = 256
+
+// maxTableWarnings bounds the warnings the table lists after the rows.
+const maxTableWarnings = 100
+
+// tableWriter prints each trade's positions as it is done, then the
+// totals.
+type tableWriter struct {
+	w        io.Writer
+	tw       *tabwriter.Writer
+	rows     int
+	warnings []string
+	more     int
+}
+
+func newTableWriter(w io.Writer) *tableWriter {
+	t := &tableWriter{w: w}
+	t.block()
+	return t
+}
+
+// block starts a block of aligned rows with the column header.
+func (t *tableWriter) block() {
+	t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\tVEGA\tMETHODS (delta/gamma/vega)")
+}
+
+func (t *tableWriter) Row(tr batch.TradeReport) error {
+	if t.rows > 0 && t.rows%tableRows == 0 {
+		if err := t.tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(t.w)
+		t.block()
+	}
+	t.rows++
+	if tr.Status != "ok" {
+		// Every column filled, the error last: an error row must not
+		// break the alignment of the rows below it.
+		fmt.Fprintf(t.tw, "%d\t%s\t%s\t-\t%s\terror\t-\t-\t-\t-\t%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying),
+			dash(cell(tr.Quantity)), cell(*tr.Error))
+		return nil
+	}
+	p, m := tr.Position, tr.PositionMethods
+	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
+		tr.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+	for _, w := range tr.Result.Warnings {
+		if len(t.warnings) == maxTableWarnings {
+			t.more++
 			continue
 		}
-		p, m := t.Position, t.PositionMethods
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", t.Row, t.TradeID, t.Underlying, t.Result.Payoff,
-			t.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+		t.warnings = append(t.warnings, fmt.Sprintf("row %d (%s): %s", tr.Row, tr.TradeID, w))
 	}
+	return nil
+}
+
+func (t *tableWriter) End(s *batch.Summary) error {
+	if err := t.tw.Flush(); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nTOTAL\tGREEK\tVALUE\tSTDERR\tTRADES")
-	for _, t := range rep.Totals {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.4g\t%d\n", t.Underlying, t.Greek, t.Value, t.StdErr, t.Trades)
+	for _, tot := range s.Totals {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.4g\t%d\n", tot.Underlying, tot.Greek, tot.Value, tot.StdErr, tot.Trades)
+	}
+	if len(t.warnings) > 0 {
+		fmt.Fprintln(tw, "\nWARNINGS:")
+		for _, w := range t.warnings {
+			fmt.Fprintf(tw, "  %s\n", w)
+		}
+		if t.more > 0 {
+			fmt.Fprintf(tw, "  … and %d more (every one is in the JSON and CSV reports)\n", t.more)
+		}
 	}
 	fmt.Fprintf(tw, "\n%d rows: %d ok, %d errors; batch seed %d; positions rounded half-to-even to %d decimals\n",
-		len(rep.Trades), rep.OK, rep.Errors, rep.Seed, rep.Decimals)
+		s.OK+s.Errors, s.OK, s.Errors, s.Seed, s.Decimals)
 	return tw.Flush()
 }
+
+// cell makes input text one table cell: a tab or a line break in a
+// trade_id or an error would shift or split the row.
+var cell = strings.NewReplacer("\t", " ", "\n", " ", "\r", " ", "\v", " ", "\f", " ").Replace
 
 func dash(s string) string {
 	if strings.TrimSpace(s) == "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/rl"
@@ -96,13 +97,15 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 // newApp returns the greeks command-line app writing to stdout and stderr.
 // It never exits the process: errors come back from Run.
 func newApp(stdout, stderr io.Writer) *cli.App {
+	cmds := []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd()}
+	cliflag.Commands(cmds)
 	return &cli.App{
 		Name:  "greeks",
 		Usage: "Monte Carlo prices and Greeks of European options, every estimator side by side",
 		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
 			"by fd, pathwise, malliavin and hybrid, each with its standard error and 95% interval.\n\n" +
 			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",
-		Commands:       []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd()},
+		Commands:       cmds,
 		Writer:         stdout,
 		ErrWriter:      stderr,
 		OnUsageError:   onUsageError,

@@ -182,9 +182,14 @@ func runMulti(c *cli.Context, in *optionInput) error {
 		ref = &v
 	}
 	if in.format == "json" {
-		return json.NewEncoder(c.App.Writer).Encode(report.NewMultiUnit(m, in.payoff, res, ref))
+		err = json.NewEncoder(c.App.Writer).Encode(report.NewMultiUnit(m, in.payoff, res, ref))
+	} else {
+		err = writeMultiTable(c.App.Writer, in, m, res, ref)
 	}
-	return writeMultiTable(c.App.Writer, in, m, res, ref)
+	if err != nil {
+		return err
+	}
+	return runFailed(res)
 }
 
 // writeMultiTable writes a multi-asset run with its figures grouped by
@@ -209,6 +214,7 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 	fmt.Fprintf(tw, "\nmodel\t%d correlated GBM assets  rate %g\n", m.Assets(), m.Rate)
 	fmt.Fprintf(tw, "simulation\tpaths %d  seed %d  workers %d  scheme %s  elapsed %.3fs\n",
 		res.Paths, res.Seed, res.Workers, res.Scheme, res.Elapsed.Seconds())
+	writeTolerance(tw, res)
 	fmt.Fprintf(tw, "estimators\tlambda %s", res.Lambda)
 	if res.Folds > 0 {
 		fmt.Fprintf(tw, " (%d folds)", res.Folds)
@@ -223,11 +229,11 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 		refPrice = ref.Price
 	}
 	fmt.Fprintf(tw, "price\t%s ± %s (stderr)  95%% CI [%s, %s]  analytic %s\n",
-		num(res.Price.Value), num(res.Price.StdErr), num(lo), num(hi), num(refPrice))
+		fig(res.Price.Value), fig(res.Price.StdErr), fig(lo), fig(hi), num(refPrice))
 	row := func(f greeks.Figure) {
 		lo, hi := f.CI95()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Greek, f.Method,
-			num(f.Value), num(f.StdErr), num(lo), num(hi), num(report.RefAsset(ref, f)), num(f.Lambda))
+			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefAsset(ref, f)), lambdaCell(f))
 	}
 	header := "GREEK\tMETHOD\tESTIMATE\tSTDERR\tCI95-LO\tCI95-HI\tANALYTIC\tLAMBDA"
 	for a := range m.Assets() {
@@ -250,8 +256,9 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 		}
 		lo, hi := f.CI95()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d,%d\n", f.Greek, f.Method,
-			num(f.Value), num(f.StdErr), num(lo), num(hi), num(report.RefAsset(ref, f)), num(f.Lambda), f.Asset, f.Asset2)
+			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefAsset(ref, f)), lambdaCell(f), f.Asset, f.Asset2)
 	}
+	writeWarnings(tw, in.model, res)
 	if len(res.Skipped) > 0 {
 		fmt.Fprintln(tw, "\nskipped:")
 		for _, s := range res.Skipped {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -51,7 +53,7 @@ func optionCmd() *cli.Command {
 			&cli.Float64Flag{Name: "strike", Value: 100, Category: catContract,
 				Usage: "strike K (spreads: any finite K)", Action: strike},
 			&cli.Float64Flag{Name: "maturity", Value: 1, Category: catContract,
-				Usage: "time to expiry T in years", Action: positive("maturity")},
+				Usage: "time to expiry T in years, at least 1e-6", Action: maturity},
 			&cli.Float64Flag{Name: "cash", Value: 1, Category: catContract,
 				Usage: "cash amount of the digital payoffs", Action: finite("cash")},
 			&cli.IntFlag{Name: "fixings", Value: 12, Category: catContract,
@@ -109,9 +111,9 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "weight", Value: "chain", Category: catEstimators,
 				Usage: "Malliavin Delta weight on a time grid: chain (exact for the discretized chain) or continuous (time-averaged, O(Δt) off)"},
 			&cli.Float64Flag{Name: "spot-bump", Value: greeks.DefaultSpotBump, Category: catEstimators,
-				Usage: "fd spot bump, relative to the spot, in (0, 0.5)", Action: spotBump},
+				Usage: "fd spot bump, relative to the spot, in [1e-6, 0.5)", Action: spotBump},
 			&cli.Float64Flag{Name: "vol-bump", Value: greeks.DefaultVolBump, Category: catEstimators,
-				Usage: "fd volatility bump, absolute, in (0, vol)", Action: positive("vol-bump")},
+				Usage: "fd volatility bump, absolute, in [1e-6, vol)", Action: volBump},
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table or json"},
@@ -146,9 +148,28 @@ func runOption(c *cli.Context) error {
 		ref = report.NaNValues()
 	}
 	if in.format == "json" {
-		return writeJSON(c.App.Writer, in, res, ref)
+		err = writeJSON(c.App.Writer, in, res, ref)
+	} else {
+		err = writeTable(c.App.Writer, in, res, ref)
 	}
-	return writeTable(c.App.Writer, in, res, ref)
+	if err != nil {
+		return err
+	}
+	return runFailed(res)
+}
+
+// runFailed returns the error (exit status 1) of a run whose report was
+// written but cannot be used as it is: figures that are not finite, or a
+// tolerance not met (QuantLib throws there).
+func runFailed(res *greeks.Result) error {
+	if bad := res.NotFinite(); len(bad) > 0 {
+		return fmt.Errorf("%d figures are not finite (%s): the inputs overflow the simulation", len(bad), strings.Join(bad, ", "))
+	}
+	if !res.ToleranceMet() {
+		return fmt.Errorf("tolerance %g not met: the worst standard error is %.4g at the cap of %d paths (raise --max-paths)",
+			res.Tolerance, res.WorstStdErr(), res.Paths)
+	}
+	return nil
 }
 
 // parseOption checks what the flag actions cannot check alone (names, lists
@@ -196,6 +217,15 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			return nil, usagef("--payoff %s needs --barrier", name)
 		}
 	}
+	for _, flag := range []string{"fixings", "barrier", "rebate", "cash"} {
+		if c.IsSet(flag) && !batch.Takes(name, flag) {
+			return nil, usagef("invalid --%s %v: --payoff %s has no %s (a flag that does not apply is an error, not ignored)",
+				flag, c.Value(flag), name, flag)
+		}
+	}
+	if c.IsSet("beta") && c.String("model") != "cev" {
+		return nil, usagef("invalid --beta %v: only --model cev has a beta", c.Float64("beta"))
+	}
 	if in.payoff == nil {
 		p, err := payoff.New(spec)
 		if err != nil {
@@ -224,7 +254,7 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	if pp := c.Int64("pilot-paths"); pp != 0 && pp < 2 {
 		return nil, usagef("invalid --pilot-paths %d: must be 0 (default) or at least 2", pp)
 	}
-	if mp, n := c.Int64("max-paths"), c.Int64("paths"); mp < n {
+	if mp, n := c.Int64("max-paths"), c.Int64("paths"); c.Float64("tolerance") > 0 && mp < n {
 		return nil, usagef("invalid --max-paths %d: must be at least --paths %d", mp, n)
 	}
 	gs, err := parseList(c, "greeks", greeks.ParseGreek)
@@ -293,8 +323,22 @@ func finite(flag string) func(*cli.Context, float64) error {
 }
 
 func spotBump(_ *cli.Context, v float64) error {
-	if !(v > 0 && v < 0.5) {
-		return usagef("invalid --spot-bump %v: must be in (0, 0.5)", v)
+	if !(v >= greeks.MinBump && v < 0.5) {
+		return usagef("invalid --spot-bump %v: must be in [%g, 0.5)", v, greeks.MinBump)
+	}
+	return nil
+}
+
+func volBump(_ *cli.Context, v float64) error {
+	if !(v >= greeks.MinBump) || math.IsInf(v, 0) {
+		return usagef("invalid --vol-bump %v: must be at least %g and less than --vol", v, greeks.MinBump)
+	}
+	return nil
+}
+
+func maturity(_ *cli.Context, v float64) error {
+	if !(v >= greeks.MinExpiry) || math.IsInf(v, 0) {
+		return usagef("invalid --maturity %v: must be at least %g years and finite", v, greeks.MinExpiry)
 	}
 	return nil
 }
@@ -309,8 +353,8 @@ func atLeastTwo(flag string) func(*cli.Context, int64) error {
 }
 
 func steps(_ *cli.Context, n int) error {
-	if n < 1 || n > 1_000_000 {
-		return usagef("invalid --steps %d: must be between 1 and 1000000", n)
+	if n < 1 || n > batch.MaxSteps {
+		return usagef("invalid --steps %d: must be between 1 and %d", n, batch.MaxSteps)
 	}
 	return nil
 }

@@ -28,6 +28,15 @@ func num(x float64) string {
 	return fmt.Sprintf("%.6g", x)
 }
 
+// fig formats a computed figure: "failed" when it is not finite, never
+// the not-applicable mark.
+func fig(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "failed"
+	}
+	return fmt.Sprintf("%.6g", x)
+}
+
 // writeTable writes the run as an aligned human-readable report.
 func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.Values) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -54,9 +63,7 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	}
 	fmt.Fprintf(tw, "\nsimulation\tpaths %d  seed %d  workers %d  scheme %s  steps %d  elapsed %.3fs\n",
 		res.Paths, res.Seed, res.Workers, res.Scheme, res.Steps, res.Elapsed.Seconds())
-	if res.Tolerance > 0 {
-		fmt.Fprintf(tw, "tolerance\t%g (paths added until every Greek's hybrid standard error is below it)\n", res.Tolerance)
-	}
+	writeTolerance(tw, res)
 	fmt.Fprintf(tw, "estimators\tlambda %s", res.Lambda)
 	if res.Folds > 0 {
 		fmt.Fprintf(tw, " (%d folds)", res.Folds)
@@ -73,14 +80,15 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	fmt.Fprintf(tw, "\nfd bumps\tspot %g (relative)  vol %g (absolute)\n", res.Bumps.Spot, res.Bumps.Vol)
 	lo, hi := res.Price.CI95()
 	fmt.Fprintf(tw, "price\t%s ± %s (stderr)  95%% CI [%s, %s]  analytic %s\n\n",
-		num(res.Price.Value), num(res.Price.StdErr), num(lo), num(hi), num(ref.Price))
+		fig(res.Price.Value), fig(res.Price.StdErr), fig(lo), fig(hi), num(ref.Price))
 
 	fmt.Fprintln(tw, "GREEK\tMETHOD\tESTIMATE\tSTDERR\tCI95-LO\tCI95-HI\tANALYTIC\tLAMBDA")
 	for _, f := range res.Figures {
 		lo, hi := f.CI95()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Greek, f.Method,
-			num(f.Value), num(f.StdErr), num(lo), num(hi), num(report.RefGreek(ref, f.Greek)), num(f.Lambda))
+			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefGreek(ref, f.Greek)), lambdaCell(f))
 	}
+	writeWarnings(tw, in.model, res)
 	var notes bool
 	for _, f := range res.Figures {
 		if f.Note != "" {
@@ -98,4 +106,36 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 		}
 	}
 	return tw.Flush()
+}
+
+// lambdaCell formats a figure's λ: computed (fig) for the hybrid, the
+// not-applicable mark for the other methods.
+func lambdaCell(f greeks.Figure) string {
+	if f.Method == greeks.Hybrid {
+		return fig(f.Lambda)
+	}
+	return num(f.Lambda)
+}
+
+// writeTolerance writes whether a tolerance run met its tolerance.
+func writeTolerance(w io.Writer, res *greeks.Result) {
+	if res.Tolerance <= 0 {
+		return
+	}
+	if res.ToleranceMet() {
+		fmt.Fprintf(w, "tolerance\t%g met (paths added until every Greek's hybrid standard error was below it)\n", res.Tolerance)
+	} else {
+		fmt.Fprintf(w, "tolerance\t%g NOT MET: the worst standard error is %.4g at the cap of %d paths\n",
+			res.Tolerance, res.WorstStdErr(), res.Paths)
+	}
+}
+
+// writeWarnings lists greeks.Warnings after a table's figures.
+func writeWarnings(w io.Writer, m sde.Model, res *greeks.Result) {
+	if ws := greeks.Warnings(m, res); len(ws) > 0 {
+		fmt.Fprintln(w, "\nWARNINGS:")
+		for _, s := range ws {
+			fmt.Fprintf(w, "  %s\n", s)
+		}
+	}
 }

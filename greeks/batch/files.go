@@ -1,7 +1,9 @@
 package batch
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -67,13 +69,7 @@ func ReadFiles(fs Files) ([]Row, Market, error) {
 }
 
 func readFile(which, path, format string, read func(*os.File, Format) error) error {
-	var f Format
-	var err error
-	if format != "" {
-		f, err = ParseFormat(format)
-	} else {
-		f, err = FormatOf(path)
-	}
+	f, err := formatOf(path, format)
 	if err != nil {
 		return &FileError{Which: which, Path: path, Format: true, Err: err}
 	}
@@ -86,4 +82,66 @@ func readFile(which, path, format string, read func(*os.File, Format) error) err
 		return &FileError{Which: which, Path: path, Err: err}
 	}
 	return nil
+}
+
+// Open opens the portfolio of fs to be read a row at a time and reads its
+// market file, with the errors of ReadFiles; an error reading a later row
+// is a *FileError too. The caller closes the returned Closer.
+func Open(fs Files) (next func() (Row, error), market Market, c io.Closer, err error) {
+	market = Market{}
+	if fs.Market != "" {
+		err := readFile("market", fs.Market, fs.MarketFormat, func(f *os.File, format Format) (err error) {
+			market, err = ReadMarket(f, format)
+			return err
+		})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var (
+		rr   *RowReader
+		file io.ReadCloser
+	)
+	if fs.Trades == "" {
+		var sm Market
+		if rr, err = NewRowReader(bytes.NewReader(samplePortfolio), CSV); err == nil {
+			sm, err = ReadMarket(bytes.NewReader(sampleMarket), CSV)
+		}
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if fs.Market == "" {
+			market = sm
+		}
+		file = io.NopCloser(nil)
+	} else {
+		format, err := formatOf(fs.Trades, fs.TradesFormat)
+		if err != nil {
+			return nil, nil, nil, &FileError{Which: "in", Path: fs.Trades, Format: true, Err: err}
+		}
+		f, err := os.Open(fs.Trades)
+		if err != nil {
+			return nil, nil, nil, &FileError{Which: "in", Path: fs.Trades, Err: err}
+		}
+		if rr, err = NewRowReader(f, format); err != nil {
+			f.Close()
+			return nil, nil, nil, &FileError{Which: "in", Path: fs.Trades, Err: err}
+		}
+		file = f
+	}
+	next = func() (Row, error) {
+		row, err := rr.Next()
+		if err != nil && err != io.EOF {
+			err = &FileError{Which: "in", Path: fs.Trades, Err: err}
+		}
+		return row, err
+	}
+	return next, market, file, nil
+}
+
+func formatOf(path, format string) (Format, error) {
+	if format != "" {
+		return ParseFormat(format)
+	}
+	return FormatOf(path)
 }

@@ -3,7 +3,9 @@ package batch
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -90,8 +92,14 @@ func (o Options) WithDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = greeks.DefaultWorkers()
 	}
+	o.Workers = min(o.Workers, MaxWorkers())
 	return o
 }
+
+// MaxWorkers bounds a batch's workers: trades are CPU-bound, and each
+// worker holds a running trade and Window rows, so more workers than 4
+// per CPU would only hold memory. It never changes a number.
+func MaxWorkers() int { return 4 * greeks.DefaultWorkers() }
 
 // Check validates every row as Run does, in input order: out[i] is row i's
 // report entry, an error entry when the row failed to parse or repeats an
@@ -121,33 +129,144 @@ func Check(rows []Row, market Market, opt Options) (out []TradeReport, trades []
 // that fail to parse or to run become error entries; Run itself fails only
 // when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
 // nothing. progress, when not nil, is called after each row with the
-// number done.
+// number done. Run holds every row; Stream holds only those in flight.
 func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
-	opt = opt.WithDefaults()
-	out, trades := Check(rows, market, opt)
-
-	sem := semaphore.NewWeighted(int64(opt.Workers))
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
-	)
-	tick := func() {
-		mu.Lock()
-		done++
-		d := done
-		mu.Unlock()
-		if progress != nil {
-			progress(d, len(rows))
+	i := 0
+	next := func() (Row, error) {
+		if i == len(rows) {
+			return Row{}, io.EOF
 		}
+		i++
+		return rows[i-1], nil
 	}
-	for i, t := range trades {
-		if t == nil {
-			tick()
+	var p func(int)
+	if progress != nil {
+		p = func(done int) { progress(done, len(rows)) }
+	}
+	trades := make([]TradeReport, 0, len(rows))
+	sum, err := Stream(ctx, next, market, opt, func(t TradeReport) error {
+		trades = append(trades, t)
+		return nil
+	}, p)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Trades: trades, Totals: sum.Totals, Seed: sum.Seed, Decimals: sum.Decimals, OK: sum.OK, Errors: sum.Errors}, nil
+}
+
+// Summary is what a batch reports after its rows: the totals and counts.
+type Summary struct {
+	Totals   []Total
+	Seed     uint64
+	Decimals int32
+	OK       int
+	Errors   int
+}
+
+// Window is the most rows a stream holds per worker: rows started or done
+// but not yet emitted because an earlier row is still running.
+const Window = 4
+
+// Stream reads rows with next until io.EOF, prices them on the worker
+// pool, and calls emit with each row's entry in input order as soon as it
+// and every row before it are done; then it returns the totals. It holds at
+// most Window·workers rows (at least 64) at a time, whatever the length of
+// the input, plus each distinct trade_id (to refuse duplicates) and the
+// totals of each underlying. progress, when not nil, is called after each
+// emitted row with the number emitted.
+//
+// Stream fails when next fails with an error other than io.EOF, when emit
+// fails, or when ctx ends (an error wrapping greeks.ErrCanceled); it then
+// stops reading and starting rows, and the caller discards what was
+// emitted.
+func Stream(ctx context.Context, next func() (Row, error), market Market, opt Options,
+	emit func(TradeReport) error, progress func(done int)) (*Summary, error) {
+	opt = opt.WithDefaults()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	window := int64(max(64, Window*opt.Workers))
+	slots := semaphore.NewWeighted(window)
+	sem := semaphore.NewWeighted(int64(opt.Workers))
+	type done struct {
+		i int
+		t TradeReport
+	}
+	finished := make(chan done, window)
+	acc := newTotals()
+	sum := &Summary{Seed: opt.Config.Seed, Decimals: opt.Decimals}
+	var emitErr error
+	emitted := make(chan struct{})
+	go func() {
+		// The emitter: entries in input order, each as soon as it and
+		// every one before it are done.
+		defer close(emitted)
+		pending := map[int]TradeReport{}
+		n := 0
+		for d := range finished {
+			pending[d.i] = d.t
+			for {
+				t, ok := pending[n]
+				if !ok {
+					break
+				}
+				delete(pending, n)
+				n++
+				slots.Release(1)
+				if emitErr != nil {
+					continue
+				}
+				if err := emit(t); err != nil {
+					emitErr = err
+					cancel(err)
+					continue
+				}
+				acc.add(t)
+				if t.Status == "ok" {
+					sum.OK++
+				} else {
+					sum.Errors++
+				}
+				if progress != nil {
+					progress(n)
+				}
+			}
+		}
+	}()
+
+	var (
+		wg      sync.WaitGroup
+		readErr error
+	)
+	seen := map[string]struct{}{}
+	for i := 0; ; i++ {
+		row, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			readErr = err
+			cancel(err)
+			break
+		}
+		if slots.Acquire(ctx, 1) != nil {
+			break
+		}
+		t, err := Parse(row, market, opt)
+		if err == nil {
+			if _, dup := seen[t.ID]; dup {
+				err = ErrDuplicate
+			}
+		}
+		entry := TradeReport{Row: row.Index, TradeID: row.ID(), Underlying: row.Fields["underlying"], Quantity: row.Fields["quantity"]}
+		if err != nil {
+			entry.Fail(err)
+			finished <- done{i, entry}
 			continue
 		}
+		seen[t.ID] = struct{}{}
 		k := tokens(t.Config, opt.Workers)
-		if err := sem.Acquire(ctx, k); err != nil {
+		if sem.Acquire(ctx, k) != nil {
+			slots.Release(1)
 			break
 		}
 		wg.Go(func() {
@@ -156,18 +275,26 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 			cfg.Workers = int(k)
 			res, err := greeks.Run(ctx, t.Model, t.Payoff, cfg)
 			if err != nil {
-				out[i].Fail(err)
+				entry.Fail(err)
 			} else {
-				out[i].Succeed(t, res, opt.Decimals)
+				entry.Succeed(t, res, opt.Decimals)
 			}
-			tick()
+			finished <- done{i, entry}
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %w", greeks.ErrCanceled, err)
+	close(finished)
+	<-emitted
+	switch {
+	case readErr != nil:
+		return nil, readErr
+	case emitErr != nil:
+		return nil, emitErr
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("%w: %w", greeks.ErrCanceled, context.Cause(ctx))
 	}
-	return NewReport(out, opt.Config.Seed, opt.Decimals), nil
+	sum.Totals = acc.totals()
+	return sum, nil
 }
 
 // NewReport returns the report of the entries trades, one per input row in
@@ -175,14 +302,16 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 // error rows and sums the totals.
 func NewReport(trades []TradeReport, seed uint64, decimals int32) *Report {
 	rep := &Report{Trades: trades, Seed: seed, Decimals: decimals}
+	acc := newTotals()
 	for _, tr := range trades {
 		if tr.Status == "ok" {
 			rep.OK++
 		} else {
 			rep.Errors++
 		}
+		acc.add(tr)
 	}
-	rep.Totals = totals(trades)
+	rep.Totals = acc.totals()
 	return rep
 }
 
@@ -203,77 +332,107 @@ func (t *TradeReport) Fail(err error) {
 	t.Status, t.Error = "error", &msg
 }
 
+// MaxStdErr bounds a position's standard error: the totals sum the
+// squares of up to billions of them and must stay finite.
+const MaxStdErr = 1e300
+
 // Succeed makes t the ok entry of trade tr with the run's result res:
 // its unit figures (with the closed form where there is one) and its
 // positions, quantity × unit figure of the first method of PositionOrder
-// computed, rounded half-to-even to places.
+// computed, rounded half-to-even to places. A result with a figure that is
+// not finite (greeks.Result.NotFinite), or a position whose standard error
+// is not finite or beyond MaxStdErr, makes t an error entry naming the
+// figure instead: a row is never ok without its figures.
 func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
+	t.Underlying, t.Quantity = tr.Underlying, tr.Quantity.String()
+	if bad := res.NotFinite(); len(bad) > 0 {
+		t.Fail(fmt.Errorf("not finite: %s (the inputs overflow the simulation)", strings.Join(bad, ", ")))
+		return
+	}
 	ref, err := analytic.Reference(tr.Model, tr.Payoff)
 	if err != nil {
 		ref = report.NaNValues()
 	}
 	u := report.NewUnit(tr.Model, tr.Payoff, res, ref)
-	t.Status, t.Result = "ok", &u
-	t.Underlying, t.Quantity = tr.Underlying, tr.Quantity.String()
-	t.Position, t.PositionStdErr, t.PositionMethods = map[string]string{}, map[string]float64{}, map[string]string{}
+	pos, se, methods := map[string]string{}, map[string]float64{}, map[string]string{}
 	q := tr.Quantity
 	qf := q.InexactFloat64()
-	put := func(key string, e greeks.Estimate, method string) {
-		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
-			return
+	put := func(key string, e greeks.Estimate, method string) error {
+		s := math.Abs(qf) * e.StdErr
+		if !(s <= MaxStdErr) {
+			return fmt.Errorf("position_stderr %s: quantity %s × stderr %g = %g is not finite or beyond %g", key, shortDecimal(q), e.StdErr, s, MaxStdErr)
 		}
-		t.Position[key] = decimal.NewFromFloat(e.Value).Mul(q).RoundBank(places).String()
-		t.PositionStdErr[key] = math.Abs(qf) * e.StdErr
-		t.PositionMethods[key] = method
+		pos[key] = decimal.NewFromFloat(e.Value).Mul(q).RoundBank(places).String()
+		se[key], methods[key] = s, method
+		return nil
 	}
-	put("price", res.Price, "price")
+	if err := put("price", res.Price, "price"); err != nil {
+		t.Fail(err)
+		return
+	}
 	for _, g := range greeks.AllGreeks {
 		for _, x := range PositionOrder {
 			if f, ok := res.Figure(g, x); ok {
-				put(g.String(), f.Estimate, x.String())
+				if err := put(g.String(), f.Estimate, x.String()); err != nil {
+					t.Fail(err)
+					return
+				}
 				break
 			}
 		}
 	}
+	t.Status, t.Result, t.Error = "ok", &u, nil
+	t.Position, t.PositionStdErr, t.PositionMethods = pos, se, methods
 }
 
-// totals sums the positions per underlying (in name order) and over the
-// portfolio, key by key, in decimal; the variances are summed in trade_id
-// order, so that no total depends on the order of the rows.
-func totals(trades []TradeReport) []Total {
-	trades = slices.Clone(trades)
-	slices.SortStableFunc(trades, func(a, b TradeReport) int { return strings.Compare(a.TradeID, b.TradeID) })
-	type acc struct {
-		sum    decimal.Decimal
-		v      float64
-		trades int
+// totalsAcc sums positions per underlying and over the portfolio as rows
+// arrive. The sums are exact decimals (the positions, and the squares of
+// their standard errors), so no total depends on the order of the rows.
+type totalsAcc struct {
+	sums map[[2]string]*acc
+}
+
+type acc struct {
+	sum    decimal.Decimal
+	v      decimal.Decimal // Σ stderr², exactly
+	trades int
+}
+
+func newTotals() *totalsAcc { return &totalsAcc{sums: map[[2]string]*acc{}} }
+
+// add adds the positions of an ok entry.
+func (ta *totalsAcc) add(tr TradeReport) {
+	if tr.Status != "ok" {
+		return
 	}
-	sums := map[[2]string]*acc{}
-	var names []string
-	for _, tr := range trades {
-		if tr.Status != "ok" {
+	for _, key := range positionKeys {
+		v, ok := tr.Position[key]
+		if !ok {
 			continue
 		}
-		if !slices.Contains(names, tr.Underlying) {
-			names = append(names, tr.Underlying)
+		d := decimal.RequireFromString(v)
+		se := decimal.NewFromFloat(tr.PositionStdErr[key])
+		se2 := se.Mul(se)
+		for _, u := range []string{tr.Underlying, TotalUnderlying} {
+			a := ta.sums[[2]string{u, key}]
+			if a == nil {
+				a = &acc{}
+				ta.sums[[2]string{u, key}] = a
+			}
+			a.sum = a.sum.Add(d)
+			a.v = a.v.Add(se2)
+			a.trades++
 		}
-		for _, key := range positionKeys {
-			v, ok := tr.Position[key]
-			if !ok {
-				continue
-			}
-			d := decimal.RequireFromString(v)
-			se := tr.PositionStdErr[key]
-			for _, u := range []string{tr.Underlying, TotalUnderlying} {
-				a := sums[[2]string{u, key}]
-				if a == nil {
-					a = &acc{}
-					sums[[2]string{u, key}] = a
-				}
-				a.sum = a.sum.Add(d)
-				a.v += se * se
-				a.trades++
-			}
+	}
+}
+
+// totals returns the totals per underlying (in name order), then over the
+// portfolio ("*"), key by key.
+func (ta *totalsAcc) totals() []Total {
+	var names []string
+	for k := range ta.sums {
+		if k[0] != TotalUnderlying && !slices.Contains(names, k[0]) {
+			names = append(names, k[0])
 		}
 	}
 	slices.Sort(names)
@@ -281,10 +440,33 @@ func totals(trades []TradeReport) []Total {
 	var out []Total
 	for _, u := range names {
 		for _, key := range positionKeys {
-			if a := sums[[2]string{u, key}]; a != nil {
-				out = append(out, Total{Underlying: u, Greek: key, Value: a.sum.String(), StdErr: math.Sqrt(a.v), Trades: a.trades})
+			if a := ta.sums[[2]string{u, key}]; a != nil {
+				out = append(out, Total{Underlying: u, Greek: key, Value: a.sum.String(), StdErr: sqrtDecimal(a.v), Trades: a.trades})
 			}
 		}
 	}
 	return out
+}
+
+// sqrtDecimal returns √d rounded to a float64.
+func sqrtDecimal(d decimal.Decimal) float64 {
+	x, _, err := big.ParseFloat(d.String(), 10, 256, big.ToNearestEven)
+	if err != nil {
+		return math.NaN()
+	}
+	f, _ := x.Sqrt(x).Float64()
+	return f
+}
+
+// shortDecimal returns d, in six significant digits when it is long.
+func shortDecimal(d decimal.Decimal) string {
+	s := d.String()
+	if len(s) <= 24 {
+		return s
+	}
+	f, _, err := big.ParseFloat(s, 10, 64, big.ToNearestEven)
+	if err != nil {
+		return s[:21] + "..."
+	}
+	return f.Text('g', 6)
 }

@@ -109,11 +109,39 @@ func (f *fields) float(name string, required bool, def float64) float64 {
 		return def
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		f.fail(name, s, "not a finite number")
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || !decimalText(s) {
+		f.fail(name, s, "not a finite decimal number")
 		return def
 	}
 	return v
+}
+
+// Bounds of a quantity, whose digits the report writes in full.
+var maxQuantity = decimal.New(1, 300)
+
+const maxQuantityPlaces = 300
+
+// decimalText reports whether s has no base prefix or digit separator,
+// which strconv accepts (0x1p4, 0x_10) but a decimal reader must not.
+func decimalText(s string) bool { return !strings.ContainsAny(s, "xX_") }
+
+// MaxSteps is the most time steps a row (or --steps) may ask for.
+const MaxSteps = 1_000_000
+
+// Takes reports whether the payoff called name reads the contract field
+// (fixings: Asian and barrier payoffs; barrier and rebate: barrier
+// payoffs; cash: digitals). A row or flag that gives a field its payoff
+// does not read is an error rather than silently ignored.
+func Takes(name, field string) bool {
+	switch field {
+	case "fixings":
+		return strings.Contains(name, "asian") || barrierName(name)
+	case "barrier", "rebate":
+		return barrierName(name)
+	case "cash":
+		return strings.Contains(name, "digital")
+	}
+	return true
 }
 
 // marketFloat returns the field from the row, else from the quote, else
@@ -136,7 +164,7 @@ func (f *fields) integer(name string, def int64) int64 {
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		if fv, ferr := strconv.ParseFloat(s, 64); ferr == nil && fv == math.Trunc(fv) && math.Abs(fv) < 1<<53 {
+		if fv, ferr := strconv.ParseFloat(s, 64); ferr == nil && decimalText(s) && fv == math.Trunc(fv) && math.Abs(fv) < 1<<53 {
 			return int64(fv) // JSON numbers such as 1e5
 		}
 		f.fail(name, s, "not an integer")
@@ -163,8 +191,12 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	}
 	if q := f.str("quantity"); q == "" {
 		f.fail("quantity", "", "missing")
-	} else if d, err := decimal.NewFromString(q); err != nil {
+	} else if d, err := decimal.NewFromString(q); err != nil || !decimalText(q) {
 		f.fail("quantity", q, "not a decimal number")
+	} else if d.Abs().Cmp(maxQuantity) >= 0 || d.Exponent() < -maxQuantityPlaces {
+		// A report writes quantities and positions in full: 1e100000000
+		// would be a hundred million digits.
+		f.fail("quantity", abbreviate([]byte(q)), fmt.Sprintf("must be below 1e300 in magnitude with at most %d decimal places", maxQuantityPlaces))
 	} else {
 		t.Quantity = d
 	}
@@ -176,6 +208,11 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		Name: name, Strike: f.float("strike", true, 0), Cash: f.float("cash", false, 1),
 		Fixings: int(f.integer("fixings", 12)), Barrier: f.float("barrier", false, 0), Rebate: f.float("rebate", false, 0),
 	}
+	for _, field := range []string{"fixings", "barrier", "rebate", "cash"} {
+		if v := f.str(field); v != "" && name != "" && !Takes(name, field) {
+			f.fail(field, v, name+" has no "+field+" (a field that does not apply is an error, not ignored)")
+		}
+	}
 	maturity := f.float("maturity", true, 0)
 	q := market[t.Underlying]
 	mkt := sde.GBM{
@@ -185,14 +222,21 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	}
 	cfg := opt.Config
 	cfg.Paths = f.integer("paths", opt.Config.Paths)
-	if limit := max(opt.Config.MaxPaths, greeks.DefaultMaxPaths); cfg.Paths > limit {
-		f.fail("paths", f.str("paths"), fmt.Sprintf("more than the batch's limit of %d (--max-paths)", limit))
+	if s := f.str("paths"); s != "" {
+		if limit := max(opt.Config.MaxPaths, greeks.DefaultMaxPaths, opt.Config.Paths); cfg.Paths > limit {
+			f.fail("paths", s, fmt.Sprintf("more than the batch's limit of %d (--max-paths)", limit))
+		} else if cfg.Paths < 2 {
+			f.fail("paths", s, "must be at least 2")
+		}
 	}
 	cfg.Steps = int(f.integer("steps", int64(opt.Config.Steps)))
+	if s := f.str("steps"); s != "" && (cfg.Steps < 1 || cfg.Steps > MaxSteps) {
+		f.fail("steps", s, fmt.Sprintf("must be between 1 and %d", MaxSteps))
+	}
 	if s := f.str("seed"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			f.fail("seed", s, "not an unsigned integer")
+			f.fail("seed", s, "not an unsigned decimal integer")
 		}
 		cfg.Seed = v
 	} else {
@@ -202,6 +246,9 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	switch model {
 	case "", "gbm":
 		t.Model = mkt
+		if b := f.str("beta"); b != "" {
+			f.fail("beta", b, "only the cev model has a beta")
+		}
 	case "cev":
 		t.Model = sde.CEV{Spot: mkt.Spot, Rate: mkt.Rate, Div: mkt.Div, Vol: mkt.Vol, Beta: f.float("beta", true, 0), Expiry: maturity}
 		if f.str("scheme") == "" {

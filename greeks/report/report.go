@@ -41,28 +41,35 @@ func (x *Num) UnmarshalJSON(b []byte) error {
 // method, with standard errors, 95% intervals, the closed form where there
 // is one, and how the run was made.
 type Unit struct {
-	Paths      int64    `json:"paths"`
-	Seed       uint64   `json:"seed"`
-	Workers    int      `json:"workers"`
-	Elapsed    float64  `json:"elapsed_seconds"`
-	Payoff     string   `json:"payoff"`
-	Model      string   `json:"model"`
-	Assets     int      `json:"assets,omitempty"` // several assets only
-	Beta       Num      `json:"beta"`
-	Fixings    int      `json:"fixings"`
-	Scheme     string   `json:"scheme"`
-	Steps      int      `json:"steps"`
-	Weight     string   `json:"weight"`
-	SpotBump   float64  `json:"spot_bump"`
-	VolBump    float64  `json:"vol_bump"`
-	LambdaMode string   `json:"lambda_mode"`
-	Folds      int      `json:"folds,omitempty"`
-	PilotPaths int64    `json:"pilot_paths,omitempty"`
-	Smoothing  Num      `json:"smoothing"`
-	Tolerance  float64  `json:"tolerance,omitempty"`
-	Price      Price    `json:"price"`
-	Greeks     []Figure `json:"greeks"`
-	Skipped    []Skip   `json:"skipped"`
+	Paths      int64   `json:"paths"`
+	Seed       uint64  `json:"seed"`
+	Workers    int     `json:"workers"`
+	Elapsed    float64 `json:"elapsed_seconds"`
+	Payoff     string  `json:"payoff"`
+	Model      string  `json:"model"`
+	Assets     int     `json:"assets,omitempty"` // several assets only
+	Beta       Num     `json:"beta"`
+	Fixings    int     `json:"fixings"`
+	Scheme     string  `json:"scheme"`
+	Steps      int     `json:"steps"`
+	Weight     string  `json:"weight"`
+	SpotBump   float64 `json:"spot_bump"`
+	VolBump    float64 `json:"vol_bump"`
+	LambdaMode string  `json:"lambda_mode"`
+	Folds      int     `json:"folds,omitempty"`
+	PilotPaths int64   `json:"pilot_paths,omitempty"`
+	Smoothing  Num     `json:"smoothing"`
+	Tolerance  float64 `json:"tolerance,omitempty"`
+	// ToleranceMet is set with a tolerance: false when the run stopped at
+	// its path cap with a standard error still above the tolerance.
+	ToleranceMet *bool `json:"tolerance_met,omitempty"`
+	// Warnings say why figures must not be trusted: figures that are not
+	// finite (reported as null), a tolerance not met, a heavy tail
+	// (greeks.Warnings). Empty for an ordinary run.
+	Warnings []string `json:"warnings"`
+	Price    Price    `json:"price"`
+	Greeks   []Figure `json:"greeks"`
+	Skipped  []Skip   `json:"skipped"`
 }
 
 // Price is the price estimate.
@@ -109,9 +116,17 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 		Scheme: res.Scheme.String(), Steps: res.Steps, Weight: res.Weight.String(),
 		SpotBump: res.Bumps.Spot, VolBump: res.Bumps.Vol, LambdaMode: res.Lambda.String(), Folds: res.Folds,
 		PilotPaths: res.PilotPaths, Smoothing: Num(res.Smoothing), Tolerance: res.Tolerance,
-		Price:   Price{Num(res.Price.Value), Num(res.Price.StdErr), Num(ref.Price)},
-		Greeks:  []Figure{},
-		Skipped: []Skip{},
+		Price:    Price{Num(res.Price.Value), Num(res.Price.StdErr), Num(ref.Price)},
+		Greeks:   []Figure{},
+		Skipped:  []Skip{},
+		Warnings: greeks.Warnings(m, res),
+	}
+	if u.Warnings == nil {
+		u.Warnings = []string{}
+	}
+	if res.Tolerance > 0 {
+		met := res.ToleranceMet()
+		u.ToleranceMet = &met
 	}
 	for _, f := range res.Figures {
 		lo, hi := f.CI95()
