@@ -2,7 +2,8 @@
 // package payoff that have one: the European payoffs and the discretely
 // monitored geometric Asian options on the geometric Brownian motion of
 // package sde with a continuous dividend yield (Black–Scholes–Merton), and
-// European calls and puts on the CEV diffusion (Schroder 1989). They are the
+// European calls and puts on the CEV diffusion (Schroder 1989) and, by
+// Fourier inversion, under Heston's stochastic-volatility model. They are the
 // reference values against which the Monte Carlo estimators of package
 // greeks are checked.
 //
