@@ -7,6 +7,7 @@ package dataset
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
@@ -73,6 +74,10 @@ type IDX struct {
 	Data []byte
 }
 
+// idxPrealloc bounds the buffer ReadIDX allocates before the data arrives
+// (64 MiB: a whole Fashion-MNIST training set is 47 MB).
+const idxPrealloc = 64 << 20
+
 // ReadIDX reads an IDX file of unsigned bytes: the magic number
 // 0x00 0x00 0x08 n, n big-endian uint32 dimensions, then the data.
 func ReadIDX(r io.Reader) (*IDX, error) {
@@ -106,11 +111,16 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 			return nil, fmt.Errorf("%w: idx of more than 2³¹ values", ErrFormat)
 		}
 	}
-	data := make([]byte, total)
-	if got, err := io.ReadFull(r, data); err != nil {
+	// Read what the header promises, but allocate only for what arrives
+	// (at most idxPrealloc ahead of it): a 20-byte file claiming 2³¹ values
+	// must not allocate 2 GiB.
+	var buf bytes.Buffer
+	buf.Grow(min(total, idxPrealloc))
+	got, err := buf.ReadFrom(io.LimitReader(r, int64(total)))
+	if err != nil || got < int64(total) {
 		return nil, fmt.Errorf("%w: idx truncated: %d of %d data bytes", ErrFormat, got, total)
 	}
-	return &IDX{Dims: dims, Data: data}, nil
+	return &IDX{Dims: dims, Data: buf.Bytes()}, nil
 }
 
 // WriteIDX writes x in the IDX format (used by the tests and tools).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -147,5 +148,21 @@ func TestCIFAR10(t *testing.T) {
 	}
 	if _, err := LoadCIFAR10(dir, "train"); !errors.Is(err, ErrMissing) {
 		t.Errorf("missing train batches: %v", err)
+	}
+}
+
+// A header that promises 2³¹ values followed by no data is refused without
+// allocating for the promise.
+func TestReadIDXHugeHeaderAllocatesLittle(t *testing.T) {
+	hdr := []byte{0, 0, 0x08, 3, 0, 0, 0x08, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0} // 2048×1024×1024
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	_, err := ReadIDX(bytes.NewReader(hdr))
+	runtime.ReadMemStats(&ms1)
+	if !errors.Is(err, ErrFormat) {
+		t.Fatalf("ReadIDX(huge header) = %v, want ErrFormat", err)
+	}
+	if got := ms1.TotalAlloc - ms0.TotalAlloc; got > 2*idxPrealloc {
+		t.Errorf("ReadIDX(huge header) allocated %d bytes, want at most %d", got, 2*idxPrealloc)
 	}
 }
