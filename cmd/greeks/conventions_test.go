@@ -221,3 +221,37 @@ func TestSyntheticFiguresOnlyWithOut(t *testing.T) {
 		}
 	}
 }
+
+// TestVAEPlotFromLogs redraws the committed VAE figure from the committed
+// CSV logs (docs/vae), as docs/vae.md says to, and reads a train.json too.
+func TestVAEPlotFromLogs(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "fig", "curves.png")
+	code, _, errb := runCLI(t, "vae", "plot", "--out", out, "pathwise=../../docs/vae/pathwise.csv",
+		"hybrid=../../docs/vae/hybrid.csv", "score=../../docs/vae/score.csv")
+	if code != 0 {
+		t.Fatalf("vae plot: exit %d, %s", code, errb)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+		t.Errorf("no figure: %v", err)
+	}
+	logs, err := readVAELog("../../docs/vae/score.csv")
+	if err != nil || len(logs) != 2 || logs[1].Epoch != 2 || !(logs[1].TestLoss > 1000) || logs[1].Lambda == logs[1].Lambda {
+		t.Errorf("score.csv read as %+v, %v", logs, err)
+	}
+	js := filepath.Join(dir, "train.json")
+	if err := os.WriteFile(js, []byte(`[{"epoch":1,"train_loss":400,"test_loss":null,"lambda":0.9}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs, err = readVAELog(js)
+	if err != nil || len(logs) != 1 || logs[0].Lambda != 0.9 || logs[0].TestLoss == logs[0].TestLoss {
+		t.Errorf("train.json read as %+v, %v", logs, err)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("epoch,train_loss\n1,x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errb := runCLI(t, "vae", "plot", "--out", out, "a="+bad); code != 2 || !strings.Contains(errb, "train_loss") {
+		t.Errorf("bad CSV: exit %d, %s", code, errb)
+	}
+}

@@ -66,8 +66,8 @@ func vaeCmd() *cli.Command {
 			},
 			{
 				Name:         "plot",
-				Usage:        "draw the −ELBO and λ curves of train.json logs into a PNG",
-				ArgsUsage:    "NAME=PATH/train.json ...",
+				Usage:        "draw the −ELBO and λ curves of train.json or train.csv logs into a PNG",
+				ArgsUsage:    "NAME=PATH/train.json|train.csv ...",
 				Description:  "Example:\n\n   greeks vae plot --out docs/vae/curves.png pathwise=out/p/train.json hybrid=out/h/train.json",
 				OnUsageError: onUsageError,
 				Action:       runVAEPlot,
@@ -423,29 +423,11 @@ func runVAEPlot(c *cli.Context) error {
 		if !ok {
 			return usagef("invalid argument %q: want NAME=PATH", a)
 		}
-		b, err := os.ReadFile(path)
+		logs, err := readVAELog(path)
 		if err != nil {
 			return usagef("invalid argument %q: %v", a, err)
 		}
-		var rows []struct {
-			Epoch     int      `json:"epoch"`
-			TrainLoss float64  `json:"train_loss"`
-			TestLoss  *float64 `json:"test_loss"`
-			Lambda    *float64 `json:"lambda"`
-		}
-		if err := json.Unmarshal(b, &rows); err != nil {
-			return usagef("invalid argument %q: %v", a, err)
-		}
-		for _, r := range rows {
-			l := vae.EpochLog{Epoch: r.Epoch, TrainLoss: r.TrainLoss, TestLoss: math.NaN(), Lambda: math.NaN()}
-			if r.TestLoss != nil {
-				l.TestLoss = *r.TestLoss
-			}
-			if r.Lambda != nil {
-				l.Lambda = *r.Lambda
-			}
-			runs[name] = append(runs[name], l)
-		}
+		runs[name] = append(runs[name], logs...)
 	}
 	if err := vae.PlotLogs(c.String("out"), runs); err != nil {
 		return err
