@@ -83,6 +83,7 @@ func vaeCmd() *cli.Command {
 				Action:       runVAEEval,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "checkpoint", Category: catInput, Usage: "a file written by vae train --checkpoint", Required: true},
+					// --data, --data-dir, --test-subset: eval reads no training images.
 					vaeDataFlags()[0], vaeDataFlags()[1], vaeDataFlags()[3],
 				},
 			},
