@@ -12,24 +12,29 @@ import (
 // TestNoPerPathAllocation checks that the per-path loop does not allocate:
 // a run's allocations grow with the number of rounds of chunks (a few
 // goroutines each), not with the paths, for European, Asian and barrier
-// payoffs on the exact scheme and a grid.
+// payoffs on the exact scheme and a grid, and three correlated assets.
 func TestNoPerPathAllocation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("allocation count skipped under -short")
 	}
-	m := testref.Cases[0].Model
+	three := correlated(t, []float64{100, 95, 105}, []float64{0, 0.01, 0.02}, []float64{0.2, 0.25, 0.3}, constCorr(3, 0.4))
 	for _, tc := range []struct {
+		m sde.Model
 		p payoff.Payoff
 		s sde.Scheme
 	}{
-		{payoff.Call{Strike: 100}, sde.Exact},
-		{payoff.AsianCall{Strike: 100, Fixings: 12}, sde.Exact},
-		{payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 50}}, sde.Euler},
+		{testref.Cases[0].Model, payoff.Call{Strike: 100}, sde.Exact},
+		{testref.Cases[0].Model, payoff.AsianCall{Strike: 100, Fixings: 12}, sde.Exact},
+		{testref.Cases[0].Model, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 50}}, sde.Euler},
+		{three, payoff.WorstOfDigitalCall{Strike: 100, Cash: 1, N: 3}, sde.Exact},
 	} {
 		allocs := func(paths int64) float64 {
 			cfg := Config{Paths: paths, Seed: 1, Workers: 2, Scheme: tc.s, Steps: 50, Smoothing: 5, Greeks: []Greek{Delta}}
+			if _, ok := tc.m.(sde.Correlated); ok {
+				cfg.Greeks = nil // every Greek of every asset and the cross Gammas, fd included
+			}
 			return testing.AllocsPerRun(2, func() {
-				if _, err := Run(context.Background(), m, tc.p, cfg); err != nil {
+				if _, err := Run(context.Background(), tc.m, tc.p, cfg); err != nil {
 					t.Fatal(err)
 				}
 			})

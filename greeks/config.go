@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -51,7 +52,7 @@ type Config struct {
 	// DefaultSteps. It is rounded up to a multiple of the payoff's fixings
 	// so that the fixing dates are grid dates. Exact uses one step a fixing.
 	Steps  int
-	Greeks []Greek // nil means AllGreeks
+	Greeks []Greek // nil means AllGreeks, and CrossGamma with several assets
 	// Methods to report; nil means every method valid for the payoff and
 	// scheme. A method named here that is invalid for a requested Greek is
 	// an error (*MethodError).
@@ -102,8 +103,9 @@ func (e *MethodError) Error() string {
 // ErrCanceled is wrapped by Run's error when its context ends first.
 var ErrCanceled = errors.New("greeks: run canceled")
 
-// withDefaults returns c with its zero fields filled in for payoff p.
-func (c Config) withDefaults(p payoff.Payoff) Config {
+// withDefaults returns c with its zero fields filled in for payoff p on d
+// assets.
+func (c Config) withDefaults(p payoff.Payoff, d int) Config {
 	if c.Paths == 0 {
 		c.Paths = DefaultPaths
 	}
@@ -123,6 +125,9 @@ func (c Config) withDefaults(p payoff.Payoff) Config {
 	}
 	if c.Greeks == nil {
 		c.Greeks = AllGreeks
+		if d > 1 {
+			c.Greeks = append(slices.Clip(AllGreeks), CrossGamma)
+		}
 	}
 	if c.Bumps.Spot == 0 {
 		c.Bumps.Spot = DefaultSpotBump
@@ -145,8 +150,16 @@ func (c Config) withDefaults(p payoff.Payoff) Config {
 // validate checks a defaulted config against the model.
 func (c Config) validate(m sde.Model) error {
 	p := m.Params()
-	_, isGBM := m.(sde.GBM)
+	isGBM := gbm(m)
+	assets := modelAssets(m)
+	for _, a := range assets {
+		if a.Vol < p.Vol {
+			p.Vol = a.Vol // the vol bump must stay below every volatility
+		}
+	}
 	switch {
+	case len(assets) > 1 && c.Scheme != sde.Exact:
+		return &ParamError{"scheme", fmt.Sprintf("%s (a model of several assets runs under the exact scheme)", c.Scheme)}
 	case c.Paths < 2:
 		return &ParamError{"paths", c.Paths}
 	case c.Scheme < sde.Exact || c.Scheme > sde.Milstein:
@@ -175,8 +188,11 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
-		if g < Delta || g > Vega {
+		if g < Delta || g > CrossGamma {
 			return &ParamError{"greek", g}
+		}
+		if g == CrossGamma && len(assets) < 2 {
+			return &ParamError{"greek", "cross-gamma (needs a model of two assets or more)"}
 		}
 	}
 	for _, x := range c.Methods {
@@ -186,10 +202,43 @@ func (c Config) validate(m sde.Model) error {
 	}
 	// The exact scheme exponentiates (r − q − σ²/2)T + σ√T z with |z| < 40;
 	// keep that inside the floating-point range.
-	if a := math.Abs((p.Rate-p.Div-p.Vol*p.Vol/2)*p.Expiry) + 40*p.Vol*math.Sqrt(p.Expiry); isGBM && a > 600 {
-		return &ParamError{"vol·√expiry", p.Vol * math.Sqrt(p.Expiry)}
+	for _, p := range assets {
+		if a := math.Abs((p.Rate-p.Div-p.Vol*p.Vol/2)*p.Expiry) + 40*p.Vol*math.Sqrt(p.Expiry); isGBM && a > 600 {
+			return &ParamError{"vol·√expiry", p.Vol * math.Sqrt(p.Expiry)}
+		}
 	}
 	return nil
+}
+
+// gbm reports whether m is geometric Brownian motion, of one asset or
+// several, which the exact scheme samples.
+func gbm(m sde.Model) bool {
+	switch m.(type) {
+	case sde.GBM, sde.Correlated:
+		return true
+	}
+	return false
+}
+
+// modelAssets returns the market inputs of each of m's assets.
+func modelAssets(m sde.Model) []sde.Params {
+	c, ok := m.(sde.Assets)
+	if !ok {
+		return []sde.Params{m.Params()}
+	}
+	out := make([]sde.Params, c.Assets())
+	for a := range out {
+		out[a] = c.Asset(a)
+	}
+	return out
+}
+
+// payoffAssets returns the number of assets p reads.
+func payoffAssets(p payoff.Payoff) int {
+	if m, ok := p.(payoff.Multi); ok {
+		return m.Assets()
+	}
+	return 1
 }
 
 const maxFolds = 64
@@ -210,8 +259,10 @@ func asian(p payoff.Payoff) bool {
 // Invalid returns why method x cannot estimate Greek g of payoff p on model
 // m under scheme s, or "" when it can.
 func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) string {
-	_, isGBM := m.(sde.GBM)
-	exactGBM := isGBM && s == sde.Exact
+	exactGBM := gbm(m) && s == sde.Exact
+	if g == CrossGamma { // the same estimators as Gamma, with the pair's weights
+		g = Gamma
+	}
 	_, smooth := p.(payoff.Smoother)
 	switch x {
 	case Pathwise:

@@ -2,20 +2,23 @@
 // option by Monte Carlo with every estimator side by side, all on the same
 // simulated paths, every figure with its standard error. The contract is any
 // payoff.Payoff — European (calls, puts, digitals, asset-or-nothing),
-// arithmetic and geometric Asian, discretely monitored barriers — and the
-// model any sde.Model: geometric Brownian motion sampled exactly at the
-// fixings, or CEV (and GBM) on an Euler or Milstein grid. Run does it in one
+// arithmetic and geometric Asian, discretely monitored barriers, and baskets,
+// spreads, best-of and worst-of options on several assets — and the model
+// any sde.Model: geometric Brownian motion sampled exactly at the fixings,
+// d correlated GBM assets (sde.Correlated), or CEV (and GBM) on an Euler or
+// Milstein grid. Run does it in one
 // call; Split cuts the same run into chunk ranges that a pipeline can
 // simulate anywhere and merge to the same numbers.
 //
 // # Greeks and methods
 //
-// The Greeks (type Greek; AllGreeks lists them in report order), with the
+// The Greeks (type Greek; AllGreeks lists those of one asset in report order), with the
 // names ParseGreek and the command line use:
 //
-//	Delta   "delta"   ∂V/∂S_0
-//	Gamma   "gamma"   ∂²V/∂S_0²
-//	Vega    "vega"    ∂V/∂σ, σ absolute (0.2 = 20%): per unit of volatility, not per 1%
+//	Delta        "delta"        ∂V/∂S_0
+//	Gamma        "gamma"        ∂²V/∂S_0²
+//	Vega         "vega"         ∂V/∂σ, σ absolute (0.2 = 20%): per unit of volatility, not per 1%
+//	CrossGamma   "cross-gamma"  ∂²V/∂S_i∂S_j for two assets i < j (several assets only)
 //
 // The methods (type Method; AllMethods lists them in report order), with the
 // names ParseMethod uses:
@@ -55,6 +58,15 @@
 // Delta weights of the Asian options do not grow with the number of fixings.
 // Malliavin Gamma and Vega weights exist for European payoffs under exact
 // GBM; elsewhere those Greeks come from fd and, where valid, pathwise.
+//
+// With d correlated GBM assets (sde.Correlated) every Greek is taken in
+// each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the
+// same paths: pathwise through ∂f/∂S_a, Malliavin with the weights of
+// sde.Correlated's doc, built from the dual vector Ŵ = ρ⁻¹W_T
+// (W_T → Ŵ_a in the Delta, Gamma and Vega weights above, T → ρ⁻¹_aa T in
+// Gamma's, and (Ŵ_iŴ_j − ρ⁻¹_ij T)/(S_i S_j σ_i σ_j T²) for a cross Gamma),
+// fd by bumping one asset at a time (four points for a cross Gamma). One
+// asset is the d = 1 case of the same code.
 //
 // On an Euler or Milstein grid the pathwise samples use the first variation
 // Y_k = ∂S_k/∂S_0 and the tangent ∂S_k/∂σ of the discrete chain, and the

@@ -13,10 +13,14 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
 
-// Figure is one Greek by one method.
+// Figure is one Greek by one method. A Greek of one asset is addressed by
+// (Greek, Asset); a cross Gamma ∂²V/∂S_i∂S_j by (CrossGamma, Asset = i,
+// Asset2 = j), i < j. With one asset both are 0.
 type Figure struct {
 	Greek  Greek
 	Method Method
+	Asset  int // the asset (0-based, in the model's order)
+	Asset2 int // the second asset of a cross Gamma; Asset for the other Greeks
 	Estimate
 	Lambda     float64 // the hybrid's λ* estimate over all paths; NaN for other methods
 	LambdaMode string  // how the hybrid's λ was estimated; "" for other methods
@@ -41,6 +45,7 @@ type Result struct {
 	Seed       uint64
 	Workers    int
 	Model      string
+	Assets     int // the model's assets d
 	Scheme     sde.Scheme
 	Steps      int // time steps (exact: one a fixing)
 	Fixings    int
@@ -54,10 +59,26 @@ type Result struct {
 	Elapsed    time.Duration
 }
 
-// Figure returns the figure for (g, x) and whether it was computed.
+// Figure returns the figure for (g, x) of the first asset (of the first
+// pair for CrossGamma) and whether it was computed.
 func (r *Result) Figure(g Greek, x Method) (Figure, bool) {
 	for _, f := range r.Figures {
 		if f.Greek == g && f.Method == x {
+			return f, true
+		}
+	}
+	return Figure{}, false
+}
+
+// AssetFigure returns the figure for (g, x) of asset i (for CrossGamma, of
+// the pair i < j; j is ignored for the other Greeks) and whether it was
+// computed.
+func (r *Result) AssetFigure(g Greek, x Method, i, j int) (Figure, bool) {
+	if g != CrossGamma {
+		j = i
+	}
+	for _, f := range r.Figures {
+		if f.Greek == g && f.Method == x && f.Asset == i && f.Asset2 == j {
 			return f, true
 		}
 	}
@@ -77,8 +98,7 @@ const (
 // plan is what one run computes, fixed before the paths are drawn.
 type plan struct {
 	model    sde.Model
-	gbm      sde.GBM // the model, for the exact scheme
-	par      sde.Params
+	par      sde.Params // the first asset's inputs
 	p        payoff.Payoff
 	smoother payoff.Smoother
 	scheme   sde.Scheme
@@ -88,24 +108,50 @@ type plan struct {
 	need     sde.Need
 	weight   WeightKind
 	wkind    weightKind
+	// d assets, each with its inputs, and the normals a path draws a step
+	// (drivers); corr is the model when it has several assets (multi),
+	// rinv its inverse correlation matrix (1 for one).
+	d, drivers int
+	assets     []sde.Params
+	corr       sde.Correlated
+	multi      bool
+	rinv       []float64
 	// pair[g]: accumulate the paired (pathwise or localized, Malliavin)
 	// samples of g; mall[g]: the Malliavin half has a weight for g;
 	// fd[g]: accumulate its bump-and-revalue samples.
-	pair, mall, fd   [3]bool
+	pair, mall, fd   [4]bool
 	grad, localize   bool // evaluate the payoff's gradient / its smoothed version
 	eps              float64
 	spotFD, volFD    bool
-	disc             float64 // e^{−rT}
-	h, dv            float64 // absolute spot bump, volatility bump
+	disc             float64   // e^{−rT}
+	h, dv            float64   // absolute spot bump (first asset), volatility bump
+	hs, up, down     []float64 // each asset's absolute spot bump h_a and (S_a ± h_a)/S_a
 	spotUp, spotDown sde.Model
 	volUp, volDown   sde.Model
 	folds            int
 }
 
-// report is one (Greek, method) figure to produce.
+// Accumulator slots: the Greeks of one asset a take slot g·d + a (Delta,
+// Gamma, Vega), the cross Gamma of the pair i < j slot 3d + pairIndex(i, j).
+// With one asset the slot of a Greek is the Greek.
+func (pl *plan) slot(g Greek, i, j int) int {
+	if g == CrossGamma {
+		return 3*pl.d + pairIndex(i, j, pl.d)
+	}
+	return int(g)*pl.d + i
+}
+
+// slots returns the number of accumulator slots.
+func (pl *plan) slots() int { return 3*pl.d + pl.d*(pl.d-1)/2 }
+
+// pairIndex numbers the pairs i < j of d assets row by row from 0.
+func pairIndex(i, j, d int) int { return i*(2*d-i-1)/2 + j - i - 1 }
+
+// report is one (Greek, method, assets) figure to produce.
 type report struct {
-	g Greek
-	x Method
+	g    Greek
+	x    Method
+	i, j int // the asset (i = j), or the pair i < j of a cross Gamma
 }
 
 // Run simulates cfg.Paths paths of model m and returns the price of p and
@@ -124,10 +170,10 @@ func Run(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*Result
 	if err := s.runPilot(ctx); err != nil {
 		return nil, err
 	}
-	cfg, pl, reports, res, pilotLambda := s.cfg, s.pl, s.reports, s.header(), s.pilot.Lambda
+	cfg, pl, reports, res, pilotLambda := s.cfg, s.pl, s.reports, s.header(), s.lambdas
 
 	var tot runAcc
-	tot.init(pl.folds)
+	tot.init(pl)
 	target := cfg.Paths
 	if cfg.Tolerance > 0 {
 		// A run that may continue stops only at whole chunks (or MaxPaths),
@@ -169,13 +215,24 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	pl := &plan{
 		model: m, par: par, p: p, scheme: cfg.Scheme, steps: cfg.Steps, fixings: p.Dates(),
 		weight: cfg.Weight, disc: math.Exp(-par.Rate * par.Expiry), folds: 1,
+		assets: modelAssets(m),
+	}
+	pl.d, pl.drivers = sde.Dims(m)
+	pl.corr, pl.multi = m.(sde.Correlated)
+	pl.rinv = []float64{1}
+	if pl.multi {
+		pl.rinv = make([]float64, pl.d*pl.d)
+		for i := range pl.d {
+			for j := range pl.d {
+				pl.rinv[i*pl.d+j] = pl.corr.InvCorr(i, j)
+			}
+		}
 	}
 	if cfg.Lambda == Crossfit {
 		pl.folds = cfg.Folds
 	}
-	pl.gbm, _ = m.(sde.GBM)
 	pl.smoother, _ = p.(payoff.Smoother)
-	pl.bp = blockPaths(max(pl.steps, pl.fixings))
+	pl.bp = blockPaths(max(pl.steps, pl.fixings) * pl.drivers)
 	methods, explicit := cfg.Methods, cfg.Methods != nil
 	if !explicit {
 		methods = AllMethods
@@ -188,6 +245,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			continue
 		}
 		seen[g] = true
+		var valid []Method
 		done := map[Method]bool{}
 		for _, x := range methods {
 			if done[x] {
@@ -201,7 +259,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 				skipped = append(skipped, Skip{g, x, why})
 				continue
 			}
-			reports = append(reports, report{g, x})
+			valid = append(valid, x)
 			switch x {
 			case FD:
 				pl.fd[g] = true
@@ -226,6 +284,18 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 				pl.mall[g] = true // the remainder is weighted by the Malliavin weight
 			}
 		}
+		// Figures in Greek order, then asset (or pair), then method.
+		for i := range pl.d {
+			lo, hi := i, i+1
+			if g == CrossGamma {
+				lo, hi = i+1, pl.d
+			}
+			for j := lo; j < hi; j++ {
+				for _, x := range valid {
+					reports = append(reports, report{g, x, i, j})
+				}
+			}
+		}
 	}
 	exactEuropean := cfg.Scheme == sde.Exact && european(p)
 	if cfg.Scheme == sde.Exact {
@@ -239,7 +309,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	}
 	// A Greek's Malliavin half needs its weight: only Delta has one beyond
 	// exact European payoffs.
-	for _, g := range []Greek{Gamma, Vega} {
+	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
 		if !exactEuropean {
 			pl.mall[g] = false
 		}
@@ -265,63 +335,71 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	if pl.pair[Vega] {
 		pl.need |= sde.NeedDVol
 	}
-	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma]
+	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma] || pl.fd[CrossGamma]
 	pl.volFD = pl.fd[Vega]
 	pl.h = cfg.Bumps.Spot * par.Spot
 	pl.dv = cfg.Bumps.Vol
 	pl.spotUp, pl.spotDown = m.Bump(par.Spot+pl.h, par.Vol), m.Bump(par.Spot-pl.h, par.Vol)
 	pl.volUp, pl.volDown = m.Bump(par.Spot, par.Vol+pl.dv), m.Bump(par.Spot, par.Vol-pl.dv)
+	for _, a := range pl.assets {
+		h := cfg.Bumps.Spot * a.Spot
+		pl.hs = append(pl.hs, h)
+		pl.up = append(pl.up, (a.Spot+h)/a.Spot)
+		pl.down = append(pl.down, (a.Spot-h)/a.Spot)
+	}
 	pl.eps = cfg.Smoothing
 	return pl, reports, skipped, nil
 }
 
-// runAcc accumulates a whole run: the price, each Greek's paired samples by
+// runAcc accumulates a whole run: the price, each slot's paired samples by
 // crossfit fold, and the fd samples.
 type runAcc struct {
 	price Pair
-	pair  [3][]Pair // [greek][fold]
-	fd    [3]Pair
+	pair  [][]Pair // [slot][fold]
+	fd    []Pair   // [slot]
 }
 
-func (a *runAcc) init(folds int) {
-	for g := range a.pair {
-		a.pair[g] = make([]Pair, folds)
+func (a *runAcc) init(pl *plan) {
+	a.pair = make([][]Pair, pl.slots())
+	for k := range a.pair {
+		a.pair[k] = make([]Pair, pl.folds)
 	}
+	a.fd = make([]Pair, pl.slots())
 }
 
 func (a *runAcc) add(_ int64, c *chunkAcc, folds int) {
 	a.price.Merge(c.price.pair())
-	for g := range a.pair {
-		for k := range folds {
-			a.pair[g][k].Merge(c.pair[g][k].pair())
+	for k := range a.pair {
+		for f := range folds {
+			a.pair[k][f].Merge(c.pair[k*folds+f].pair())
 		}
-		a.fd[g].Merge(c.fd[g].pair())
+		a.fd[k].Merge(c.fd[k].pair())
 	}
 }
 
-// total merges the folds of Greek g in fold order.
-func (a *runAcc) total(g Greek) Pair {
+// total merges the folds of slot k in fold order.
+func (a *runAcc) total(k int) Pair {
 	var t Pair
-	for _, p := range a.pair[g] {
+	for _, p := range a.pair[k] {
 		t.Merge(p)
 	}
 	return t
 }
 
-// hybrid returns the hybrid estimate of g and the λ* of all the paths.
-func (a *runAcc) hybrid(g Greek, cfg Config, pilot [3]float64) (Estimate, float64) {
+// hybrid returns the hybrid estimate of slot k and the λ* of all the paths.
+func (a *runAcc) hybrid(k int, cfg Config, pilot []float64) (Estimate, float64) {
 	mix := Mixer{Clip: cfg.Clip}
-	tot := a.total(g)
+	tot := a.total(k)
 	l := mix.Lambda(tot)
 	switch cfg.Lambda {
 	case Pilot:
-		return Combine(tot, pilot[g]), pilot[g]
+		return Combine(tot, pilot[k]), pilot[k]
 	case Crossfit:
 		var h Moments
-		for k, fold := range a.pair[g] {
+		for f, fold := range a.pair[k] {
 			var rest Pair
-			for j, other := range a.pair[g] {
-				if j != k {
+			for j, other := range a.pair[k] {
+				if j != f {
 					rest.Merge(other)
 				}
 			}
@@ -333,18 +411,19 @@ func (a *runAcc) hybrid(g Greek, cfg Config, pilot [3]float64) (Estimate, float6
 }
 
 // figure turns the accumulated samples into the figure r.
-func (a *runAcc) figure(pl *plan, r report, cfg Config, pilot [3]float64) Figure {
-	f := Figure{Greek: r.g, Method: r.x, Lambda: math.NaN(), Smoothing: math.NaN(),
+func (a *runAcc) figure(pl *plan, r report, cfg Config, pilot []float64) Figure {
+	f := Figure{Greek: r.g, Method: r.x, Asset: r.i, Asset2: r.j, Lambda: math.NaN(), Smoothing: math.NaN(),
 		Note: note(pl.scheme, pl.weight, r.g, r.x)}
+	k := pl.slot(r.g, r.i, r.j)
 	switch r.x {
 	case FD:
-		f.Estimate = a.fd[r.g].P().Estimate()
+		f.Estimate = a.fd[k].P().Estimate()
 	case Pathwise, Localized:
-		f.Estimate = a.total(r.g).P().Estimate()
+		f.Estimate = a.total(k).P().Estimate()
 	case Malliavin:
-		f.Estimate = a.total(r.g).M().Estimate()
+		f.Estimate = a.total(k).M().Estimate()
 	case Hybrid:
-		f.Estimate, f.Lambda = a.hybrid(r.g, cfg, pilot)
+		f.Estimate, f.Lambda = a.hybrid(k, cfg, pilot)
 		f.LambdaMode = cfg.Lambda.String()
 	}
 	if pl.localize && (r.x == Localized || r.x == Hybrid) {
@@ -353,26 +432,27 @@ func (a *runAcc) figure(pl *plan, r report, cfg Config, pilot [3]float64) Figure
 	return f
 }
 
-// worstStdErr returns the largest, over the requested Greeks, of the
-// standard error of the Greek's hybrid or, where it has none, of its most
-// precise figure.
-func (a *runAcc) worstStdErr(pl *plan, reports []report, cfg Config, pilot [3]float64) float64 {
-	var best [3]float64
-	var hybrid [3]bool
-	for g := range best {
-		best[g] = math.Inf(1)
+// worstStdErr returns the largest, over the requested figures' slots, of
+// the standard error of the slot's hybrid or, where it has none, of its
+// most precise figure.
+func (a *runAcc) worstStdErr(pl *plan, reports []report, cfg Config, pilot []float64) float64 {
+	best := make([]float64, pl.slots())
+	hybrid := make([]bool, pl.slots())
+	for k := range best {
+		best[k] = math.Inf(1)
 	}
 	for _, r := range reports {
+		k := pl.slot(r.g, r.i, r.j)
 		se := a.figure(pl, r, cfg, pilot).StdErr
 		if r.x == Hybrid {
-			best[r.g], hybrid[r.g] = se, true
-		} else if !hybrid[r.g] {
-			best[r.g] = math.Min(best[r.g], se)
+			best[k], hybrid[k] = se, true
+		} else if !hybrid[k] {
+			best[k] = math.Min(best[k], se)
 		}
 	}
 	worst := 0.0
 	for _, r := range reports {
-		worst = math.Max(worst, best[r.g])
+		worst = math.Max(worst, best[pl.slot(r.g, r.i, r.j)])
 	}
 	if len(reports) == 0 {
 		worst = a.price.P().Estimate().StdErr
@@ -383,35 +463,38 @@ func (a *runAcc) worstStdErr(pl *plan, reports []report, cfg Config, pilot [3]fl
 // pilot runs the pilot: it chooses the smoothing width (when localizing
 // without a fixed one) as the candidate that gives the first localized
 // Greek's hybrid (or, when no hybrid is asked for, its localized estimator)
-// the least variance on common pilot paths, and estimates λ* for Pilot mode.
-func (pl *plan) pilot(ctx context.Context, cfg Config) ([3]float64, error) {
+// the least variance on common pilot paths, and estimates λ* of every slot
+// for Pilot mode.
+func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	seed := cfg.Seed ^ 0x5851f42d4c957f2d // independent streams
 	run := func(eps float64, paths int64) (*runAcc, error) {
 		q := *pl
 		q.eps, q.folds = eps, 1
-		q.fd, q.spotFD, q.volFD = [3]bool{}, false, false // the pilot needs the pairs only
+		q.fd, q.spotFD, q.volFD = [4]bool{}, false, false // the pilot needs the pairs only
 		var a runAcc
-		a.init(1)
+		a.init(&q)
 		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, a.add)
 		return &a, err
 	}
+	lambdas := make([]float64, pl.slots())
 	if pl.localize && pl.eps == 0 {
 		target := Delta
-		for _, g := range AllGreeks {
+		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma} {
 			if pl.pair[g] {
 				target = g
 				break
 			}
 		}
-		cands := smoothingCandidates(pl.par)
+		k := pl.slot(target, 0, 1)
+		cands := smoothingCandidates(pl.assets)
 		paths := max(cfg.PilotPaths/int64(len(cands)), 2*ChunkSize)
 		best := math.Inf(1)
 		for _, eps := range cands {
 			a, err := run(eps, paths)
 			if err != nil {
-				return [3]float64{}, err
+				return nil, err
 			}
-			tot := a.total(target)
+			tot := a.total(k)
 			v := tot.P().Variance()
 			if pl.mall[target] {
 				v = combine(tot, Mixer{Clip: cfg.Clip}.Lambda(tot)).Variance()
@@ -421,27 +504,32 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([3]float64, error) {
 			}
 		}
 	}
-	var lambdas [3]float64
 	if cfg.Lambda == Pilot {
 		a, err := run(pl.eps, cfg.PilotPaths)
 		if err != nil {
-			return lambdas, err
+			return nil, err
 		}
 		mix := Mixer{Clip: cfg.Clip}
-		for g := range lambdas {
-			lambdas[g] = mix.Lambda(a.total(Greek(g)))
+		for k := range lambdas {
+			lambdas[k] = mix.Lambda(a.total(k))
 		}
 	}
 	return lambdas, nil
 }
 
 // smoothingCandidates are the localization half-widths a pilot tries:
-// fractions of the spot's standard deviation S_0σ√T at the horizon.
-func smoothingCandidates(p sde.Params) []float64 {
-	scale := p.Spot * math.Sqrt(p.Expiry) * math.Min(p.Vol, 1)
-	if p.Vol > 1 || p.Vol <= 0 { // a CEV Vol is not a lognormal volatility
-		scale = p.Spot * math.Sqrt(p.Expiry) * 0.2
+// fractions of the spot's standard deviation S_0σ√T at the horizon (with
+// several assets, of its mean over the assets).
+func smoothingCandidates(assets []sde.Params) []float64 {
+	scale := 0.0
+	for _, p := range assets {
+		s := p.Spot * math.Sqrt(p.Expiry) * math.Min(p.Vol, 1)
+		if p.Vol > 1 || p.Vol <= 0 { // a CEV Vol is not a lognormal volatility
+			s = p.Spot * math.Sqrt(p.Expiry) * 0.2
+		}
+		scale += s
 	}
+	scale /= float64(len(assets))
 	fr := []float64{0.0125, 0.025, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2}
 	out := make([]float64, len(fr))
 	for i, f := range fr {
@@ -453,8 +541,19 @@ func smoothingCandidates(p sde.Params) []float64 {
 // chunkAcc accumulates the power sums of one chunk.
 type chunkAcc struct {
 	price sums
-	pair  [3][maxFolds]sums
-	fd    [3]sums
+	pair  []sums // [slot·folds + fold]
+	fd    []sums // [slot]
+}
+
+func newChunkAcc(pl *plan) chunkAcc {
+	return chunkAcc{pair: make([]sums, pl.slots()*pl.folds), fd: make([]sums, pl.slots())}
+}
+
+// reset clears the sums.
+func (c *chunkAcc) reset() {
+	c.price = sums{}
+	clear(c.pair)
+	clear(c.fd)
 }
 
 // simulate runs chunks [lo/ChunkSize, hi/ChunkSize) of the path range
@@ -468,6 +567,9 @@ func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, 
 	first := lo / ChunkSize
 	nChunks := (hi + ChunkSize - 1) / ChunkSize
 	parts := make([]chunkAcc, roundChunks)
+	for i := range parts {
+		parts[i] = newChunkAcc(pl)
+	}
 	workers := make([]*worker, nw)
 	for i := range workers {
 		workers[i] = newWorker(pl)
@@ -519,25 +621,29 @@ type worker struct {
 	z                      []float64
 	base, up, down, vu, vd sde.Block
 	grid                   sde.Grid
-	// per path: payoff, smoothed payoff, contracted gradients, weight
-	f, fs, r, a, pi, fu, fd, fvu, fvd []float64
-	grad, gs                          []float64 // per path and fixing
+	// per path: payoff, smoothed payoff, remainder, contracted gradient,
+	// revaluations (fx: the four of a cross Gamma)
+	f, fs, r, a, fu, fd, fvu, fvd []float64
+	fx                            [4][]float64
+	pi, phi                       []float64 // per asset and path: Delta weight, Σ_j ∂f/∂S_a S_a
+	grad, gs                      []float64 // per fixing, asset and path
 }
 
 func newWorker(pl *plan) *worker {
-	n, m := pl.bp, pl.fixings
-	w := &worker{z: make([]float64, n*max(pl.steps, m))}
-	for _, s := range []*[]float64{&w.f, &w.fs, &w.r, &w.a, &w.pi, &w.fu, &w.fd, &w.fvu, &w.fvd} {
+	n, m, d := pl.bp, pl.fixings, pl.d
+	w := &worker{z: make([]float64, n*max(pl.steps, m)*pl.drivers)}
+	for _, s := range []*[]float64{&w.f, &w.fs, &w.r, &w.a, &w.fu, &w.fd, &w.fvu, &w.fvd, &w.fx[0], &w.fx[1], &w.fx[2], &w.fx[3]} {
 		*s = make([]float64, n)
 	}
-	w.grad, w.gs = make([]float64, n*m), make([]float64, n*m)
+	w.pi, w.phi = make([]float64, n*d), make([]float64, n*d)
+	w.grad, w.gs = make([]float64, n*m*d), make([]float64, n*m*d)
 	return w
 }
 
 // chunk simulates the n paths of chunk i and stores their sums in out.
 func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *chunkAcc) {
 	w.rng.Reset(seed, uint64(i))
-	*out = chunkAcc{}
+	out.reset()
 	blocksPerChunk := int64((ChunkSize + pl.bp - 1) / pl.bp)
 	for b, done := int64(0), 0; done < n; b, done = b+1, done+pl.bp {
 		fold := int((i*blocksPerChunk + b) % int64(pl.folds))
@@ -547,26 +653,33 @@ func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *chunkAcc) {
 
 // simulate fills b with n paths of model m from the normals of the block.
 func (w *worker) simulate(pl *plan, m sde.Model, n int, b *sde.Block, need sde.Need) {
-	b.Resize(n, pl.fixings)
+	b.ResizeAssets(n, pl.fixings, pl.d)
 	if pl.scheme == sde.Exact {
-		m.(sde.GBM).Exact(w.z[:n*pl.fixings], b, need)
+		z := w.z[:n*pl.fixings*pl.drivers]
+		switch m := m.(type) {
+		case sde.GBM:
+			m.Exact(z, b, need)
+		case sde.Correlated:
+			m.Exact(z, b, need)
+		}
 		return
 	}
 	w.grid.Evolve(m, pl.scheme, m.Params().Spot, pl.par.Expiry, pl.steps, w.z[:n*pl.steps], b, need)
 }
 
 func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
-	steps := pl.steps
+	steps, d := pl.steps, pl.d
 	if pl.scheme == sde.Exact {
 		steps = pl.fixings
 	}
-	w.rng.Normals(w.z[:n*steps])
+	w.rng.Normals(w.z[:n*steps*pl.drivers])
 	m, b, D := pl.fixings, &w.base, pl.disc
+	nm := n * m * d
 	w.simulate(pl, pl.model, n, b, pl.need)
 	f := w.f[:n]
 	var grad []float64
 	if pl.grad {
-		grad = w.grad[:n*m]
+		grad = w.grad[:nm]
 	}
 	pl.p.Eval(b.Obs, f, grad)
 	acc.price.add(single(f, D))
@@ -575,7 +688,7 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	// version's (localized), with the remainder r = f − f_ε.
 	var r []float64
 	if pl.localize {
-		fs, gs := w.fs[:n], w.gs[:n*m]
+		fs, gs := w.fs[:n], w.gs[:nm]
 		pl.smoother.EvalSmooth(b.Obs, pl.eps, fs, gs)
 		r = w.r[:n]
 		for i := range r {
@@ -583,39 +696,69 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		}
 		grad = gs
 	}
-	pi := w.pi[:n]
-	if pl.pair[Delta] || pl.pair[Gamma] {
-		pl.deltaWeight(b, pi)
+	// The dual Brownian vector ρ⁻¹W_T carries the Malliavin weights; with
+	// one asset it is W_T.
+	wd := b.W
+	if d > 1 {
+		wd = b.Dual
 	}
-	a := w.a[:n]
-	par := pl.par
-	if pl.pair[Delta] {
-		if pl.scheme == sde.Exact { // Y = X/S_0
-			contract(grad, b.Obs, a, m)
-			acc.pair[Delta][fold].add(pairSums(f, a, r, pi, D/par.Spot, D, pl.mall[Delta]))
-		} else {
-			contract(grad, b.Y, a, m)
-			acc.pair[Delta][fold].add(pairSums(f, a, r, pi, D, D, pl.mall[Delta]))
+	folds := pl.folds
+	weights := pl.pair[Delta] || pl.pair[Gamma] || pl.pair[CrossGamma]
+	for a := range d {
+		par := pl.assets[a]
+		pi, phi, va := w.pi[a*n:a*n+n], w.phi[a*n:a*n+n], w.a[:n]
+		wa, wda := b.W[a*n:a*n+n], wd[a*n:a*n+n]
+		if weights {
+			pl.deltaWeight(b, a, wda, pi)
+		}
+		if pl.pair[Delta] {
+			k := pl.slot(Delta, a, a)*folds + fold
+			if pl.scheme == sde.Exact { // Y = X/S_0
+				contract(grad, b.Obs, va, m, d, a)
+				acc.pair[k].add(pairSums(f, va, r, pi, D/par.Spot, D, pl.mall[Delta]))
+			} else {
+				contract(grad, b.Y, va, m, d, a)
+				acc.pair[k].add(pairSums(f, va, r, pi, D, D, pl.mall[Delta]))
+			}
+		}
+		if pl.pair[Vega] {
+			contract(grad, b.DVol, va, m, d, a)
+			k := pl.slot(Vega, a, a)*folds + fold
+			acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+		}
+		if pl.pair[Gamma] || pl.pair[CrossGamma] {
+			contract(grad, b.Obs, phi, m, d, a)
+		}
+		if pl.pair[Gamma] {
+			k := pl.slot(Gamma, a, a)*folds + fold
+			acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
 		}
 	}
-	if pl.pair[Vega] {
-		contract(grad, b.DVol, a, m)
-		acc.pair[Vega][fold].add(vegaSums(f, a, r, b.W, D, par, pl.mall[Vega]))
-	}
-	if pl.pair[Gamma] {
-		contract(grad, b.Obs, a, m)
-		acc.pair[Gamma][fold].add(gammaSums(f, a, r, pi, b.W, D, par, pl.mall[Gamma]))
+	if pl.pair[CrossGamma] {
+		for i := range d {
+			for j := i + 1; j < d; j++ {
+				k := pl.slot(CrossGamma, i, j)*folds + fold
+				acc.pair[k].add(crossSums(f, w.phi[i*n:i*n+n], r, w.pi[j*n:j*n+n], wd[i*n:i*n+n], wd[j*n:j*n+n],
+					D, pl.assets[i], pl.assets[j], pl.rinv[i*d+j], pl.mall[CrossGamma]))
+			}
+		}
 	}
 	if pl.spotFD {
-		if pl.scheme == sde.Exact {
-			// Exact GBM paths are linear in S_0 on the same normals.
-			scale(&w.up, b, pl.spotUp.Params().Spot/par.Spot)
-			scale(&w.down, b, pl.spotDown.Params().Spot/par.Spot)
-		} else {
-			w.simulate(pl, pl.spotUp, n, &w.up, 0)
-			w.simulate(pl, pl.spotDown, n, &w.down, 0)
-		}
-		fu, fdn := w.fu[:n], w.fd[:n]
+		w.spotFD(pl, n, acc, f)
+	}
+	if pl.volFD {
+		w.volFD(pl, n, acc)
+	}
+}
+
+// spotFD adds the central spot differences of every asset (and the
+// four-point cross differences) to acc.
+func (w *worker) spotFD(pl *plan, n int, acc *chunkAcc, f []float64) {
+	b, d, D := &w.base, pl.d, pl.disc
+	fu, fdn := w.fu[:n], w.fd[:n]
+	if pl.scheme != sde.Exact {
+		w.simulate(pl, pl.spotUp, n, &w.up, 0)
+		w.simulate(pl, pl.spotDown, n, &w.down, 0)
 		pl.p.Eval(w.up.Obs, fu, nil)
 		pl.p.Eval(w.down.Obs, fdn, nil)
 		if pl.fd[Delta] {
@@ -624,28 +767,103 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		if pl.fd[Gamma] {
 			acc.fd[Gamma].add(secondDiffSums(fu, f, fdn, D/(pl.h*pl.h)))
 		}
+		return
 	}
-	if pl.volFD {
+	// Exact GBM paths are linear in each S_a(0) on the same normals: scale
+	// asset a's fixings, revalue, and put them back.
+	copyBlock(&w.up, b)
+	copyBlock(&w.down, b)
+	for a := range d {
+		scaleAsset(&w.up, b, a, pl.up[a])
+		scaleAsset(&w.down, b, a, pl.down[a])
+		pl.p.Eval(w.up.Obs, fu, nil)
+		pl.p.Eval(w.down.Obs, fdn, nil)
+		h := pl.hs[a]
+		if pl.fd[Delta] {
+			acc.fd[pl.slot(Delta, a, a)].add(diffSums(fu, fdn, D/(2*h)))
+		}
+		if pl.fd[Gamma] {
+			acc.fd[pl.slot(Gamma, a, a)].add(secondDiffSums(fu, f, fdn, D/(h*h)))
+		}
+		if d > 1 {
+			scaleAsset(&w.up, b, a, 1)
+			scaleAsset(&w.down, b, a, 1)
+		}
+	}
+	if !pl.fd[CrossGamma] {
+		return
+	}
+	// ∂²V/∂S_i∂S_j ≈ (f(+,+) − f(+,−) − f(−,+) + f(−,−))/(4 h_i h_j).
+	x := &w.up
+	for i := range d {
+		for j := i + 1; j < d; j++ {
+			for k, s := range [4][2]float64{{1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+				scaleAsset(x, b, i, bumpFactor(pl, i, s[0]))
+				scaleAsset(x, b, j, bumpFactor(pl, j, s[1]))
+				pl.p.Eval(x.Obs, w.fx[k][:n], nil)
+			}
+			scaleAsset(x, b, i, 1)
+			scaleAsset(x, b, j, 1)
+			c := D / (4 * pl.hs[i] * pl.hs[j])
+			acc.fd[pl.slot(CrossGamma, i, j)].add(crossDiffSums(w.fx[0][:n], w.fx[1][:n], w.fx[2][:n], w.fx[3][:n], c))
+		}
+	}
+}
+
+// bumpFactor returns (S_a + s·h_a)/S_a for s = ±1.
+func bumpFactor(pl *plan, a int, s float64) float64 {
+	if s > 0 {
+		return pl.up[a]
+	}
+	return pl.down[a]
+}
+
+// volFD adds the central volatility differences of every asset to acc.
+func (w *worker) volFD(pl *plan, n int, acc *chunkAcc) {
+	fu, fdn := w.fvu[:n], w.fvd[:n]
+	if !pl.multi {
 		w.simulate(pl, pl.volUp, n, &w.vu, 0)
 		w.simulate(pl, pl.volDown, n, &w.vd, 0)
-		fu, fdn := w.fvu[:n], w.fvd[:n]
 		pl.p.Eval(w.vu.Obs, fu, nil)
 		pl.p.Eval(w.vd.Obs, fdn, nil)
-		acc.fd[Vega].add(diffSums(fu, fdn, D/(2*pl.dv)))
+		acc.fd[Vega].add(diffSums(fu, fdn, pl.disc/(2*pl.dv)))
+		return
+	}
+	z := w.z[:n*pl.fixings*pl.drivers]
+	for a, p := range pl.assets {
+		pl.corr.Revol(a, p.Vol+pl.dv, z, &w.base, &w.vu)
+		pl.corr.Revol(a, p.Vol-pl.dv, z, &w.base, &w.vd)
+		pl.p.Eval(w.vu.Obs, fu, nil)
+		pl.p.Eval(w.vd.Obs, fdn, nil)
+		acc.fd[pl.slot(Vega, a, a)].add(diffSums(fu, fdn, pl.disc/(2*pl.dv)))
 	}
 }
 
-// scale sets dst's fixings to src's times c.
-func scale(dst, src *sde.Block, c float64) {
-	dst.Resize(src.Len(), src.Fixings())
-	for i, v := range src.Obs {
-		dst.Obs[i] = v * c
+// copyBlock sizes dst as src and copies its fixings when there are several
+// assets (with one, scaleAsset overwrites them all).
+func copyBlock(dst, src *sde.Block) {
+	dst.ResizeAssets(src.Len(), src.Fixings(), src.Assets())
+	if src.Assets() > 1 {
+		copy(dst.Obs, src.Obs)
 	}
 }
 
-// deltaWeight fills pi with the Malliavin Delta weight of every path:
+// scaleAsset sets asset a's fixings in dst to src's times c.
+func scaleAsset(dst, src *sde.Block, a int, c float64) {
+	for j := range src.Fixings() {
+		out := dst.Row(j, a)
+		for i, v := range src.Row(j, a) {
+			out[i] = v * c
+		}
+	}
+}
+
+// deltaWeight fills pi with the Malliavin Delta weight of asset a on every
+// path, wd being asset a's row of the dual vector ρ⁻¹W_T (W_T itself for one
+// asset):
 //
 //	exact GBM:               W_{t_1}/(S_0 σ t_1) (European: W_T/(S_0 σ T))
+//	d correlated assets:     (ρ⁻¹W_T)_a/(S_a σ_a T) (European)
 //	arithmetic Asian, exact: (1/S_0) [ (P/Q) W_T/σ + P R/Q² − 1 ]
 //	geometric Asian, exact:  W_T/(S_0 σ t̄),  t̄ = (1/m) Σ_j t_j
 //	otherwise:               the block's first-interval weight (Weight or Chain)
@@ -657,9 +875,9 @@ func scale(dst, src *sde.Block, c float64) {
 // δ(u) = u W_T − ∫ D_s u ds gives the weight above; for the geometric
 // average the direction 1/(σ S_0 t̄) is deterministic. Neither grows with
 // the number of fixings, unlike the first-interval weight W_{t_1}/(S_0 σ t_1).
-func (pl *plan) deltaWeight(b *sde.Block, pi []float64) {
+func (pl *plan) deltaWeight(b *sde.Block, a int, wd, pi []float64) {
 	n, m := len(pi), pl.fixings
-	par := pl.par
+	par := pl.assets[a]
 	switch pl.wkind {
 	case weightExact:
 		c := 1 / (par.Spot * par.Vol * par.Expiry / float64(m))
@@ -667,7 +885,7 @@ func (pl *plan) deltaWeight(b *sde.Block, pi []float64) {
 			copy(pi, b.Weight[:n])
 			return
 		}
-		for i, w := range b.W[:n] {
+		for i, w := range wd[:n] {
 			pi[i] = w * c
 		}
 	case weightGeoAsian:
@@ -703,21 +921,22 @@ func (pl *plan) deltaWeight(b *sde.Block, pi []float64) {
 	}
 }
 
-// contract sets a[i] = Σ_j g[j*n+i]·y[j*n+i] over the m fixings: the
-// derivative of the payoff along the path derivative y. A nil g (no P half
-// asked for) gives zeros.
-func contract(g, y, a []float64, m int) {
+// contract sets a[i] = Σ_j g[r*n+i]·y[r*n+i] over asset c's rows r = j·d + c
+// of the m fixings: the derivative of the payoff along the path derivative
+// y of that asset. A nil g (no P half asked for) gives zeros.
+func contract(g, y, a []float64, m, d, c int) {
 	n := len(a)
 	if g == nil {
 		clear(a)
 		return
 	}
-	row, yr := g[:n], y[:n]
+	row, yr := g[c*n:c*n+n], y[c*n:c*n+n]
 	for i := range a {
 		a[i] = row[i] * yr[i]
 	}
 	for j := 1; j < m; j++ {
-		row, yr = g[j*n:j*n+n], y[j*n:j*n+n]
+		r := (j*d + c) * n
+		row, yr = g[r:r+n], y[r:r+n]
 		for i := range a {
 			a[i] += row[i] * yr[i]
 		}
@@ -781,8 +1000,9 @@ func pairSums(f, a, r, pi []float64, c, D float64, mall bool) sums {
 
 // gammaSums pairs the mixed pathwise–likelihood-ratio Gamma
 // P = D φ (π − 1/S_0)/S_0, φ = Σ_j ∂f/∂S_j S_j (+ D r γ), with the Malliavin
-// Gamma M = D f γ, γ = (W² − σT W − T)/(S_0² σ² T²).
-func gammaSums(f, phi, r, pi, w []float64, D float64, par sde.Params, mall bool) sums {
+// Gamma M = D f γ, γ = (Ŵ² − σT Ŵ − ρ⁻¹_aa T)/(S_0² σ² T²), where Ŵ is the
+// asset's entry of ρ⁻¹W_T (W_T and ρ⁻¹_aa = 1 for one asset).
+func gammaSums(f, phi, r, pi, w []float64, D float64, par sde.Params, rinv float64, mall bool) sums {
 	n := len(f)
 	phi, pi, w = phi[:n], pi[:n], w[:n]
 	inv := 1 / par.Spot
@@ -791,9 +1011,10 @@ func gammaSums(f, phi, r, pi, w []float64, D float64, par sde.Params, mall bool)
 	if !mall {
 		cg = 0
 	}
+	cT := rinv * par.Expiry
 	var sp, spp, sm, smm, spm float64
 	for i, fv := range f {
-		g := cg * (w[i]*w[i] - sT*w[i] - par.Expiry)
+		g := cg * (w[i]*w[i] - sT*w[i] - cT)
 		p := D * phi[i] * (pi[i] - inv) * inv
 		if r != nil {
 			p += D * r[i] * g
@@ -809,17 +1030,18 @@ func gammaSums(f, phi, r, pi, w []float64, D float64, par sde.Params, mall bool)
 }
 
 // vegaSums pairs the pathwise Vega P = D Σ_j ∂f/∂S_j ∂S_j/∂σ (+ D r ν) with
-// the Malliavin Vega M = D f ν, ν = W²/(σT) − W − 1/σ.
-func vegaSums(f, a, r, w []float64, D float64, par sde.Params, mall bool) sums {
+// the Malliavin Vega M = D f ν, ν = Ŵ W/(σT) − Ŵ − 1/σ, where W is the
+// asset's W_T and Ŵ its entry of ρ⁻¹W_T (W_T for one asset).
+func vegaSums(f, a, r, w, wd []float64, D float64, par sde.Params, mall bool) sums {
 	n := len(f)
-	a, w = a[:n], w[:n]
+	a, w, wd = a[:n], w[:n], wd[:n]
 	ca, cc, cw := 1/(par.Vol*par.Expiry), 1/par.Vol, 1.0
 	if !mall {
 		ca, cc, cw = 0, 0, 0
 	}
 	var sp, spp, sm, smm, spm float64
 	for i, fv := range f {
-		nu := w[i]*w[i]*ca - cw*w[i] - cc
+		nu := wd[i]*w[i]*ca - cw*wd[i] - cc
 		p := D * a[i]
 		if r != nil {
 			p += D * r[i] * nu
@@ -832,6 +1054,48 @@ func vegaSums(f, a, r, w []float64, D float64, par sde.Params, mall bool) sums {
 		spm += p * q
 	}
 	return sums{float64(n), sp, spp, sm, smm, spm}
+}
+
+// crossSums pairs the mixed pathwise–likelihood-ratio cross Gamma of assets
+// i < j, P = D φ_i π_j/S_i (+ D r γ_ij), with the Malliavin cross Gamma
+// M = D f γ_ij, γ_ij = (Ŵ_i Ŵ_j − ρ⁻¹_ij T)/(S_i S_j σ_i σ_j T²).
+func crossSums(f, phi, r, pi, wi, wj []float64, D float64, pi_, pj sde.Params, rinv float64, mall bool) sums {
+	n := len(f)
+	phi, pi, wi, wj = phi[:n], pi[:n], wi[:n], wj[:n]
+	cp := D / pi_.Spot
+	cg := 1 / (pi_.Spot * pj.Spot * pi_.Vol * pj.Vol * pi_.Expiry * pi_.Expiry)
+	if !mall {
+		cg = 0
+	}
+	cT := rinv * pi_.Expiry
+	var sp, spp, sm, smm, spm float64
+	for i, fv := range f {
+		g := cg * (wi[i]*wj[i] - cT)
+		p := cp * phi[i] * pi[i]
+		if r != nil {
+			p += D * r[i] * g
+		}
+		q := D * fv * g
+		sp += p
+		spp += p * p
+		sm += q
+		smm += q * q
+		spm += p * q
+	}
+	return sums{float64(n), sp, spp, sm, smm, spm}
+}
+
+// crossDiffSums returns the sums of c·(pp − pm − mp + mm).
+func crossDiffSums(pp, pm, mp, mm []float64, c float64) sums {
+	n := len(pp)
+	pm, mp, mm = pm[:n], mp[:n], mm[:n]
+	var s, ss float64
+	for i, v := range pp {
+		x := c * (v - pm[i] - mp[i] + mm[i])
+		s += x
+		ss += x * x
+	}
+	return sums{n: float64(n), sp: s, spp: ss}
 }
 
 // diffSums returns the sums of c·(u − d).

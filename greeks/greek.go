@@ -12,12 +12,17 @@ const (
 	Delta Greek = iota // ∂V/∂S_0
 	Gamma              // ∂²V/∂S_0²
 	Vega               // ∂V/∂σ, σ absolute (0.2 = 20%): per unit of volatility, not per 1%
+	// CrossGamma is ∂²V/∂S_i∂S_j for two assets i < j of a multi-asset
+	// model; a figure carries the pair (Figure.Asset, Figure.Asset2).
+	CrossGamma
 )
 
-// AllGreeks lists the Greeks in report order.
+// AllGreeks lists the Greeks of one asset in report order: what a nil
+// Config.Greeks means for a one-asset model. For several assets it means
+// these and CrossGamma.
 var AllGreeks = []Greek{Delta, Gamma, Vega}
 
-var greekNames = []string{"delta", "gamma", "vega"}
+var greekNames = []string{"delta", "gamma", "vega", "cross-gamma"}
 
 func (g Greek) String() string {
 	if g >= 0 && int(g) < len(greekNames) {

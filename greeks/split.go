@@ -23,6 +23,10 @@ var ErrSplitTolerance = errors.New("greeks: a run stopped by a tolerance cannot 
 // are not those of the split, each exactly once.
 var ErrChunks = errors.New("greeks: chunks do not cover the split")
 
+// ErrSplitAssets is returned by NewSplit and NewSplitFromPilot for a model
+// of several assets: a Chunk carries the moments of one asset's Greeks.
+var ErrSplitAssets = errors.New("greeks: a run on several assets cannot be split into shards yet")
+
 // PilotOutcome is what a run's pilot phase chose before the main pass: the
 // localization half-width and, in Pilot mode, each Greek's λ. It is all a
 // machine needs, besides the model, payoff and Config, to simulate a shard
@@ -49,6 +53,7 @@ type Split struct {
 	skipped []Skip
 	model   string
 	pilot   PilotOutcome
+	lambdas []float64 // λ by accumulator slot in Pilot mode (pilot.Lambda for one asset)
 }
 
 // prepare validates the inputs and fixes what the run computes, before its
@@ -60,7 +65,14 @@ func prepare(m sde.Model, p payoff.Payoff, cfg Config) (*Split, error) {
 	if p.Dates() < 1 {
 		return nil, &ParamError{"fixings", p.Dates()}
 	}
-	cfg = cfg.withDefaults(p)
+	d := len(modelAssets(m))
+	if pa := payoffAssets(p); pa != d {
+		return nil, &ParamError{"assets", fmt.Sprintf("%d (%s reads %d assets, the model has %d)", d, p.Name(), pa, d)}
+	}
+	if d > 1 && p.Dates() != 1 {
+		return nil, &ParamError{"fixings", fmt.Sprintf("%d (a model of several assets takes European payoffs)", p.Dates())}
+	}
+	cfg = cfg.withDefaults(p, d)
 	if err := cfg.validate(m); err != nil {
 		return nil, err
 	}
@@ -68,7 +80,7 @@ func prepare(m sde.Model, p payoff.Payoff, cfg Config) (*Split, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Split{cfg: cfg, pl: pl, reports: reports, skipped: skipped, model: m.Name()}, nil
+	return &Split{cfg: cfg, pl: pl, reports: reports, skipped: skipped, model: m.Name(), lambdas: make([]float64, pl.slots())}, nil
 }
 
 // piloted reports whether the run has a pilot phase.
@@ -83,7 +95,8 @@ func (s *Split) runPilot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.pilot.Lambda = l
+	s.lambdas = l
+	copy(s.pilot.Lambda[:], l)
 	if s.pl.localize {
 		s.pilot.Smoothing = s.pl.eps
 	}
@@ -94,7 +107,7 @@ func (s *Split) runPilot(ctx context.Context) error {
 func (s *Split) header() *Result {
 	cfg, pl := s.cfg, s.pl
 	res := &Result{
-		Skipped: s.skipped, Seed: cfg.Seed, Workers: cfg.Workers, Model: s.model,
+		Skipped: s.skipped, Seed: cfg.Seed, Workers: cfg.Workers, Model: s.model, Assets: pl.d,
 		Scheme: cfg.Scheme, Steps: cfg.Steps, Fixings: pl.fixings, Weight: cfg.Weight,
 		Bumps: cfg.Bumps, Lambda: cfg.Lambda, Smoothing: math.NaN(), Tolerance: cfg.Tolerance,
 	}
@@ -121,6 +134,9 @@ func NewSplit(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*S
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
 	}
+	if s.pl.d > 1 {
+		return nil, ErrSplitAssets
+	}
 	if err := s.runPilot(ctx); err != nil {
 		return nil, err
 	}
@@ -139,6 +155,9 @@ func NewSplitFromPilot(m sde.Model, p payoff.Payoff, cfg Config, pilot PilotOutc
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
 	}
+	if s.pl.d > 1 {
+		return nil, ErrSplitAssets
+	}
 	if s.pl.localize {
 		if e := pilot.Smoothing; !(e > 0) || math.IsInf(e, 0) {
 			return nil, &ParamError{"pilot smoothing", e}
@@ -148,6 +167,7 @@ func NewSplitFromPilot(m sde.Model, p payoff.Payoff, cfg Config, pilot PilotOutc
 	}
 	if s.cfg.Lambda == Pilot {
 		s.pilot.Lambda = pilot.Lambda
+		copy(s.lambdas, pilot.Lambda[:])
 	}
 	return s, nil
 }
@@ -191,7 +211,7 @@ func (s *Split) Simulate(ctx context.Context, lo, hi int64, workers int) ([]Chun
 		for g := range ch.Pairs {
 			ch.Pairs[g] = make([]Pair, folds)
 			for k := range folds {
-				ch.Pairs[g][k] = c.pair[g][k].pair()
+				ch.Pairs[g][k] = c.pair[g*folds+k].pair()
 			}
 			ch.FD[g] = c.fd[g].pair()
 		}
@@ -215,7 +235,7 @@ func (s *Split) Result(chunks []Chunk) (*Result, error) {
 		return nil, fmt.Errorf("%w: got %d chunks, want %d", ErrChunks, len(chunks), s.Chunks())
 	}
 	var tot runAcc
-	tot.init(s.pl.folds)
+	tot.init(s.pl)
 	for i := range chunks {
 		c := &chunks[i]
 		if c.Index != int64(i) {
@@ -229,12 +249,13 @@ func (s *Split) Result(chunks []Chunk) (*Result, error) {
 	res.Paths = s.cfg.Paths
 	res.Price = tot.price.P().Estimate()
 	for _, r := range s.reports {
-		res.Figures = append(res.Figures, tot.figure(s.pl, r, s.cfg, s.pilot.Lambda))
+		res.Figures = append(res.Figures, tot.figure(s.pl, r, s.cfg, s.lambdas))
 	}
 	return res, nil
 }
 
-// addChunk merges the chunk c into a as add merges the chunk's raw sums.
+// addChunk merges the chunk c into a as add merges the chunk's raw sums
+// (one asset: the slot of a Greek is the Greek).
 func (a *runAcc) addChunk(c *Chunk, folds int) error {
 	for g := range c.Pairs {
 		if len(c.Pairs[g]) != folds {

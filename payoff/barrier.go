@@ -45,7 +45,8 @@ type barrierKind struct {
 	call bool // the vanilla is a call or a put
 }
 
-// extreme sets e[i] to the maximum (up) or minimum (down) fixing of path i.
+// extreme sets e[i] to the maximum (up) or minimum (down) over the m rows
+// of obs on path i: the fixings of one asset, or the assets of one fixing.
 func extreme(obs, e []float64, m int, up bool) {
 	n := len(e)
 	copy(e, obs[:n])

@@ -81,31 +81,42 @@ func (m GBM) Linear() (mu, sigma float64) { return m.Rate - m.Div, m.Vol }
 //
 // b must be sized by Resize.
 func (m GBM) Exact(z []float64, b *Block, need Need) {
-	n, k := b.Len(), b.Fixings()
-	dt := m.Expiry / float64(k)
+	exactAsset(m.Spot, m.Rate-m.Div, m.Vol, m.Expiry/float64(b.Fixings()), 0, z, b, need)
+}
+
+// exactAsset fills asset a's rows of b (sized by ResizeAssets) exactly at
+// the fixings from the normals z (same layout as b.Obs: z[(j*d+a)*n+i]),
+// for a GBM of spot S_0, drift μ = r − q, volatility σ and fixing interval
+// dt, as GBM.Exact describes. It is the one exact sampler: GBM is its
+// d = 1 case, Correlated calls it for each asset on the correlated normals.
+// The Delta weights of the first interval (NeedWeight, NeedChain) are filled
+// for one asset only.
+func exactAsset(spot, mu, vol, dt float64, a int, z []float64, b *Block, need Need) {
+	n, k, d := b.Len(), b.Fixings(), b.Assets()
 	sq := math.Sqrt(dt)
-	drift := (m.Rate - m.Div - 0.5*m.Vol*m.Vol) * dt
-	w := b.W[:n]
+	drift := (mu - 0.5*vol*vol) * dt
+	w := b.W[a*n : a*n+n]
 	clear(w)
 	for j := range k {
-		x, zj := b.Obs[j*n:j*n+n], z[j*n:j*n+n]
+		r := (j*d + a) * n
+		x, zj := b.Obs[r:r+n], z[r:r+n]
 		tj := float64(j+1) * dt
 		for i, zi := range zj {
 			w[i] += sq * zi
-			x[i] = drift*float64(j+1) + m.Vol*w[i]
+			x[i] = drift*float64(j+1) + vol*w[i]
 		}
 		vmath.ExpTo(x, x)
 		for i := range x {
-			x[i] *= m.Spot
+			x[i] *= spot
 		}
 		if need&NeedDVol != 0 {
-			v, st := b.DVol[j*n:j*n+n], m.Vol*tj
+			v, st := b.DVol[r:r+n], vol*tj
 			for i, xi := range x {
 				v[i] = xi * (w[i] - st)
 			}
 		}
-		if j == 0 && need&(NeedWeight|NeedChain) != 0 {
-			c := 1 / (m.Spot * m.Vol * tj)
+		if j == 0 && d == 1 && need&(NeedWeight|NeedChain) != 0 {
+			c := 1 / (spot * vol * tj)
 			for i, wi := range w {
 				b.Weight[i] = wi * c
 			}
@@ -115,9 +126,12 @@ func (m GBM) Exact(z []float64, b *Block, need Need) {
 		}
 	}
 	if need&NeedY != 0 {
-		inv := 1 / m.Spot
-		for i, v := range b.Obs[:n*k] {
-			b.Y[i] = v * inv
+		inv := 1 / spot
+		for j := range k {
+			r := (j*d + a) * n
+			for i, v := range b.Obs[r : r+n] {
+				b.Y[r+i] = v * inv
+			}
 		}
 	}
 }

@@ -59,27 +59,50 @@ const (
 )
 
 // Block is a block of simulated paths in structure-of-arrays form, with the
-// path observed at m fixing dates t_j = jT/m. Per-fixing slices are
-// fixing-major: Obs[j*n+i] is X_{t_{j+1}} on path i. Slices are sized by
-// Resize and reused from block to block, so a simulation does not allocate.
+// paths of d assets observed at m fixing dates t_j = jT/m. Per-fixing slices
+// are fixing-major, then asset, then path: Obs[(j*d+a)*n+i] is asset a at
+// t_{j+1} on path i, so that one asset's fixing is a contiguous row. With one
+// asset (d = 1) that is Obs[j*n+i]. Slices are sized by Resize (or
+// ResizeAssets) and reused from block to block, so a simulation does not
+// allocate.
 type Block struct {
-	Obs    []float64 // m×n: X at the fixings; the last row is X_T
-	Y      []float64 // m×n: ∂X/∂X_0 at the fixings, with NeedY
-	DVol   []float64 // m×n: ∂X/∂σ at the fixings, with NeedDVol
-	W      []float64 // n: W_T
-	Weight []float64 // n: the Malliavin Delta weight π, with NeedWeight
-	Chain  []float64 // n: the chain weight π_c, with NeedChain
-	n, m   int
+	Obs    []float64 // m×d×n: X at the fixings; the last d rows are X_T
+	Y      []float64 // m×d×n: ∂X/∂X_0 at the fixings, with NeedY
+	DVol   []float64 // m×d×n: ∂X/∂σ at the fixings (each asset in its own σ), with NeedDVol
+	W      []float64 // d×n: W_T of each asset (correlated Brownian motions)
+	Weight []float64 // n: the Malliavin Delta weight π, with NeedWeight (one asset)
+	Chain  []float64 // n: the chain weight π_c, with NeedChain (one asset)
+	// Dual is d×n: the dual Brownian vector ρ⁻¹W_T (ρ the assets'
+	// correlation matrix) of several assets, filled by Correlated; the
+	// Malliavin weights of correlated GBM are built from it. With one
+	// asset it is not filled: ρ⁻¹W_T = W_T.
+	Dual []float64
+	// Z is m×d×n: the correlated normals of the assets' increments,
+	// filled by Correlated (for revaluations of one asset under a bumped
+	// volatility on the same draws); the first asset's rows are the
+	// independent normals themselves and are not copied here.
+	Z       []float64
+	n, m, d int
 }
 
-// Resize sizes b for n paths and m fixings, growing storage only when needed.
-func (b *Block) Resize(n, m int) {
-	b.n, b.m = n, m
+// Resize sizes b for n paths, m fixings and one asset, growing storage
+// only when needed.
+func (b *Block) Resize(n, m int) { b.ResizeAssets(n, m, 1) }
+
+// ResizeAssets sizes b for n paths, m fixings and d assets, growing
+// storage only when needed.
+func (b *Block) ResizeAssets(n, m, d int) {
+	b.n, b.m, b.d = n, m, d
 	for _, p := range []*[]float64{&b.Obs, &b.Y, &b.DVol} {
-		*p = grow(*p, n*m)
+		*p = grow(*p, n*m*d)
 	}
-	for _, p := range []*[]float64{&b.W, &b.Weight, &b.Chain} {
+	for _, p := range []*[]float64{&b.Weight, &b.Chain} {
 		*p = grow(*p, n)
+	}
+	b.W = grow(b.W, n*d)
+	if d > 1 {
+		b.Dual = grow(b.Dual, n*d)
+		b.Z = grow(b.Z, n*m*d)
 	}
 }
 
@@ -96,8 +119,14 @@ func (b *Block) Len() int { return b.n }
 // Fixings returns the number of fixings m.
 func (b *Block) Fixings() int { return b.m }
 
-// Terminal returns X_T for every path: the last row of Obs.
-func (b *Block) Terminal() []float64 { return b.Obs[(b.m-1)*b.n : b.m*b.n] }
+// Assets returns the number of assets d.
+func (b *Block) Assets() int { return b.d }
+
+// Row returns asset a's fixing j (0-based) on every path.
+func (b *Block) Row(j, a int) []float64 { return b.Obs[(j*b.d+a)*b.n : (j*b.d+a+1)*b.n] }
+
+// Terminal returns X_T of the first asset for every path.
+func (b *Block) Terminal() []float64 { return b.Row(b.m-1, 0) }
 
 // Coefs holds diffusion coefficients evaluated at a block of states.
 type Coefs struct {
@@ -130,6 +159,28 @@ type Absorbing interface {
 	Diffusion
 	// AbsorbedAtZero reports whether 0 is absorbing.
 	AbsorbedAtZero() bool
+}
+
+// Assets is implemented by models of several observed assets (Correlated)
+// and, with Drivers > Assets, by models with hidden factors. A Model that
+// does not implement it has one asset and one driver.
+type Assets interface {
+	// Assets is the number d of observed assets, the asset axis of a Block.
+	Assets() int
+	// Asset returns asset a's market inputs (0 ≤ a < d).
+	Asset(a int) Params
+	// Drivers is the number of independent standard normals a path draws
+	// at each step (or fixing, under the exact scheme).
+	Drivers() int
+}
+
+// Dims returns the number of observed assets of m and the normals a path
+// draws a step.
+func Dims(m Model) (assets, drivers int) {
+	if a, ok := m.(Assets); ok {
+		return a.Assets(), a.Drivers()
+	}
+	return 1, 1
 }
 
 // Linear is implemented by diffusions whose coefficients are linear in the

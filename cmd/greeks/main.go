@@ -1,5 +1,6 @@
-// Command greeks prices European, Asian and barrier options under GBM or CEV
-// by Monte Carlo and estimates their Greeks by finite differences, pathwise
+// Command greeks prices European, Asian, barrier and multi-asset (basket,
+// spread, best-of, worst-of) options under GBM, correlated GBM or CEV by
+// Monte Carlo and estimates their Greeks by finite differences, pathwise
 // differentiation, Malliavin weights, localization and the variance-optimal
 // hybrid, all on the same paths; it prices portfolio files (batch) and
 // carries the same estimators to ML gradients (experiment, vae, rl).
@@ -100,7 +101,7 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:  "greeks",
-		Usage: "Monte Carlo prices and Greeks of European, Asian and barrier options (GBM, CEV), every estimator side by side",
+		Usage: "Monte Carlo prices and Greeks of European, Asian, barrier and multi-asset options (GBM, correlated GBM, CEV), every estimator side by side",
 		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
 			"by fd, pathwise, malliavin, localized and hybrid, each with its standard error and 95% interval.\n\n" +
 			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",

@@ -47,6 +47,7 @@ type Unit struct {
 	Elapsed    float64  `json:"elapsed_seconds"`
 	Payoff     string   `json:"payoff"`
 	Model      string   `json:"model"`
+	Assets     int      `json:"assets,omitempty"` // several assets only
 	Beta       Num      `json:"beta"`
 	Fixings    int      `json:"fixings"`
 	Scheme     string   `json:"scheme"`
@@ -73,8 +74,13 @@ type Price struct {
 
 // Figure is one Greek by one method.
 type Figure struct {
-	Greek    string `json:"greek"`
-	Method   string `json:"method"`
+	Greek  string `json:"greek"`
+	Method string `json:"method"`
+	// Asset (0-based, in the order of the spots) is set on a Greek of one
+	// asset of a multi-asset run; Pair on a cross Gamma ([i, j], i < j).
+	// Single-asset runs have neither.
+	Asset    *int   `json:"asset,omitempty"`
+	Pair     []int  `json:"assets,omitempty"`
 	Estimate Num    `json:"estimate"`
 	StdErr   Num    `json:"stderr"`
 	CI95     [2]Num `json:"ci95"`
@@ -120,6 +126,49 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 		u.Skipped = append(u.Skipped, Skip{s.Greek.String(), s.Method.String(), s.Reason})
 	}
 	return u
+}
+
+// NewMultiUnit builds the unit object of a run of payoff p on the
+// multi-asset model m, with the closed form ref where there is one (nil
+// otherwise): each figure carries its asset, or its pair of assets.
+func NewMultiUnit(m sde.Correlated, p payoff.Payoff, res *greeks.Result, ref *analytic.AssetValues) Unit {
+	price := math.NaN()
+	if ref != nil {
+		price = ref.Price
+	}
+	u := NewUnit(m, p, res, NaNValues())
+	u.Assets = m.Assets()
+	u.Price.Analytic = Num(price)
+	for i, f := range res.Figures {
+		g := &u.Greeks[i]
+		g.Analytic = Num(RefAsset(ref, f))
+		if f.Greek == greeks.CrossGamma {
+			g.Pair = []int{f.Asset, f.Asset2}
+		} else {
+			a := f.Asset
+			g.Asset = &a
+		}
+	}
+	return u
+}
+
+// RefAsset returns the closed-form value of figure f of a multi-asset run,
+// NaN when there is none.
+func RefAsset(ref *analytic.AssetValues, f greeks.Figure) float64 {
+	if ref == nil {
+		return math.NaN()
+	}
+	switch f.Greek {
+	case greeks.Delta:
+		return ref.Delta[f.Asset]
+	case greeks.Gamma:
+		return ref.Gamma[f.Asset]
+	case greeks.Vega:
+		return ref.Vega[f.Asset]
+	case greeks.CrossGamma:
+		return ref.Cross.At(f.Asset, f.Asset2)
+	}
+	return math.NaN()
 }
 
 // NaNValues is the closed form of a contract that has none.
