@@ -1,39 +1,3 @@
-// Package greeks computes the price, Delta, Gamma and Vega of a European
-// option by Monte Carlo with every estimator side by side, all on the same
-// simulated paths: central bump-and-revalue with common random numbers
-// (fd), pathwise differentiation, Malliavin (likelihood-ratio) weights, and
-// the variance-optimal hybrid of the last two. Every figure comes with its
-// standard error.
-//
-// With D = e^{−rT}, W_T the Brownian motion at the horizon and S_T the
-// terminal spot, the per-path samples under the exact GBM scheme are
-// (ERRATA §1; Fournié et al. 1999; Glasserman 2003, ch. 7):
-//
-//	price       D f(S_T)
-//	Delta  pw   D f'(S_T) S_T/S_0
-//	       mw   D f(S_T) W_T/(S_0 σ T)
-//	Gamma  pw   D f'(S_T) S_T/S_0² (W_T/(σT) − 1)         (pathwise–likelihood-ratio)
-//	       mw   D f(S_T) (W_T² − σT W_T − T)/(S_0² σ² T²)
-//	Vega   pw   D f'(S_T) S_T (W_T − σT)
-//	       mw   D f(S_T) (W_T²/(σT) − W_T − 1/σ)
-//	fd          D (f(S_T(S_0+h)) − f(S_T(S_0−h)))/(2h), and likewise
-//	            (f⁺ − 2f + f⁻)/h² for Gamma and a central σ bump for Vega
-//
-// Pathwise samples need a Lipschitz payoff; for a digital f' = 0 almost
-// surely and the pathwise "Delta" is 0, biased, so it is refused.
-//
-// With d correlated GBM assets (sde.Correlated) every Greek is taken in
-// each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the
-// same paths: pathwise through ∂f/∂S_a, Malliavin with the weights of
-// sde.Correlated's doc, built from the dual vector Ŵ = ρ⁻¹W_T
-// (W_T → Ŵ_a in the Delta, Gamma and Vega weights above, T → ρ⁻¹_aa T in
-// Gamma's, and (Ŵ_iŴ_j − ρ⁻¹_ij T)/(S_i S_j σ_i σ_j T²) for a cross Gamma),
-// fd by bumping one asset at a time (four points for a cross Gamma). One
-// asset is the d = 1 case of the same code.
-//
-// On an Euler or Milstein grid the pathwise samples use the first variation
-// Y_T = ∂S_T/∂S_0 and the tangent ∂S_T/∂σ of the discrete chain, and the
-// Malliavin Delta uses the weight π = (1/T) Σ Y_k ΔW_k/σ(S_k).
 package greeks
 
 import (

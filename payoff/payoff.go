@@ -76,7 +76,7 @@ func (e *ParamError) Error() string {
 type Spec struct {
 	Name    string  // one of Names
 	Strike  float64 // K > 0
-	Cash    float64 // digitals' cash amount (finite)
+	Cash    float64 // digitals' cash amount: finite and non-zero (no default: zero is refused, not read as 1); ignored by other payoffs
 	Fixings int     // Asian and barrier fixing dates m ≥ 1; ignored by European payoffs
 	Barrier float64 // barrier level H > 0 of the barrier payoffs
 	Rebate  float64 // barrier rebate ≥ 0, paid at maturity (see UpOutCall)
@@ -95,6 +95,11 @@ func New(s Spec) (Payoff, error) {
 	}
 	if !slices.Contains(Names, s.Name) {
 		return nil, fmt.Errorf("%q: %w", s.Name, ErrUnknown)
+	}
+	if strings.HasPrefix(s.Name, "digital-") && s.Cash == 0 {
+		// A zero Cash is far more often a field left out than a contract
+		// that pays nothing: refuse it rather than price 0 silently.
+		return nil, &ParamError{"cash", s.Cash}
 	}
 	if pathDependent := slices.Contains(Names[6:], s.Name); pathDependent && (s.Fixings < 1 || s.Fixings > MaxFixings) {
 		return nil, &ParamError{"fixings", float64(s.Fixings)}

@@ -61,3 +61,28 @@ func TestNewErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDigitalZeroCash: a digital's Spec without Cash is refused (naming
+// cash), never priced as a contract that pays 0; other payoffs ignore Cash.
+func TestDigitalZeroCash(t *testing.T) {
+	for _, name := range []string{"digital-call", "digital-put"} {
+		var pe *ParamError
+		if _, err := New(Spec{Name: name, Strike: 100}); !errors.As(err, &pe) || pe.Name != "cash" {
+			t.Errorf("New(%s without Cash) error = %v, want a ParamError for cash", name, err)
+		}
+		if p, err := New(Spec{Name: name, Strike: 100, Cash: -2}); err != nil {
+			t.Errorf("New(%s, Cash -2) error = %v", name, err)
+		} else {
+			f := make([]float64, 2)
+			p.Eval([]float64{50, 150}, f, nil)
+			if f[0]+f[1] != -2 {
+				t.Errorf("%s with Cash -2 pays %v at 50 and 150, want -2 once", name, f)
+			}
+		}
+	}
+	for _, name := range []string{"call", "asset-put", "asian-call"} {
+		if _, err := New(Spec{Name: name, Strike: 100, Fixings: 4}); err != nil {
+			t.Errorf("New(%s without Cash) error = %v", name, err)
+		}
+	}
+}

@@ -3,15 +3,13 @@ package rl
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/hybridgreeks/hybridgreeks/internal/figure"
 )
 
 // Curve is one estimator's runs (one log per seed) for PlotCurves.
@@ -22,18 +20,28 @@ type Curve struct {
 
 // PlotCurves draws learning curves into a PNG at path: the return per
 // iteration averaged over seeds (smoothed over a window of `smooth`
-// iterations), the gradient variance trace (log scale) and the hybrid's λ.
+// iterations), the gradient variance trace (log scale) and the hybrid's λ,
+// side by side, with one legend beside them.
 func PlotCurves(path, title string, curves []Curve, smooth int) error {
 	ret, vr, lam := plot.New(), plot.New(), plot.New()
-	ret.Title.Text = title + ": mean episode return"
-	vr.Title.Text = "gradient variance (trace, per episode)"
-	lam.Title.Text = "hybrid λ"
+	ret.Title.Text = fmt.Sprintf("%s: return (mean of seeds, %d-iteration average)", title, smooth)
+	ret.Y.Label.Text = "episode return"
+	vr.Title.Text = "gradient variance across episodes"
+	vr.Y.Label.Text = "variance trace"
+	lam.Title.Text = "hybrid λ (weight of pathwise)"
+	lam.Y.Label.Text = "λ"
 	for _, p := range []*plot.Plot{ret, vr, lam} {
 		p.X.Label.Text = "iteration"
+		p.X.Tick.Marker = figure.Ticks{}
+		p.Y.Tick.Marker = figure.Ticks{}
 	}
 	vr.Y.Scale = plot.LogScale{}
-	vr.Y.Tick.Marker = plot.LogTicks{Prec: 1}
+	vr.Y.Tick.Marker = figure.LogTicks{}
 	hasLam := false
+	var legend []struct {
+		name string
+		line *plotter.Line
+	}
 	for i, c := range curves {
 		mean := func(f func(IterLog) float64) plotter.XYs {
 			var pts plotter.XYs
@@ -66,23 +74,30 @@ func PlotCurves(path, title string, curves []Curve, smooth int) error {
 			}
 			return pts
 		}
-		add := func(p *plot.Plot, pts plotter.XYs) error {
+		add := func(p *plot.Plot, pts plotter.XYs) (*plotter.Line, error) {
 			if len(pts) == 0 {
-				return nil
+				return nil, nil
 			}
 			l, err := plotter.NewLine(pts)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			l.Color = plotutil.Color(i)
+			l.Width = vg.Points(1.2)
 			p.Add(l)
-			p.Legend.Add(c.Name, l)
-			return nil
+			return l, nil
 		}
-		if err := add(ret, mean(func(l IterLog) float64 { return l.Return })); err != nil {
+		l, err := add(ret, mean(func(l IterLog) float64 { return l.Return }))
+		if err != nil {
 			return err
 		}
-		if err := add(vr, mean(func(l IterLog) float64 {
+		if l != nil {
+			legend = append(legend, struct {
+				name string
+				line *plotter.Line
+			}{c.Name, l})
+		}
+		if _, err := add(vr, mean(func(l IterLog) float64 {
 			if l.GradVariance > 0 {
 				return l.GradVariance
 			}
@@ -92,33 +107,21 @@ func PlotCurves(path, title string, curves []Curve, smooth int) error {
 		}
 		if pts := mean(func(l IterLog) float64 { return l.Lambda }); len(pts) > 0 {
 			hasLam = true
-			if err := add(lam, pts); err != nil {
+			if _, err := add(lam, pts); err != nil {
 				return err
 			}
 		}
 	}
-	ret.Legend.Top = true
-	ret.Legend.Left = true
 	plots := []*plot.Plot{ret, vr}
 	if hasLam {
 		plots = append(plots, lam)
 	}
-	img := vgimg.New(vg.Length(5*len(plots))*vg.Inch, 4*vg.Inch)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: len(plots), PadX: vg.Millimeter * 4}
-	for j, p := range plots {
-		p.Draw(tiles.At(dc, j, 0))
+	page := figure.NewPage(5*vg.Inch, 4*vg.Inch, plots...)
+	for _, e := range legend {
+		page.Add(e.name, e.line)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
+	if err := page.Save(path); err != nil {
 		return fmt.Errorf("rl: plot: %w", err)
 	}
-	return f.Close()
+	return nil
 }

@@ -40,15 +40,15 @@ func batchCmd() *cli.Command {
 			"The report file is written whole or not at all. Without --in it runs the embedded sample.\n" +
 			"Exit status: 0 all rows ok, 1 some rows failed or missed --tolerance (the report is still written), 2 usage error.\n\n" +
 			"Example:\n\n" +
-			"   greeks batch --in portfolio.csv --market market.json --out report.json --paths 200000",
+			"   greeks batch --in greeks/batch/sample/portfolio.csv --market greeks/batch/sample/market.csv --out report.json",
 		OnUsageError: onUsageError,
 		Action:       runBatch,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "in", Category: catContract, Usage: "portfolio file (.csv or .json); default: the embedded sample"},
-			&cli.StringFlag{Name: "in-format", Category: catContract, Usage: "csv or json, when the extension does not say"},
-			&cli.StringFlag{Name: "market", Category: catModel, EnvVars: []string{"GREEKS_MARKET"},
+			&cli.StringFlag{Name: "in", Category: catInput, Usage: "portfolio file (.csv or .json); default: the embedded sample"},
+			&cli.StringFlag{Name: "in-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
+			&cli.StringFlag{Name: "market", Category: catInput, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
-			&cli.StringFlag{Name: "market-format", Category: catModel, Usage: "csv or json, when the extension does not say"},
+			&cli.StringFlag{Name: "market-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
 			&cli.StringFlag{Name: "out", Category: catOutput,
 				Usage: "report file, .json or .csv, written atomically; default: a table on stdout"},
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
@@ -68,7 +68,7 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
 				Usage: "comma-separated Greeks to estimate"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
-				Usage: "comma-separated methods; default every method valid for each trade (an invalid one named here makes that trade an error)"},
+				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,
 				Usage: "how the hybrid's λ is estimated: crossfit, plugin or pilot"},
 		},

@@ -16,8 +16,9 @@ import (
 
 func experimentCmd() *cli.Command {
 	return &cli.Command{
-		Name:  "experiment",
-		Usage: "reproduce the paper's experiments with correct estimators",
+		Name:        "experiment",
+		Usage:       "reproduce the paper's experiments with correct estimators",
+		Description: "Example:\n\n   greeks experiment synthetic --replicates 20 --samples 20000 --out out/synthetic",
 		Subcommands: []*cli.Command{{
 			Name:      "synthetic",
 			Usage:     "the synthetic study: Table 1 and Figures 1, 3, 4 (z ~ N(θ, exp(αθ)²), non-smooth losses)",
@@ -25,21 +26,24 @@ func experimentCmd() *cli.Command {
 			Description: "Estimates d/dθ E[f(z)] for the hinge, the clipped quadratic and a step by pathwise, score,\n" +
 				"score with the optimal baseline, the hybrid (cross-fitted λ, unclipped and clipped), a joint\n" +
 				"control variate, and the paper's normalized weight (biased), against exact gradients; writes\n" +
-				"the tables to stdout and PNG figures under --out.\n\n" +
+				"the tables to stdout and, with --out, the PNG figures there.\n\n" +
 				"Example:\n\n   greeks experiment synthetic --replicates 20 --samples 20000 --format json --out out/synthetic",
 			OnUsageError: onUsageError,
 			Action:       runSynthetic,
 			Flags: []cli.Flag{
-				&cli.IntFlag{Name: "replicates", Value: 50, Usage: "R: replicates per configuration"},
-				&cli.IntFlag{Name: "samples", Value: 100_000, Usage: "N: samples per estimate"},
-				&cli.IntFlag{Name: "small-batch", Value: 100, Usage: "the second Table 1 sample size"},
-				&cli.StringFlag{Name: "alphas", Value: "0.5,0.75,1,1.25,1.5,1.75,2,2.25,2.5,2.75,3", Usage: "α values of Figures 1 and 4"},
-				&cli.StringFlag{Name: "batch-sizes", Value: "8,16,32,64,128,256,512", Usage: "B values of Figure 3"},
-				&cli.IntFlag{Name: "trials", Value: 500, Usage: "trials per batch size in Figure 3"},
-				&cli.Uint64Flag{Name: "seed", Value: 1},
-				&cli.IntFlag{Name: "workers", Usage: "goroutines, 0 for all CPUs; never changes the numbers", Action: workers},
-				&cli.StringFlag{Name: "out", Value: "out/synthetic", Usage: "directory for the PNG figures (empty: none)"},
-				&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
+				&cli.IntFlag{Name: "replicates", Value: 50, Category: catStudy, Usage: "R: replicates per configuration"},
+				&cli.IntFlag{Name: "samples", Value: 100_000, Category: catStudy, Usage: "N: samples per estimate"},
+				&cli.IntFlag{Name: "small-batch", Value: 100, Category: catStudy, Usage: "the second Table 1 sample size"},
+				&cli.StringFlag{Name: "alphas", Value: "0.5,0.75,1,1.25,1.5,1.75,2,2.25,2.5,2.75,3", Category: catStudy,
+					Usage: "comma-separated α values of Figures 1 and 4"},
+				&cli.StringFlag{Name: "batch-sizes", Value: "8,16,32,64,128,256,512", Category: catStudy,
+					Usage: "comma-separated batch sizes B of Figure 3"},
+				&cli.IntFlag{Name: "trials", Value: 500, Category: catStudy, Usage: "trials per batch size in Figure 3"},
+				&cli.Uint64Flag{Name: "seed", Value: 1, Category: catSimulation, Usage: "seed: the same seed gives the same numbers"},
+				&cli.IntFlag{Name: "workers", Category: catSimulation, Usage: "goroutines, 0 for all CPUs; never changes the numbers", Action: workers},
+				&cli.StringFlag{Name: "out", Category: catOutput,
+					Usage: "directory for the PNG figures, created if missing (default: no figures)"},
+				&cli.StringFlag{Name: "format", Value: "table", Category: catOutput, Usage: "output format on stdout: table or json"},
 			},
 		}},
 	}
@@ -71,6 +75,9 @@ func runSynthetic(c *cli.Context) error {
 	format := c.String("format")
 	if format != "table" && format != "json" {
 		return usagef("invalid --format %q: want table or json", format)
+	}
+	if err := prepareDir("out", c.String("out")); err != nil {
+		return err
 	}
 	res, err := synthetic.Run(c.Context, cfg)
 	if err != nil {

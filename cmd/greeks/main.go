@@ -1,6 +1,9 @@
-// Command greeks prices European options by Monte Carlo and estimates their
-// Greeks by finite differences, pathwise differentiation, Malliavin weights
-// and the variance-optimal hybrid of the last two, all on the same paths.
+// Command greeks prices European, Asian, barrier and multi-asset (basket,
+// spread, best-of, worst-of) options under GBM, correlated GBM or CEV by
+// Monte Carlo and estimates their Greeks by finite differences, pathwise
+// differentiation, Malliavin weights, localization and the variance-optimal
+// hybrid, all on the same paths; it prices portfolio files (batch) and
+// carries the same estimators to ML gradients (experiment, vae, rl).
 //
 //	greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1
 //	greeks option --payoff digital-call --format json
@@ -35,7 +38,7 @@ func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := newApp(stdout, stderr).RunContext(ctx, args)
+	err := cliErrors(newApp(stdout, stderr).RunContext(ctx, args))
 	if err == nil {
 		return 0
 	}
@@ -97,20 +100,21 @@ func onUsageError(c *cli.Context, err error, _ bool) error {
 // newApp returns the greeks command-line app writing to stdout and stderr.
 // It never exits the process: errors come back from Run.
 func newApp(stdout, stderr io.Writer) *cli.App {
-	cmds := []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd()}
+	cmds := []*cli.Command{optionCmd(), batchCmd(), experimentCmd(), vaeCmd(), rlCmd(), versionCmd(), completionCmd()}
 	cliflag.Commands(cmds)
 	return &cli.App{
 		Name:  "greeks",
-		Usage: "Monte Carlo prices and Greeks of European options, every estimator side by side",
+		Usage: "Monte Carlo prices and Greeks of European, Asian, barrier and multi-asset options (GBM, correlated GBM, CEV), every estimator side by side",
 		Description: "Each run draws one set of paths and reports the price with Delta, Gamma and Vega\n" +
-			"by fd, pathwise, malliavin and hybrid, each with its standard error and 95% interval.\n\n" +
+			"by fd, pathwise, malliavin, localized and hybrid, each with its standard error and 95% interval.\n\n" +
 			"Example:\n\n   greeks option --payoff call --spot 100 --strike 100 --vol 0.2 --maturity 1",
-		Commands:       cmds,
-		Writer:         stdout,
-		ErrWriter:      stderr,
-		OnUsageError:   onUsageError,
-		ExitErrHandler: func(*cli.Context, error) {},
-		HideVersion:    true,
+		Commands:             cmds,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		OnUsageError:         onUsageError,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		Version:              buildVersion().short(),
+		EnableBashCompletion: true,
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usagef("unknown command %q (see greeks --help)", c.Args().First())

@@ -32,12 +32,13 @@ const (
 func optionCmd() *cli.Command {
 	return &cli.Command{
 		Name:      "option",
-		Usage:     "price a European option and estimate its Delta, Gamma and Vega by every method",
+		Usage:     "price a European, Asian or barrier option (GBM, CEV) or a basket, spread, best-of or worst-of on correlated GBM assets, and estimate its Greeks by every method",
 		ArgsUsage: " ", // flags only
-		Description: "Simulates --paths paths of geometric Brownian motion once and reports the price\n" +
+		Description: "Simulates --paths paths of the model (GBM, d correlated GBM assets, or CEV on a time grid) once and reports the price\n" +
 			"and each Greek by fd (central bump-and-revalue with common random numbers), pathwise,\n" +
-			"malliavin (likelihood-ratio weights) and hybrid (the variance-optimal mix of the two),\n" +
-			"with standard errors, 95% intervals and the Black-Scholes values beside them.\n" +
+			"malliavin (likelihood-ratio weights), localized (for payoffs that jump) and hybrid (the\n" +
+			"variance-optimal mix), with standard errors, 95% intervals and the closed form beside them\n" +
+			"where one exists (European payoffs and the geometric Asian under GBM, calls and puts under CEV).\n" +
 			"Methods invalid for the payoff are listed as skipped unless named in --methods,\n" +
 			"where they are an error. Vega is per unit of volatility (0.2 = 20%), not per 1%.\n" +
 			"The numbers depend on the seed and the path count only, not on --workers.\n\n" +
@@ -96,7 +97,7 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
 				Usage: "comma-separated Greeks to estimate (cross-gamma with --spots; default with --spots: all four)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
-				Usage: "comma-separated methods of fd, pathwise, malliavin, hybrid " +
+				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},
 			&cli.BoolFlag{Name: "clip-lambda", Category: catEstimators,
 				Usage: "clip the hybrid's mixing weight λ to [0, 1]"},

@@ -41,8 +41,8 @@ func rlCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runRLTrain,
 				Flags: append(rlFlags(1),
-					&cli.StringFlag{Name: "env", Value: "pendulum", Usage: "environment: " + strings.Join(rl.Names(), ", ")},
-					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, reinforce or hybrid"},
+					&cli.StringFlag{Name: "env", Value: "pendulum", Category: catTask, Usage: "environment: " + strings.Join(rl.Names(), ", ")},
+					&cli.StringFlag{Name: "estimator", Value: "hybrid", Category: catEstimators, Usage: "policy gradient: pathwise, reinforce or hybrid"},
 				),
 			},
 			{
@@ -56,8 +56,8 @@ func rlCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runRLCompare,
 				Flags: append(rlFlags(3),
-					&cli.StringFlag{Name: "env", Value: "pendulum", Usage: "comma-separated environments: " + strings.Join(rl.Names(), ", ")},
-					&cli.StringFlag{Name: "estimators", Value: "pathwise,reinforce,hybrid", Usage: "comma-separated estimators"},
+					&cli.StringFlag{Name: "env", Value: "pendulum", Category: catTask, Usage: "comma-separated environments: " + strings.Join(rl.Names(), ", ")},
+					&cli.StringFlag{Name: "estimators", Value: "pathwise,reinforce,hybrid", Category: catEstimators, Usage: "comma-separated estimators of pathwise, reinforce, hybrid"},
 				),
 			},
 			{
@@ -69,10 +69,10 @@ func rlCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runRLReport,
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "in", Usage: "directory of run logs", Required: true},
-					&cli.IntFlag{Name: "final", Value: 20, Usage: "iterations averaged into the final return"},
-					&cli.BoolFlag{Name: "plot", Usage: "(re)draw <env>.png in the directory"},
-					&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
+					&cli.StringFlag{Name: "in", Category: catInput, Usage: "directory of run logs", Required: true},
+					&cli.IntFlag{Name: "final", Value: 20, Category: catOutput, Usage: "iterations averaged into the final return"},
+					&cli.BoolFlag{Name: "plot", Category: catOutput, Usage: "(re)draw <env>.png in the directory"},
+					&cli.StringFlag{Name: "format", Value: "table", Category: catOutput, Usage: "output format: table or json"},
 				},
 			},
 		},
@@ -81,22 +81,22 @@ func rlCmd() *cli.Command {
 
 func rlFlags(seeds int) []cli.Flag {
 	return []cli.Flag{
-		&cli.IntFlag{Name: "iterations", Value: 200, Usage: "policy updates per run"},
-		&cli.IntFlag{Name: "episodes", Value: 5, Usage: "episodes per iteration"},
-		&cli.IntFlag{Name: "seeds", Value: seeds, Usage: "how many seeds (runs) per estimator"},
-		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "the first seed"},
-		&cli.Float64Flag{Name: "lr", Value: 3e-4, Usage: "Adam's learning rate"},
-		&cli.Float64Flag{Name: "gamma", Value: 0.99, Usage: "discount"},
-		&cli.IntFlag{Name: "horizon", Usage: "steps per episode at most (0: the environment's)"},
-		&cli.Float64Flag{Name: "init-std", Value: 0.6, Usage: "the policy's initial action standard deviation"},
-		&cli.Float64Flag{Name: "clip", Usage: "clip the policy gradient's norm (0: off, the paper's vanilla gradient)"},
-		&cli.StringFlag{Name: "lambda", Value: "window", Usage: "hybrid λ: window (the paper: the last --window per-episode samples), plugin, crossfit or running"},
-		&cli.IntFlag{Name: "window", Value: 32, Usage: "samples in the window λ mode"},
-		&cli.StringFlag{Name: "granularity", Value: "trace", Usage: "hybrid λ: trace (one λ, the paper), block (per layer) or coordinate"},
-		&cli.IntFlag{Name: "final", Value: 20, Usage: "iterations averaged into the final return"},
-		&cli.IntFlag{Name: "workers", Value: runtime.GOMAXPROCS(0), Usage: "runs in parallel (results do not depend on it)"},
-		&cli.StringFlag{Name: "out", Usage: "directory for the logs (CSV and JSON per run) and the learning curves (PNG)"},
-		&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
+		&cli.IntFlag{Name: "iterations", Value: 200, Category: catTraining, Usage: "policy updates per run"},
+		&cli.IntFlag{Name: "episodes", Value: 5, Category: catTraining, Usage: "episodes per iteration"},
+		&cli.IntFlag{Name: "seeds", Value: seeds, Category: catRuns, Usage: "how many seeds (runs) per estimator"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catRuns, Usage: "the first seed"},
+		&cli.Float64Flag{Name: "lr", Value: 3e-4, Category: catTraining, Usage: "Adam's learning rate"},
+		&cli.Float64Flag{Name: "gamma", Value: 0.99, Category: catTraining, Usage: "discount"},
+		&cli.IntFlag{Name: "horizon", Category: catTask, Usage: "steps per episode at most (0: the environment's)"},
+		&cli.Float64Flag{Name: "init-std", Value: 0.6, Category: catTraining, Usage: "the policy's initial action standard deviation"},
+		&cli.Float64Flag{Name: "clip", Category: catTraining, Usage: "clip the policy gradient's norm (0: off, the paper's vanilla gradient)"},
+		&cli.StringFlag{Name: "lambda", Value: "window", Category: catEstimators, Usage: "hybrid λ: window (the paper: the last --window per-episode samples), plugin, crossfit or running"},
+		&cli.IntFlag{Name: "window", Value: 32, Category: catEstimators, Usage: "samples in the window λ mode"},
+		&cli.StringFlag{Name: "granularity", Value: "trace", Category: catEstimators, Usage: "hybrid λ: trace (one λ, the paper), block (per layer) or coordinate"},
+		&cli.IntFlag{Name: "final", Value: 20, Category: catOutput, Usage: "iterations averaged into the final return"},
+		&cli.IntFlag{Name: "workers", Value: runtime.GOMAXPROCS(0), Category: catRuns, Usage: "runs in parallel (results do not depend on it)"},
+		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "directory for the logs (CSV and JSON per run) and the learning curves (PNG), created before training"},
+		&cli.StringFlag{Name: "format", Value: "table", Category: catOutput, Usage: "output format: table or json"},
 	}
 }
 
@@ -297,6 +297,9 @@ func runRLTrain(c *cli.Context) error {
 	if len(ests) != 1 {
 		return usagef("invalid --estimator %q: train takes one (compare runs several)", c.String("estimator"))
 	}
+	if err := prepareDir("out", c.String("out")); err != nil {
+		return err
+	}
 	jobs := rlJobs(c, cfg, envs, ests)
 	runs, err := runJobsWithProgress(c, jobs)
 	if err != nil {
@@ -358,6 +361,9 @@ func runRLCompare(c *cli.Context) error {
 	}
 	ests, err := rlEstimators(c.String("estimators"))
 	if err != nil {
+		return err
+	}
+	if err := prepareDir("out", c.String("out")); err != nil {
 		return err
 	}
 	jobs := rlJobs(c, cfg, envs, ests)

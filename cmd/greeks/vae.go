@@ -19,25 +19,32 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/vae/dataset"
 )
 
-func vaeFlags() []cli.Flag {
+// vaeDataFlags are the flags that choose the images.
+func vaeDataFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "data", Value: "fashion-mnist", Usage: "fashion-mnist (Debian package dataset-fashion-mnist) or cifar10 (binary files in --data-dir)"},
-		&cli.StringFlag{Name: "data-dir", Usage: "directory of the data files; fashion-mnist defaults to " + dataset.FashionMNISTDir},
-		&cli.IntFlag{Name: "subset", Value: 2048, Usage: "training images used (0: all)"},
-		&cli.IntFlag{Name: "test-subset", Value: 512, Usage: "test images used (0: all)"},
-		&cli.IntFlag{Name: "batch", Value: 128, Usage: "batch size"},
-		&cli.Uint64Flag{Name: "seed", Value: 1},
-		&cli.StringFlag{Name: "lambda", Value: "crossfit", Usage: "hybrid λ mode: crossfit, plugin or running"},
-		&cli.StringFlag{Name: "granularity", Value: "coordinate", Usage: "hybrid λ per coordinate of the encoder cotangents, or trace"},
-		&cli.BoolFlag{Name: "baseline", Usage: "running baseline for the score estimator"},
-		&cli.StringFlag{Name: "dtype", Value: "float64", Usage: "the networks' float type: float64 or float32 (half the memory, faster; gradients within float32 rounding)"},
+		&cli.StringFlag{Name: "data", Value: "fashion-mnist", Category: catData, Usage: "fashion-mnist (Debian package dataset-fashion-mnist) or cifar10 (binary files in --data-dir)"},
+		&cli.StringFlag{Name: "data-dir", Category: catData, Usage: "directory of the data files; fashion-mnist defaults to " + dataset.FashionMNISTDir},
+		&cli.IntFlag{Name: "subset", Value: 2048, Category: catData, Usage: "training images used (0: all)"},
+		&cli.IntFlag{Name: "test-subset", Value: 512, Category: catData, Usage: "test images used (0: all)"},
 	}
+}
+
+func vaeFlags() []cli.Flag {
+	return append(vaeDataFlags(),
+		&cli.IntFlag{Name: "batch", Value: 128, Category: catTraining, Usage: "batch size"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catTraining, Usage: "seed of the initial weights and the draws"},
+		&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators, Usage: "hybrid λ mode: crossfit, plugin or running"},
+		&cli.StringFlag{Name: "granularity", Value: "coordinate", Category: catEstimators, Usage: "hybrid λ per coordinate of the encoder cotangents, or trace"},
+		&cli.BoolFlag{Name: "baseline", Category: catEstimators, Usage: "running baseline for the score estimator"},
+		&cli.StringFlag{Name: "dtype", Value: "float64", Category: catTraining, Usage: "the networks' float type: float64 or float32 (half the memory, faster; gradients within float32 rounding)"},
+	)
 }
 
 func vaeCmd() *cli.Command {
 	return &cli.Command{
-		Name:  "vae",
-		Usage: "train the paper's convolutional VAE with pathwise, score, hybrid or sticking-the-landing encoder gradients",
+		Name:        "vae",
+		Usage:       "train the paper's convolutional VAE with pathwise, score, hybrid or sticking-the-landing encoder gradients",
+		Description: "Example:\n\n   greeks vae train --estimator hybrid --epochs 2 --out out/vae",
 		Subcommands: []*cli.Command{
 			{
 				Name:      "train",
@@ -50,22 +57,23 @@ func vaeCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runVAETrain,
 				Flags: append(vaeFlags(),
-					&cli.StringFlag{Name: "estimator", Value: "hybrid", Usage: "pathwise, score, hybrid, stl (sticking the landing) or hybrid-stl (pathwise mixed with stl)"},
-					&cli.IntFlag{Name: "epochs", Value: 2, Usage: "total epochs (with --resume: the total to reach)"},
-					&cli.StringFlag{Name: "out", Value: "out/vae", Usage: "directory for train.csv and train.json"},
-					&cli.StringFlag{Name: "checkpoint", Usage: "file to save the trainer to after each epoch (written atomically)"},
-					&cli.BoolFlag{Name: "resume", Usage: "continue from --checkpoint exactly where it stopped"},
-					&cli.IntFlag{Name: "variance-draws", Usage: "after each epoch, log the encoder gradient's variance trace over this many draws on the first batch (0: off)"},
+					&cli.StringFlag{Name: "estimator", Value: "hybrid", Category: catEstimators, Usage: "encoder gradient: pathwise, score, hybrid, stl (sticking the landing) or hybrid-stl (pathwise mixed with stl)"},
+					&cli.IntFlag{Name: "epochs", Value: 2, Category: catTraining, Usage: "total epochs (with --resume: the total to reach)"},
+					&cli.StringFlag{Name: "out", Value: "out/vae", Category: catOutput, Usage: "directory for train.csv and train.json, created before training"},
+					&cli.StringFlag{Name: "checkpoint", Category: catOutput, Usage: "file to save the trainer to after each epoch (written atomically; its directory is created before training)"},
+					&cli.BoolFlag{Name: "resume", Category: catTraining, Usage: "continue from --checkpoint exactly where it stopped"},
+					&cli.IntFlag{Name: "variance-draws", Category: catOutput, Usage: "after each epoch, log the encoder gradient's variance trace over this many draws on the first batch (0: off)"},
 				),
 			},
 			{
 				Name:         "plot",
-				Usage:        "draw the −ELBO and λ curves of train.json logs into a PNG",
-				ArgsUsage:    "NAME=PATH/train.json ...",
+				Usage:        "draw the −ELBO and λ curves of train.json or train.csv logs into a PNG",
+				ArgsUsage:    "NAME=PATH/train.json|train.csv ...",
 				Description:  "Example:\n\n   greeks vae plot --out docs/vae/curves.png pathwise=out/p/train.json hybrid=out/h/train.json",
 				OnUsageError: onUsageError,
 				Action:       runVAEPlot,
-				Flags:        []cli.Flag{&cli.StringFlag{Name: "out", Value: "out/vae/curves.png"}},
+				Flags: []cli.Flag{&cli.StringFlag{Name: "out", Value: "out/vae/curves.png", Category: catOutput,
+					Usage: "PNG file to write (its directory is created)"}},
 			},
 			{
 				Name:         "eval",
@@ -74,9 +82,11 @@ func vaeCmd() *cli.Command {
 				Description:  "Example:\n\n   greeks vae eval --checkpoint out/vae.ckpt --test-subset 0",
 				OnUsageError: onUsageError,
 				Action:       runVAEEval,
-				Flags: append(vaeFlags(),
-					&cli.StringFlag{Name: "checkpoint", Usage: "a file written by vae train --checkpoint", Required: true},
-				),
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "checkpoint", Category: catInput, Usage: "a file written by vae train --checkpoint", Required: true},
+					// --data, --data-dir, --test-subset: eval reads no training images.
+					vaeDataFlags()[0], vaeDataFlags()[1], vaeDataFlags()[3],
+				},
 			},
 			{
 				Name:      "variance",
@@ -89,9 +99,9 @@ func vaeCmd() *cli.Command {
 				OnUsageError: onUsageError,
 				Action:       runVAEVariance,
 				Flags: append(vaeFlags(),
-					&cli.IntFlag{Name: "draws", Value: 20, Usage: "independent draws per estimator"},
-					&cli.StringFlag{Name: "checkpoint", Usage: "measure at the weights of this file (written by vae train --checkpoint) instead of the initial ones"},
-					&cli.StringFlag{Name: "format", Value: "table", Usage: "table or json"},
+					&cli.IntFlag{Name: "draws", Value: 20, Category: catEstimators, Usage: "independent draws per estimator"},
+					&cli.StringFlag{Name: "checkpoint", Category: catInput, Usage: "measure at the weights of this file (written by vae train --checkpoint) instead of the initial ones"},
+					&cli.StringFlag{Name: "format", Value: "table", Category: catOutput, Usage: "output format: table or json"},
 				),
 			},
 		},
@@ -125,33 +135,39 @@ func vaeSetup(c *cli.Context) (train, test *dataset.Images, cfg vae.TrainConfig,
 	default:
 		return nil, nil, cfg, usagef("invalid --granularity %q: want coordinate or trace", c.String("granularity"))
 	}
-	load := func(split string, n int) (*dataset.Images, error) {
-		var im *dataset.Images
-		var err error
-		switch c.String("data") {
-		case "fashion-mnist":
-			if im, err = dataset.LoadFashionMNIST(c.String("data-dir"), split); err == nil {
-				im, err = im.Subset(n).Pad(32, 32)
-			}
-		case "cifar10":
-			if c.String("data-dir") == "" {
-				return nil, usagef("--data cifar10 needs --data-dir (the CIFAR-10 binary files)")
-			}
-			if im, err = dataset.LoadCIFAR10(c.String("data-dir"), split); err == nil {
-				im = im.Subset(n)
-			}
-		default:
-			return nil, usagef("invalid --data %q: want fashion-mnist or cifar10", c.String("data"))
-		}
-		return im, err
-	}
-	if train, err = load("train", c.Int("subset")); err != nil {
+	if train, err = vaeImages(c, "train", c.Int("subset")); err != nil {
 		return nil, nil, cfg, err
 	}
-	if test, err = load("test", c.Int("test-subset")); err != nil {
+	if test, err = vaeImages(c, "test", c.Int("test-subset")); err != nil {
 		return nil, nil, cfg, err
 	}
 	return train, test, cfg, nil
+}
+
+// vaeImages reads the first n images (0: all) of split as --data and
+// --data-dir say.
+func vaeImages(c *cli.Context, split string, n int) (*dataset.Images, error) {
+	if err := checkReadableDir("data-dir", c.String("data-dir")); err != nil {
+		return nil, err
+	}
+	var im *dataset.Images
+	var err error
+	switch c.String("data") {
+	case "fashion-mnist":
+		if im, err = dataset.LoadFashionMNIST(c.String("data-dir"), split); err == nil {
+			im, err = im.Subset(n).Pad(32, 32)
+		}
+	case "cifar10":
+		if c.String("data-dir") == "" {
+			return nil, usagef("--data cifar10 needs --data-dir (the CIFAR-10 binary files)")
+		}
+		if im, err = dataset.LoadCIFAR10(c.String("data-dir"), split); err == nil {
+			im = im.Subset(n)
+		}
+	default:
+		return nil, usagef("invalid --data %q: want fashion-mnist or cifar10", c.String("data"))
+	}
+	return im, err
 }
 
 func runVAETrain(c *cli.Context) error {
@@ -165,6 +181,12 @@ func runVAETrain(c *cli.Context) error {
 	epochs := c.Int("epochs")
 	if epochs < 1 {
 		return usagef("invalid --epochs %d: must be at least 1", epochs)
+	}
+	if err := prepareDir("out", c.String("out")); err != nil {
+		return err
+	}
+	if err := prepareFile("checkpoint", c.String("checkpoint")); err != nil {
+		return err
 	}
 	ckpt := c.String("checkpoint")
 	var tr *vae.Trainer
@@ -370,7 +392,10 @@ func writeVarianceTable(w io.Writer, rows func(func(string, float64, map[string]
 }
 
 func runVAEEval(c *cli.Context) error {
-	_, test, _, err := vaeSetup(c)
+	if c.Args().Present() {
+		return usagef("unexpected argument %q", c.Args().First())
+	}
+	test, err := vaeImages(c, "test", c.Int("test-subset"))
 	if err != nil {
 		return err
 	}
@@ -398,35 +423,20 @@ func runVAEPlot(c *cli.Context) error {
 	if !c.Args().Present() {
 		return usagef("vae plot needs NAME=PATH arguments (train.json logs)")
 	}
+	if err := prepareFile("out", c.String("out")); err != nil {
+		return err
+	}
 	runs := map[string][]vae.EpochLog{}
 	for _, a := range c.Args().Slice() {
 		name, path, ok := strings.Cut(a, "=")
 		if !ok {
 			return usagef("invalid argument %q: want NAME=PATH", a)
 		}
-		b, err := os.ReadFile(path)
+		logs, err := readVAELog(path)
 		if err != nil {
 			return usagef("invalid argument %q: %v", a, err)
 		}
-		var rows []struct {
-			Epoch     int      `json:"epoch"`
-			TrainLoss float64  `json:"train_loss"`
-			TestLoss  *float64 `json:"test_loss"`
-			Lambda    *float64 `json:"lambda"`
-		}
-		if err := json.Unmarshal(b, &rows); err != nil {
-			return usagef("invalid argument %q: %v", a, err)
-		}
-		for _, r := range rows {
-			l := vae.EpochLog{Epoch: r.Epoch, TrainLoss: r.TrainLoss, TestLoss: math.NaN(), Lambda: math.NaN()}
-			if r.TestLoss != nil {
-				l.TestLoss = *r.TestLoss
-			}
-			if r.Lambda != nil {
-				l.Lambda = *r.Lambda
-			}
-			runs[name] = append(runs[name], l)
-		}
+		runs[name] = append(runs[name], logs...)
 	}
 	if err := vae.PlotLogs(c.String("out"), runs); err != nil {
 		return err

@@ -1,0 +1,76 @@
+// Package greeks computes the price and the Delta, Gamma and Vega of an
+// option by Monte Carlo with every estimator side by side, all on the same
+// simulated paths, every figure with its standard error. The contract is any
+// payoff.Payoff — European (calls, puts, digitals, asset-or-nothing),
+// arithmetic and geometric Asian, discretely monitored barriers, and baskets,
+// spreads, best-of and worst-of options on several assets — and the model
+// any sde.Model: geometric Brownian motion sampled exactly at the fixings,
+// d correlated GBM assets (sde.Correlated), or CEV (and GBM) on an Euler or
+// Milstein grid. Run does it in one
+// call; Split cuts the same run into chunk ranges that a pipeline can
+// simulate anywhere and merge to the same numbers.
+//
+// # Greeks and methods
+//
+// The Greeks (type Greek; AllGreeks lists those of one asset in report order), with the
+// names ParseGreek and the command line use:
+//
+//	Delta        "delta"        ∂V/∂S_0
+//	Gamma        "gamma"        ∂²V/∂S_0²
+//	Vega         "vega"         ∂V/∂σ, σ absolute (0.2 = 20%): per unit of volatility, not per 1%
+//	CrossGamma   "cross-gamma"  ∂²V/∂S_i∂S_j for two assets i < j (several assets only)
+//
+// The methods (type Method; AllMethods lists them in report order), with the
+// names ParseMethod uses:
+//
+//	FD          "fd"          central bump-and-revalue with common random numbers
+//	Pathwise    "pathwise"    pathwise differentiation (Lipschitz payoffs only)
+//	Malliavin   "malliavin"   Malliavin (likelihood-ratio) weights; valid for every payoff
+//	Localized   "localized"   pathwise on a smoothed payoff plus Malliavin on the remainder (payoffs that jump)
+//	Hybrid      "hybrid"      λ*·(pathwise or localized) + (1 − λ*)·malliavin, the variance-optimal mix
+//
+// The hybrid's λ is estimated as Config.Lambda says (type LambdaMode):
+// Crossfit "crossfit" (the default; unbiased), Plugin "plugin" (same paths,
+// O(1/N) bias), Pilot "pilot" (an independent run). A method that is not
+// valid for a payoff is skipped with the reason (Result.Skipped), or is an
+// error (*MethodError) when Config.Methods names it.
+//
+// # Estimators
+//
+// With D = e^{−rT}, W_T the Brownian motion at the horizon and S_T the
+// terminal spot, the per-path samples under the exact GBM scheme are
+// (ERRATA §1; Fournié et al. 1999; Glasserman 2003, ch. 7):
+//
+//	price       D f(S_T)
+//	Delta  pw   D f'(S_T) S_T/S_0
+//	       mw   D f(S_T) W_T/(S_0 σ T)
+//	Gamma  pw   D f'(S_T) S_T/S_0² (W_T/(σT) − 1)         (pathwise–likelihood-ratio)
+//	       mw   D f(S_T) (W_T² − σT W_T − T)/(S_0² σ² T²)
+//	Vega   pw   D f'(S_T) S_T (W_T − σT)
+//	       mw   D f(S_T) (W_T²/(σT) − W_T − 1/σ)
+//	fd          D (f(S_T(S_0+h)) − f(S_T(S_0−h)))/(2h), and likewise
+//	            (f⁺ − 2f + f⁻)/h² for Gamma and a central σ bump for Vega
+//
+// Pathwise samples need a Lipschitz payoff; for a digital f' = 0 almost
+// surely and the pathwise "Delta" is 0, biased, so it is refused.
+//
+// Path-dependent payoffs give their gradient in the fixings; the Malliavin
+// Delta weights of the Asian options do not grow with the number of fixings.
+// Malliavin Gamma and Vega weights exist for European payoffs under exact
+// GBM; elsewhere those Greeks come from fd and, where valid, pathwise.
+//
+// With d correlated GBM assets (sde.Correlated) every Greek is taken in
+// each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the
+// same paths: pathwise through ∂f/∂S_a, Malliavin with the weights of
+// sde.Correlated's doc, built from the dual vector Ŵ = ρ⁻¹W_T
+// (W_T → Ŵ_a in the Delta, Gamma and Vega weights above, T → ρ⁻¹_aa T in
+// Gamma's, and (Ŵ_iŴ_j − ρ⁻¹_ij T)/(S_i S_j σ_i σ_j T²) for a cross Gamma),
+// fd by bumping one asset at a time (four points for a cross Gamma). One
+// asset is the d = 1 case of the same code.
+//
+// On an Euler or Milstein grid the pathwise samples use the first variation
+// Y_k = ∂S_k/∂S_0 and the tangent ∂S_k/∂σ of the discrete chain, and the
+// Malliavin Delta uses the integration-by-parts weight of the chain itself
+// (WeightKind Chain, the default) or the time-averaged weight
+// π = (1/t_1) Σ Y_k ΔW_k/σ(S_k) of the continuous diffusion (Continuous).
+package greeks
