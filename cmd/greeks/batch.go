@@ -173,7 +173,7 @@ func runBatch(c *cli.Context) error {
 			what = fmt.Sprintf("the report on stdout is incomplete: %d rows written, no totals", written)
 		}
 		if errors.Is(err, greeks.ErrCanceled) {
-			return fmt.Errorf("interrupted: %s", what)
+			return &partial{err, what}
 		}
 		return fmt.Errorf("%w (%s)", err, what)
 	}

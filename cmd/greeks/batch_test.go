@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,8 +135,8 @@ func TestBatchInterrupt(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("the batch did not stop within 60 s of SIGINT")
 	}
-	if err == nil {
-		t.Fatalf("interrupted batch exited 0; stderr %q", stderr.String())
+	if code := exitStatus(err); code != 130 {
+		t.Fatalf("interrupted batch exited %d (%v), want 130; stderr %q", code, err, stderr.String())
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
@@ -145,7 +146,56 @@ func TestBatchInterrupt(t *testing.T) {
 		}
 		t.Errorf("interrupted batch left %v", names)
 	}
-	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+	if !strings.Contains(stderr.String(), "\ngreeks: interrupted by interrupt: no report written\n") {
+		t.Errorf("stderr %q does not say on a line of its own that it was interrupted and wrote nothing", stderr.String())
+	}
+}
+
+// exitStatus returns the exit status of a finished process (0 for a nil
+// error, -1 when it did not exit normally).
+func exitStatus(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err == nil {
+		return 0
+	}
+	return -1
+}
+
+// An interrupted greeks option exits 130 and says that nothing was written.
+func TestOptionInterruptExits130(t *testing.T) {
+	if testing.Short() {
+		t.Skip("subprocess test skipped under -short")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "option", "--paths", "2000000000", "--workers", "1")
+	cmd.Env = append(os.Environ(), "GREEKS_TEST_AS_CLI=1")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("greeks option did not stop within 60 s of SIGINT")
+	}
+	if code := exitStatus(err); code != 130 {
+		t.Fatalf("interrupted option exited %d (%v), want 130; stderr %q", code, err, stderr.String())
+	}
+	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "\ngreeks: interrupted by interrupt: nothing was written\n") {
+		t.Errorf("interrupted option: stdout %q, stderr %q", stdout.String(), stderr.String())
 	}
 }

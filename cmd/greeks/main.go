@@ -36,15 +36,63 @@ func main() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) }
 // run runs the app with args and returns the exit status. It is the one
 // place where errors become exit codes and are printed.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(&interrupt{s})
+		case <-done:
+		}
+	}()
 	err := cliErrors(newApp(stdout, stderr).RunContext(ctx, args))
 	if err == nil {
 		return 0
 	}
+	var sig *interrupt
+	if errors.As(context.Cause(ctx), &sig) {
+		return interrupted(stderr, sig, err)
+	}
 	// Library errors already carry a "greeks: " prefix.
 	fmt.Fprintf(stderr, "greeks: %s\n", strings.TrimPrefix(err.Error(), "greeks: "))
 	return exitCode(err)
+}
+
+// interrupt is the cause of a run canceled by a signal.
+type interrupt struct{ sig os.Signal }
+
+func (e *interrupt) Error() string { return "interrupted by " + e.sig.String() }
+
+// partial wraps the error of a command stopped part way with what it did
+// and did not write, for the interrupt message.
+type partial struct {
+	err  error
+	what string
+}
+
+func (e *partial) Error() string { return fmt.Sprintf("%v (%s)", e.err, e.what) }
+func (e *partial) Unwrap() error { return e.err }
+
+// interrupted reports a run stopped by sig, on a line of its own (a progress
+// bar may hold the current one), saying what was and was not written, and
+// returns 128 + the signal number: 130 for SIGINT, 143 for SIGTERM.
+func interrupted(stderr io.Writer, sig *interrupt, err error) int {
+	what := "nothing was written"
+	var w *partial
+	if errors.As(err, &w) {
+		what = w.what
+	}
+	fmt.Fprintf(stderr, "\ngreeks: %s: %s\n", sig, what)
+	code := 130
+	if s, ok := sig.sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	return code
 }
 
 // exitCode maps an error to 2 when the user asked for something invalid and

@@ -217,7 +217,7 @@ func runVAETrain(c *cli.Context) error {
 		progress := progressFunc(c.App.ErrWriter, train.N/cfg.Batch, "batches")
 		l, err := tr.Epoch(c.Context, train, e, progress)
 		if err != nil {
-			return err
+			return &partial{err, vaeWritten(c, ckpt, e, start)}
 		}
 		if test.N >= cfg.Batch {
 			if l.TestLoss, err = tr.Evaluate(test); err != nil {
@@ -251,6 +251,19 @@ func runVAETrain(c *cli.Context) error {
 		fmt.Fprintf(w, "log: %s\n", filepath.Join(dir, "train.{csv,json}"))
 	}
 	return nil
+}
+
+// vaeWritten says what a vae train stopped during epoch e (0-based) has
+// written: the checkpoint of the epoch before, if it wrote one; never the
+// logs, which are written at the end.
+func vaeWritten(c *cli.Context, ckpt string, e, start int) string {
+	switch {
+	case ckpt != "" && e > start:
+		return fmt.Sprintf("epoch %d not finished; %s holds epoch %d (resume with --resume); no log written", e+1, ckpt, e)
+	case ckpt != "" && c.Bool("resume"):
+		return fmt.Sprintf("epoch %d not finished; %s unchanged; no log written", e+1, ckpt)
+	}
+	return fmt.Sprintf("epoch %d not finished; no checkpoint or log written", e+1)
 }
 
 func numOrDash(x float64) string {
