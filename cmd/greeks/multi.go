@@ -181,9 +181,12 @@ func runMulti(c *cli.Context, in *optionInput) error {
 	if v, err := analytic.MultiReference(m, in.payoff); err == nil {
 		ref = &v
 	}
-	if in.format == "json" {
+	switch in.format {
+	case "json":
 		err = json.NewEncoder(c.App.Writer).Encode(report.NewMultiUnit(m, in.payoff, res, ref))
-	} else {
+	case "csv":
+		err = writeOptionCSV(c.App.Writer, report.NewMultiUnit(m, in.payoff, res, ref))
+	default:
 		err = writeMultiTable(c.App.Writer, in, m, res, ref)
 	}
 	if err != nil {

@@ -117,7 +117,7 @@ func optionCmd() *cli.Command {
 				Usage: "fd volatility bump, absolute, in [1e-6, vol)", Action: volBump},
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
-				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table or json"},
+				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},
 		}, multiFlags()...),
 	}
 }
@@ -148,9 +148,12 @@ func runOption(c *cli.Context) error {
 	if err != nil {
 		ref = report.NaNValues()
 	}
-	if in.format == "json" {
+	switch in.format {
+	case "json":
 		err = writeJSON(c.App.Writer, in, res, ref)
-	} else {
+	case "csv":
+		err = writeOptionCSV(c.App.Writer, report.NewUnit(in.model, in.payoff, res, ref))
+	default:
 		err = writeTable(c.App.Writer, in, res, ref)
 	}
 	if err != nil {
@@ -198,8 +201,8 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	default:
 		return nil, usagef("invalid --model %q: want gbm or cev", c.String("model"))
 	}
-	if in.format != "table" && in.format != "json" {
-		return nil, usagef("invalid --format %q: want table or json", in.format)
+	if in.format != "table" && in.format != "json" && in.format != "csv" {
+		return nil, usagef("invalid --format %q: want table, json or csv", in.format)
 	}
 	name := c.String("payoff")
 	if isMulti(c) {
