@@ -49,6 +49,10 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "market", Category: catInput, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
+			&cli.StringFlag{Name: "valuation-date", Category: catInput,
+				Usage: "date (YYYY-MM-DD) from which rows' expiry dates count, Actual/365 Fixed; required when a row has an expiry"},
+			&cli.StringFlag{Name: "vega-unit", Value: "absolute", Category: catOutput,
+				Usage: "unit of Vega positions and totals: absolute (∂V/∂σ, σ = 0.2 for 20%) or percent (per vol point, ÷ 100)"},
 			&cli.StringFlag{Name: "out", Category: catOutput,
 				Usage: "report file, .json or .csv, written atomically; default: a table on stdout"},
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
@@ -100,6 +104,10 @@ func runBatch(c *cli.Context) error {
 	if d < 0 || d > 18 {
 		return usagef("invalid --decimals %d: must be between 0 and 18", d)
 	}
+	vegaUnit, valuation, err := deskFlags(c)
+	if err != nil {
+		return err
+	}
 	format := c.String("format")
 	if format != "table" && format != "json" && format != "csv" {
 		return usagef("invalid --format %q: want table, json or csv", format)
@@ -142,12 +150,12 @@ func runBatch(c *cli.Context) error {
 	case format == "csv":
 		rw, err = batch.NewReportWriter(w, batch.CSV)
 	default:
-		rw = newTableWriter(w)
+		rw = newTableWriter(w, vegaUnit)
 	}
 	if err != nil {
 		return err
 	}
-	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d)}
+	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation}
 	progress, stopProgress := countProgress(c.App.ErrWriter, "trades")
 	var written, unmet int
 	sum, err := batch.Stream(c.Context, fileUsageNext(next), market, opt, func(t batch.TradeReport) error {
@@ -260,14 +268,15 @@ const maxTableWarnings = 100
 // totals.
 type tableWriter struct {
 	w        io.Writer
+	vegaUnit batch.VegaUnit
 	tw       *tabwriter.Writer
 	rows     int
 	warnings []string
 	more     int
 }
 
-func newTableWriter(w io.Writer) *tableWriter {
-	t := &tableWriter{w: w}
+func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit) *tableWriter {
+	t := &tableWriter{w: w, vegaUnit: vegaUnit}
 	t.block()
 	return t
 }
@@ -275,7 +284,7 @@ func newTableWriter(w io.Writer) *tableWriter {
 // block starts a block of aligned rows with the column header.
 func (t *tableWriter) block() {
 	t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\tVEGA\tMETHODS (delta/gamma/vega)")
+	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)\n", vegaHeader(t.vegaUnit))
 }
 
 func (t *tableWriter) Row(tr batch.TradeReport) error {
@@ -327,6 +336,7 @@ func (t *tableWriter) End(s *batch.Summary) error {
 	}
 	fmt.Fprintf(tw, "\n%d rows: %d ok, %d errors; batch seed %d; positions rounded half-to-even to %d decimals\n",
 		s.OK+s.Errors, s.OK, s.Errors, s.Seed, s.Decimals)
+	fmt.Fprintln(tw, deskNote(s))
 	return tw.Flush()
 }
 

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/sync/semaphore"
@@ -35,6 +36,11 @@ type Options struct {
 	Config   greeks.Config
 	Workers  int   // goroutines across and within trades; ≤ 0 means GOMAXPROCS
 	Decimals int32 // decimal places of positions and totals (half-to-even)
+	// VegaUnit is the unit of Vega positions and totals (desk.go).
+	VegaUnit VegaUnit
+	// ValuationDate is the date from which a row's expiry is counted;
+	// zero means none, and a row with an expiry is then an error.
+	ValuationDate time.Time
 }
 
 // PositionOrder is the order in which a Greek's position figure is chosen:
@@ -52,14 +58,18 @@ type TradeReport struct {
 	Quantity   string       `json:"quantity"`
 	Result     *report.Unit `json:"result"`
 	// Position holds quantity × unit figure per key (price, delta, gamma,
-	// vega) as decimal strings; PositionStdErr their standard errors.
+	// vega, cash_delta, cash_gamma: desk.go) as decimal strings;
+	// PositionStdErr their standard errors. VegaUnit is the unit of the
+	// vega position, set with the positions.
 	Position        map[string]string  `json:"position"`
 	PositionStdErr  map[string]float64 `json:"position_stderr"`
 	PositionMethods map[string]string  `json:"position_methods"`
+	VegaUnit        string             `json:"vega_unit,omitempty"`
 }
 
 // Total is the sum of one figure's positions over an underlying's trades,
-// or over the portfolio (Underlying "*"). Trades are simulated on
+// or over the portfolio (Underlying "*": only the figures that add across
+// underlyings, so no share Delta or Gamma; see desk.go). Trades are simulated on
 // independent streams, so the variance of the sum is the sum of variances.
 type Total struct {
 	Underlying string  `json:"underlying"`
@@ -78,10 +88,14 @@ type Report struct {
 	Decimals int32         `json:"decimals"`
 	OK       int           `json:"ok"`
 	Errors   int           `json:"errors"`
+	// VegaUnit is the unit of the Vega positions and totals;
+	// ValuationDate the date expiries count from (YYYY-MM-DD), "" for none.
+	VegaUnit      string `json:"vega_unit"`
+	ValuationDate string `json:"valuation_date,omitempty"`
 }
 
 // Keys of positions and totals, in report order.
-var positionKeys = []string{"price", "delta", "gamma", "vega"}
+var positionKeys = []string{"price", "delta", "gamma", "vega", "cash_delta", "cash_gamma"}
 
 // WithDefaults returns o with its zero fields filled in as Run fills them:
 // Config.Paths DefaultPaths, Workers GOMAXPROCS.
@@ -151,7 +165,8 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 	if err != nil {
 		return nil, err
 	}
-	return &Report{Trades: trades, Totals: sum.Totals, Seed: sum.Seed, Decimals: sum.Decimals, OK: sum.OK, Errors: sum.Errors}, nil
+	return &Report{Trades: trades, Totals: sum.Totals, Seed: sum.Seed, Decimals: sum.Decimals, OK: sum.OK, Errors: sum.Errors,
+		VegaUnit: sum.VegaUnit, ValuationDate: sum.ValuationDate}, nil
 }
 
 // Summary is what a batch reports after its rows: the totals and counts.
@@ -161,6 +176,9 @@ type Summary struct {
 	Decimals int32
 	OK       int
 	Errors   int
+	// The report's conventions, as in Report.
+	VegaUnit      string
+	ValuationDate string
 }
 
 // Window is the most rows a stream holds per worker: rows started or done
@@ -194,6 +212,7 @@ func Stream(ctx context.Context, next func() (Row, error), market Market, opt Op
 	finished := make(chan done, window)
 	acc := newTotals()
 	sum := &Summary{Seed: opt.Config.Seed, Decimals: opt.Decimals}
+	sum.VegaUnit, sum.ValuationDate = opt.conventions()
 	var emitErr error
 	emitted := make(chan struct{})
 	go func() {
@@ -299,9 +318,10 @@ func Stream(ctx context.Context, next func() (Row, error), market Market, opt Op
 
 // NewReport returns the report of the entries trades, one per input row in
 // input order, of a batch with seed and decimals: it counts the ok and
-// error rows and sums the totals.
+// error rows and sums the totals. Its vega unit is absolute and it has no
+// valuation date; SetConventions sets them from the batch's options.
 func NewReport(trades []TradeReport, seed uint64, decimals int32) *Report {
-	rep := &Report{Trades: trades, Seed: seed, Decimals: decimals}
+	rep := &Report{Trades: trades, Seed: seed, Decimals: decimals, VegaUnit: VegaAbsolute.String()}
 	acc := newTotals()
 	for _, tr := range trades {
 		if tr.Status == "ok" {
@@ -373,9 +393,11 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	for _, g := range greeks.AllGreeks {
 		for _, x := range PositionOrder {
 			if f, ok := res.Figure(g, x); ok {
-				if err := put(g.String(), f.Estimate, x.String()); err != nil {
-					t.Fail(err)
-					return
+				for _, d := range deskFigures(g, f.Estimate, tr) {
+					if err := put(d.key, d.e, x.String()); err != nil {
+						t.Fail(err)
+						return
+					}
 				}
 				break
 			}
@@ -383,6 +405,7 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	}
 	t.Status, t.Result, t.Error = "ok", &u, nil
 	t.Position, t.PositionStdErr, t.PositionMethods = pos, se, methods
+	t.VegaUnit = tr.VegaUnit.String()
 }
 
 // totalsAcc sums positions per underlying and over the portfolio as rows
@@ -414,6 +437,9 @@ func (ta *totalsAcc) add(tr TradeReport) {
 		se := decimal.NewFromFloat(tr.PositionStdErr[key])
 		se2 := se.Mul(se)
 		for _, u := range []string{tr.Underlying, TotalUnderlying} {
+			if u == TotalUnderlying && !addsAcross(key) {
+				continue
+			}
 			a := ta.sums[[2]string{u, key}]
 			if a == nil {
 				a = &acc{}

@@ -21,11 +21,13 @@ import (
 )
 
 // Fields lists the columns (CSV) and keys (JSON) of a trade row. trade_id,
-// underlying, payoff, quantity, strike and maturity are required; spot, vol,
+// underlying, payoff, quantity, strike and maturity (a year fraction) or
+// expiry (a date, with Options.ValuationDate; both when they agree) are
+// required; spot, vol,
 // rate and div may come from the market file instead; the rest are
 // optional. Unknown columns are ignored.
 var Fields = []string{
-	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
+	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity", "expiry",
 	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
 	"spot", "vol", "rate", "div",
 }
@@ -65,6 +67,7 @@ type Trade struct {
 	Payoff     payoff.Payoff
 	Model      sde.Model
 	Config     greeks.Config // the trade's run: defaults from Options, overrides from the row
+	VegaUnit   VegaUnit      // the unit of its Vega position, from Options
 }
 
 // FieldError reports a field of a row whose value is missing or invalid.
@@ -180,7 +183,7 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		return nil, r.Err
 	}
 	f := &fields{raw: r.Fields}
-	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying")}
+	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying"), VegaUnit: opt.VegaUnit}
 	if t.ID == "" {
 		f.fail("trade_id", "", "missing")
 	}
@@ -213,7 +216,7 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 			f.fail(field, v, name+" has no "+field+" (a field that does not apply is an error, not ignored)")
 		}
 	}
-	maturity := f.float("maturity", true, 0)
+	maturity := f.maturity(opt.ValuationDate)
 	q := market[t.Underlying]
 	mkt := sde.GBM{
 		Spot: f.marketFloat("spot", t.Underlying, q.Spot), Vol: f.marketFloat("vol", t.Underlying, q.Vol),

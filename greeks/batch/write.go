@@ -17,16 +17,19 @@ import (
 //	{"trades": [{"row", "trade_id", "underlying", "status", "error", "quantity",
 //	             "result": <greeks option --format json object>,
 //	             "position": {"price": "<decimal>", ...}, "position_stderr": {...},
-//	             "position_methods": {"delta": "hybrid", ...}}, ...],
+//	             "position_methods": {"delta": "hybrid", ...}, "vega_unit"}, ...],
 //	 "totals": [{"underlying", "greek", "value": "<decimal>", "stderr", "trades"}, ...],
-//	 "seed", "decimals", "ok", "errors"}
+//	 "seed", "decimals", "ok", "errors", "vega_unit", "valuation_date"}
+//
+// (valuation_date only when the batch has one).
 func (r *Report) WriteJSON(w io.Writer) error { return r.Write(w, JSON) }
 
 // WriteCSV writes the report as one CSV table: a header, one line per
 // input row in input order (status ok or error), then one line per total
 // with status "total". Unit figures are the trade's unit estimates; the
 // position_ columns are the decimal positions and their methods; warnings
-// are the unit result's warnings, joined by "; ".
+// are the unit result's warnings, joined by "; "; vega_unit, last, is the
+// unit of position_vega (absolute or percent) on every ok and total line.
 func (r *Report) WriteCSV(w io.Writer) error { return r.Write(w, CSV) }
 
 // Write writes the report in format f.
@@ -40,7 +43,8 @@ func (r *Report) Write(w io.Writer, f Format) error {
 			return err
 		}
 	}
-	return rw.End(&Summary{Totals: r.Totals, Seed: r.Seed, Decimals: r.Decimals, OK: r.OK, Errors: r.Errors})
+	return rw.End(&Summary{Totals: r.Totals, Seed: r.Seed, Decimals: r.Decimals, OK: r.OK, Errors: r.Errors,
+		VegaUnit: r.VegaUnit, ValuationDate: r.ValuationDate})
 }
 
 // ReportWriter writes a report row by row, as Stream emits the rows: Row
@@ -68,7 +72,7 @@ func NewReportWriter(w io.Writer, f Format) (ReportWriter, error) {
 	for _, k := range positionKeys[1:] {
 		cw.header = append(cw.header, "position_"+k+"_method")
 	}
-	cw.header = append(cw.header, "warnings")
+	cw.header = append(cw.header, "warnings", "vega_unit")
 	return cw, cw.w.Write(cw.header)
 }
 
@@ -114,8 +118,12 @@ func (j *jsonWriter) End(s *Summary) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(j.w, "%s,\n \"totals\": %s,\n \"seed\": %d,\n \"decimals\": %d,\n \"ok\": %d,\n \"errors\": %d\n}\n",
-		end, b, s.Seed, s.Decimals, s.OK, s.Errors)
+	vd := ""
+	if s.ValuationDate != "" {
+		vd = fmt.Sprintf(",\n \"valuation_date\": %q", s.ValuationDate)
+	}
+	_, err = fmt.Fprintf(j.w, "%s,\n \"totals\": %s,\n \"seed\": %d,\n \"decimals\": %d,\n \"ok\": %d,\n \"errors\": %d,\n \"vega_unit\": %q%s\n}\n",
+		end, b, s.Seed, s.Decimals, s.OK, s.Errors, s.VegaUnit, vd)
 	return err
 }
 
@@ -193,7 +201,7 @@ func (c *csvWriter) Row(t TradeReport) error {
 	if t.Result != nil {
 		w = strings.Join(t.Result.Warnings, "; ")
 	}
-	rec = append(rec, w)
+	rec = append(rec, w, t.VegaUnit)
 	return c.w.Write(rec)
 }
 
@@ -201,6 +209,7 @@ func (c *csvWriter) End(s *Summary) error {
 	for _, tot := range s.Totals {
 		rec := make([]string, len(c.header))
 		rec[2], rec[3] = tot.Underlying, "total"
+		rec[len(rec)-1] = s.VegaUnit
 		for i, h := range c.header {
 			switch h {
 			case "position_" + tot.Greek:

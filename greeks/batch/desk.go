@@ -1,0 +1,160 @@
+package batch
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+)
+
+// Desk conventions: the units in which a batch reports positions.
+//
+// Vega is ∂V/∂σ with σ absolute (0.2 = 20%) unless the batch asks for
+// VegaPercent, the change for one vol point (σ + 0.01): the absolute Vega
+// ÷ 100. The unit figures of a row's result keep the estimators' absolute
+// Vega; the unit applies to the positions and totals.
+//
+// Cash Delta is Delta × spot (the money value of the share position, the
+// change of value for a move of the spot by 100%, to first order), and
+// cash Gamma is Gamma × spot² / 100 (the change of the cash Delta for a 1%
+// move of the spot). Both are money amounts, so unlike Delta and Gamma in
+// shares they add across underlyings: the portfolio total ("*") has the
+// price, Vega, cash Delta and cash Gamma, and no share Delta or Gamma.
+//
+// A maturity is a year fraction (maturity) or an expiry date (expiry,
+// YYYY-MM-DD) counted from the batch's valuation date by Actual/365 Fixed:
+// the calendar days between the two dates ÷ 365.
+
+// VegaUnit is the unit of Vega positions and totals.
+type VegaUnit int
+
+const (
+	// VegaAbsolute is ∂V/∂σ with σ absolute (the project's convention).
+	VegaAbsolute VegaUnit = iota
+	// VegaPercent is the change of value for one vol point: ∂V/∂σ ÷ 100.
+	VegaPercent
+)
+
+func (u VegaUnit) String() string {
+	if u == VegaPercent {
+		return "percent"
+	}
+	return "absolute"
+}
+
+// ParseVegaUnit returns the unit called name: absolute or percent.
+func ParseVegaUnit(name string) (VegaUnit, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "absolute":
+		return VegaAbsolute, nil
+	case "percent":
+		return VegaPercent, nil
+	}
+	return 0, fmt.Errorf("unknown vega unit %q (want absolute or percent)", name)
+}
+
+// DayCount is the day count of expiry dates.
+const DayCount = "Actual/365 Fixed"
+
+// DateLayout is the layout of expiry and valuation dates (ISO 8601).
+const DateLayout = "2006-01-02"
+
+// ParseDate reads an ISO date (YYYY-MM-DD) given as field (a row's expiry,
+// the --valuation-date flag): one validation for flags and rows.
+func ParseDate(field, s string) (time.Time, error) {
+	d, err := time.Parse(DateLayout, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, &FieldError{field, s, "not an ISO date (YYYY-MM-DD)"}
+	}
+	return d, nil
+}
+
+// YearFraction returns the Actual/365 Fixed year fraction from valuation
+// to expiry: the calendar days between them ÷ 365.
+func YearFraction(valuation, expiry time.Time) float64 {
+	days := math.Round(expiry.Sub(valuation).Hours() / 24)
+	return days / 365
+}
+
+// maturityAgreement is how far a row's maturity may be from its expiry's
+// year fraction: half a day, so that a maturity written to a few digits
+// agrees with its date.
+const maturityAgreement = 0.5 / 365
+
+// maturity returns the row's maturity in years, from its maturity field,
+// its expiry field (with the valuation date), or both when they agree.
+func (f *fields) maturity(valuation time.Time) float64 {
+	exp := f.str("expiry")
+	if exp == "" {
+		return f.float("maturity", true, 0)
+	}
+	d, err := ParseDate("expiry", exp)
+	if err != nil {
+		f.fail("expiry", exp, "not an ISO date (YYYY-MM-DD)")
+		return 0
+	}
+	if valuation.IsZero() {
+		f.fail("expiry", exp, "needs the batch's --valuation-date (a row with a date has no maturity without one)")
+		return 0
+	}
+	if !d.After(valuation) {
+		f.fail("expiry", exp, "on or before the valuation date "+valuation.Format(DateLayout))
+		return 0
+	}
+	t := YearFraction(valuation, d)
+	if f.str("maturity") != "" {
+		m := f.float("maturity", true, 0)
+		if f.err == nil && !(math.Abs(m-t) <= maturityAgreement) {
+			f.fail("maturity", f.str("maturity"), fmt.Sprintf("disagrees with expiry %s: %.6g years from %s (%s)",
+				exp, t, valuation.Format(DateLayout), DayCount))
+		}
+	}
+	return t
+}
+
+// deskFigure is one position figure derived from a unit estimate.
+type deskFigure struct {
+	key string
+	e   greeks.Estimate
+}
+
+// deskFigures returns the positions a unit estimate of Greek g gives, in
+// the desk's units: Delta also as cash Delta, Gamma also as cash Gamma,
+// Vega in the trade's unit.
+func deskFigures(g greeks.Greek, e greeks.Estimate, tr *Trade) []deskFigure {
+	spot := tr.Model.Params().Spot
+	scale := func(k float64) greeks.Estimate {
+		return greeks.Estimate{Value: e.Value * k, StdErr: e.StdErr * k, N: e.N}
+	}
+	switch g {
+	case greeks.Delta:
+		return []deskFigure{{"delta", e}, {"cash_delta", scale(spot)}}
+	case greeks.Gamma:
+		return []deskFigure{{"gamma", e}, {"cash_gamma", scale(spot * spot / 100)}}
+	case greeks.Vega:
+		if tr.VegaUnit == VegaPercent {
+			return []deskFigure{{"vega", scale(0.01)}}
+		}
+	}
+	return []deskFigure{{g.String(), e}}
+}
+
+// addsAcross reports whether positions of key add across underlyings into
+// the portfolio total: share Delta and Gamma do not.
+func addsAcross(key string) bool { return key != "delta" && key != "gamma" }
+
+// conventions returns the report's vega unit and valuation date.
+func (o Options) conventions() (vegaUnit, valuationDate string) {
+	if !o.ValuationDate.IsZero() {
+		valuationDate = o.ValuationDate.Format(DateLayout)
+	}
+	return o.VegaUnit.String(), valuationDate
+}
+
+// SetConventions records opt's vega unit and valuation date in r, as Run
+// and Stream do; for a report made by NewReport.
+func (r *Report) SetConventions(opt Options) {
+	r.VegaUnit, r.ValuationDate = opt.conventions()
+}
