@@ -198,7 +198,7 @@ func TestCashGreeks(t *testing.T) {
 // past, or disagreeing date is an error row naming the field and value.
 func TestExpiry(t *testing.T) {
 	rows, m := deskRows(t,
-		"E1,ACME,call,100,100,,2027-12-01,11", // A1 by date: 365 days
+		"E1,ACME,call,100,100,,2027-12-01,11",  // A1 by date: 365 days
 		"E2,ACME,call,100,100,1,2027-12-01,11", // both, agreeing
 		"B1,ACME,call,100,100,0.5,2027-12-01,11",
 		"B2,ACME,call,100,100,,2026-12-01,11",
