@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBatchDeskFlags: --vega-unit and --valuation-date are checked as
+// flags (exit 2 naming the flag and value), and the table names the Vega
+// unit, the cash conventions and the valuation date.
+func TestBatchDeskFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--vega-unit", "bp"},
+		{"--valuation-date", "2026-02-30"},
+		{"--valuation-date", "01/12/2026"},
+	} {
+		code, _, errb := runCLI(t, append([]string{"batch", "--paths", "2000"}, args...)...)
+		if code != 2 || !strings.Contains(errb, args[0]) || !strings.Contains(errb, args[1]) {
+			t.Errorf("batch %v: exit %d, stderr %q; want 2 naming the flag and value", args, code, errb)
+		}
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "p.csv")
+	os.WriteFile(in, []byte("trade_id,underlying,payoff,quantity,strike,expiry,spot,vol,rate,div\n"+
+		"T1,ACME,call,10,100,2027-06-01,100,0.2,0.03,0\n"), 0o644)
+	code, out, errb := runCLI(t, "batch", "--in", in, "--paths", "2000", "--vega-unit", "percent", "--valuation-date", "2026-12-01")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errb)
+	}
+	for _, want := range []string{"VEGA (per 1 vol pt)", "Vega per vol point", "cash_delta", "expiries from 2026-12-01, Actual/365 Fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	// Without --valuation-date the expiry row is an error naming the flag:
+	// the same file never gives numbers that depend on the day it runs.
+	code, out, _ = runCLI(t, "batch", "--in", in, "--paths", "2000")
+	if code != 1 || !strings.Contains(out, "valuation-date") {
+		t.Errorf("expiry without --valuation-date: exit %d, want 1 with an error row naming the flag:\n%s", code, out)
+	}
+}
