@@ -145,7 +145,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "market", Category: catIO, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
+			cliflag.ValuationDateFlag(catIO),
 			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically (a local path, or gs://bucket/…)"},
+			cliflag.VegaUnitFlag(catIO),
 			&cli.IntFlag{Name: "decimals", Value: batch.DefaultDecimals, Category: catIO,
 				Usage: "decimal places of positions and totals (half-to-even)"},
 			&cli.Int64Flag{Name: "paths", Value: batch.DefaultPaths, Category: catSim, EnvVars: []string{"GREEKS_PATHS"},
@@ -296,7 +298,11 @@ func jobOf(c *cli.Context) (job, error) {
 	if j.Format, err = batch.FormatOf(j.Out); err != nil {
 		return j, usagef("invalid --out %q: %v", j.Out, err)
 	}
-	j.Options = batch.Options{Config: cfg, Decimals: int32(d)}.WithDefaults()
+	vegaUnit, valuation, err := cliflag.Desk(c)
+	if err != nil {
+		return j, usagef("%v", err)
+	}
+	j.Options = batch.Options{Config: cfg, Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation}.WithDefaults()
 	// Workers is per shard on a Beam worker machine, whose CPU count the
 	// launcher does not know: 0 there means all of them.
 	j.Options.Workers = c.Int("workers")

@@ -269,6 +269,7 @@ func (f *writeFn) ProcessElement(ctx context.Context, _ []byte, entries func(*en
 		}
 	}
 	rep := batch.NewReport(trades, f.job.Options.Config.Seed, f.job.Options.Decimals)
+	rep.SetConventions(f.job.Options)
 	if err := writeReport(ctx, rep, f.job.Out, f.job.Format); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 )
@@ -49,10 +50,8 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "market", Category: catInput, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
-			&cli.StringFlag{Name: "valuation-date", Category: catInput,
-				Usage: "date (YYYY-MM-DD) from which rows' expiry dates count, Actual/365 Fixed; required when a row has an expiry"},
-			&cli.StringFlag{Name: "vega-unit", Value: "absolute", Category: catOutput,
-				Usage: "unit of Vega positions and totals: absolute (∂V/∂σ, σ = 0.2 for 20%) or percent (per vol point, ÷ 100)"},
+			cliflag.ValuationDateFlag(catInput),
+			cliflag.VegaUnitFlag(catOutput),
 			&cli.StringFlag{Name: "out", Category: catOutput,
 				Usage: "report file, .json or .csv, written atomically; default: a table on stdout"},
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,

@@ -6,21 +6,16 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 )
 
 // deskFlags reads batch's --vega-unit and --valuation-date, with the
-// validation rows get (batch.ParseVegaUnit, batch.ParseDate).
+// validation rows get (cliflag.Desk); a bad one is a usage error.
 func deskFlags(c *cli.Context) (batch.VegaUnit, time.Time, error) {
-	u, err := batch.ParseVegaUnit(c.String("vega-unit"))
+	u, d, err := cliflag.Desk(c)
 	if err != nil {
-		return 0, time.Time{}, usagef("invalid --vega-unit %q: want absolute or percent", c.String("vega-unit"))
-	}
-	var d time.Time
-	if s := c.String("valuation-date"); s != "" {
-		if d, err = batch.ParseDate("valuation-date", s); err != nil {
-			return 0, time.Time{}, usagef("invalid --valuation-date %q: not an ISO date (YYYY-MM-DD)", s)
-		}
+		return 0, time.Time{}, usagef("%v", err)
 	}
 	return u, d, nil
 }
