@@ -23,6 +23,14 @@ func TestMain(m *testing.M) {
 // so that shards cut chunk ranges of uneven length.
 const paths = 3*greeks.ChunkSize + 5
 
+// columns are the portfolio columns the positional rows below are written
+// for (batch.Fields has later additions, such as expiry, after them).
+var columns = []string{
+	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
+	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
+	"spot", "vol", "rate", "div",
+}
+
 // badRows are rows that fail as in greeks batch: at parsing (a missing
 // strike, an unknown payoff, a negative vol, a duplicate trade_id, a record
 // with too few fields) and at the run (a step count greeks rejects).
@@ -49,7 +57,7 @@ func portfolio(t *testing.T, dir string) (in, market string) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	b.WriteString(strings.Join(batch.Fields, ",") + "\n")
+	b.WriteString(strings.Join(columns, ",") + "\n")
 	for i, r := range rows {
 		if i%3 == 1 && i/3 < len(badRows) {
 			b.WriteString(badRows[i/3] + "\n")
@@ -58,7 +66,7 @@ func portfolio(t *testing.T, dir string) (in, market string) {
 			b.WriteString(extraRow + "\n")
 		}
 		var rec []string
-		for _, f := range batch.Fields {
+		for _, f := range columns {
 			v := r.Fields[f]
 			if f == "paths" {
 				v = ""
@@ -204,7 +212,7 @@ func TestSameReportAsBatch(t *testing.T) {
 func TestManyShardsEqualOne(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "trades.csv")
-	rows := strings.Join(batch.Fields, ",") + "\n" +
+	rows := strings.Join(columns, ",") + "\n" +
 		"D1,ACME,digital-call,1000,105,0.5,,,,1,,,,,,,100,0.2,0.05,0\n" +
 		"B1,ACME,up-out-call,100,100,1,125,,52,,,,,,,,100,0.2,0.05,0\n" +
 		"C1,ACME,call,100,100,1,,,,,cev,0.5,euler,25,,,100,2,0.05,0\n"
@@ -247,6 +255,8 @@ func TestUsage(t *testing.T) {
 		{"--out", out, "--paths", "1"},
 		{"--out", out, "--lambda", "best"},
 		{"--out", out, "--greeks", "theta"},
+		{"--out", out, "--vega-unit", "bp"},
+		{"--out", out, "--valuation-date", "2026-02-30"},
 		{"--out", strings.TrimSuffix(out, ".json") + ".txt"},
 		{"--out", out, "--beam-option", "no_such_option=1"},
 		{"--out", out, "--in", "missing.csv"},

@@ -27,9 +27,9 @@ import (
 // rate and div may come from the market file instead; the rest are
 // optional. Unknown columns are ignored.
 var Fields = []string{
-	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity", "expiry",
+	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
 	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
-	"spot", "vol", "rate", "div",
+	"spot", "vol", "rate", "div", "expiry",
 }
 
 // MarketFields lists the columns (CSV) and keys (JSON) of a market file.
