@@ -2,12 +2,17 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
+	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 )
 
 // deskFlags reads batch's --vega-unit and --valuation-date, with the
@@ -40,4 +45,45 @@ func deskNote(s *batch.Summary) string {
 		note += fmt.Sprintf("; expiries from %s, %s", s.ValuationDate, batch.DayCount)
 	}
 	return note
+}
+
+// volPointNote marks a Vega figure reported per vol point.
+const volPointNote = "per vol point (∂V/∂σ ÷ 100, σ + 0.01)"
+
+// perVolPoint returns res and ref with every Vega figure (estimate,
+// standard error, closed form) per vol point, noted so: the output of
+// greeks option --vega-unit percent. res itself is left as it is, for the
+// tolerance checks, which are in the estimators' absolute units.
+func perVolPoint(res *greeks.Result, ref analytic.Values) (*greeks.Result, analytic.Values) {
+	out := *res
+	out.Figures = slices.Clone(res.Figures)
+	for i, f := range out.Figures {
+		if f.Greek == greeks.Vega {
+			f.Value, f.StdErr = f.Value/100, f.StdErr/100
+			f.Note = strings.TrimSuffix(volPointNote+"; "+f.Note, "; ")
+			out.Figures[i] = f
+		}
+	}
+	ref.Vega /= 100
+	return &out, ref
+}
+
+// perVolPointAssets is perVolPoint's closed forms of a multi-asset run.
+func perVolPointAssets(ref *analytic.AssetValues) *analytic.AssetValues {
+	if ref == nil {
+		return nil
+	}
+	out := *ref
+	out.Vega = slices.Clone(ref.Vega)
+	for i := range out.Vega {
+		out.Vega[i] /= 100
+	}
+	return &out
+}
+
+// optionJSON is greeks option's JSON report: the unit's figures and the
+// unit of its Vega figures.
+type optionJSON struct {
+	report.Unit
+	VegaUnit string `json:"vega_unit"`
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,5 +40,44 @@ func TestBatchDeskFlags(t *testing.T) {
 	code, out, _ = runCLI(t, "batch", "--in", in, "--paths", "2000")
 	if code != 1 || !strings.Contains(out, "valuation-date") {
 		t.Errorf("expiry without --valuation-date: exit %d, want 1 with an error row naming the flag:\n%s", code, out)
+	}
+}
+
+// TestOptionVegaUnit: greeks option --vega-unit percent reports every Vega
+// figure and its closed form per vol point, the absolute ones ÷ 100 on the
+// same paths, and says so; the other figures do not change.
+func TestOptionVegaUnit(t *testing.T) {
+	args := []string{"--paths", "20000", "--seed", "5"}
+	abs, rawAbs := runJSON(t, args...)
+	pct, rawPct := runJSON(t, append(args, "--vega-unit", "percent")...)
+	if rawAbs["vega_unit"] != "absolute" || rawPct["vega_unit"] != "percent" {
+		t.Errorf("vega_unit %v and %v, want absolute and percent", rawAbs["vega_unit"], rawPct["vega_unit"])
+	}
+	if len(abs.Greeks) != len(pct.Greeks) || len(abs.Greeks) == 0 {
+		t.Fatalf("%d and %d figures", len(abs.Greeks), len(pct.Greeks))
+	}
+	vegas := 0
+	for i, a := range abs.Greeks {
+		p := pct.Greeks[i]
+		k := 1.0
+		if a.Greek == "vega" {
+			k = 0.01
+			vegas++
+			if !strings.Contains(p.Note, "per vol point") {
+				t.Errorf("vega %s note %q", p.Method, p.Note)
+			}
+			if a.Analytic == nil || p.Analytic == nil || math.Abs(*p.Analytic-*a.Analytic*k) > 1e-15 {
+				t.Errorf("vega closed form %v, %v", a.Analytic, p.Analytic)
+			}
+		}
+		if math.Abs(p.Estimate-a.Estimate*k) > 1e-15*math.Abs(a.Estimate) || math.Abs(p.StdErr-a.StdErr*k) > 1e-15*a.StdErr {
+			t.Errorf("%s %s: %v ± %v, absolute %v ± %v", a.Greek, a.Method, p.Estimate, p.StdErr, a.Estimate, a.StdErr)
+		}
+	}
+	if vegas == 0 {
+		t.Error("no vega figures")
+	}
+	if code, _, errb := runCLI(t, "option", "--vega-unit", "bp"); code != 2 || !strings.Contains(errb, "vega-unit") {
+		t.Errorf("--vega-unit bp: exit %d, stderr %q", code, errb)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -181,13 +182,18 @@ func runMulti(c *cli.Context, in *optionInput) error {
 	if v, err := analytic.MultiReference(m, in.payoff); err == nil {
 		ref = &v
 	}
+	shown := res
+	if in.vega == batch.VegaPercent {
+		shown, _ = perVolPoint(res, analytic.Values{})
+		ref = perVolPointAssets(ref)
+	}
 	switch in.format {
 	case "json":
-		err = json.NewEncoder(c.App.Writer).Encode(report.NewMultiUnit(m, in.payoff, res, ref))
+		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{report.NewMultiUnit(m, in.payoff, shown, ref), in.vega.String()})
 	case "csv":
-		err = writeOptionCSV(c.App.Writer, report.NewMultiUnit(m, in.payoff, res, ref))
+		err = writeOptionCSV(c.App.Writer, report.NewMultiUnit(m, in.payoff, shown, ref))
 	default:
-		err = writeMultiTable(c.App.Writer, in, m, res, ref)
+		err = writeMultiTable(c.App.Writer, in, m, shown, ref)
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hybridgreeks/hybridgreeks/cmd/internal/cliflag"
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
@@ -40,7 +42,7 @@ func optionCmd() *cli.Command {
 			"variance-optimal mix), with standard errors, 95% intervals and the closed form beside them\n" +
 			"where one exists (European payoffs and the geometric Asian under GBM, calls and puts under CEV).\n" +
 			"Methods invalid for the payoff are listed as skipped unless named in --methods,\n" +
-			"where they are an error. Vega is per unit of volatility (0.2 = 20%), not per 1%.\n" +
+			"where they are an error. Vega is per unit of volatility (0.2 = 20%) unless --vega-unit percent (per vol point).\n" +
 			"The numbers depend on the seed and the path count only, not on --workers.\n\n" +
 			"Example:\n\n" +
 			"   greeks option --payoff digital-call --strike 105 --vol 0.25 --paths 2000000 --format json\n\n" +
@@ -118,6 +120,7 @@ func optionCmd() *cli.Command {
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},
+			cliflag.VegaUnitFlag(catOutput),
 		}, multiFlags()...),
 	}
 }
@@ -130,6 +133,7 @@ type optionInput struct {
 	cash   float64
 	cfg    greeks.Config
 	format string
+	vega   batch.VegaUnit // the unit of the reported Vega figures
 }
 
 func runOption(c *cli.Context) error {
@@ -148,13 +152,17 @@ func runOption(c *cli.Context) error {
 	if err != nil {
 		ref = report.NaNValues()
 	}
+	shown := res
+	if in.vega == batch.VegaPercent {
+		shown, ref = perVolPoint(res, ref)
+	}
 	switch in.format {
 	case "json":
-		err = writeJSON(c.App.Writer, in, res, ref)
+		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{report.NewUnit(in.model, in.payoff, shown, ref), in.vega.String()})
 	case "csv":
-		err = writeOptionCSV(c.App.Writer, report.NewUnit(in.model, in.payoff, res, ref))
+		err = writeOptionCSV(c.App.Writer, report.NewUnit(in.model, in.payoff, shown, ref))
 	default:
-		err = writeTable(c.App.Writer, in, res, ref)
+		err = writeTable(c.App.Writer, in, shown, ref)
 	}
 	if err != nil {
 		return err
@@ -203,6 +211,10 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	}
 	if in.format != "table" && in.format != "json" && in.format != "csv" {
 		return nil, usagef("invalid --format %q: want table, json or csv", in.format)
+	}
+	var err error
+	if in.vega, err = batch.ParseVegaUnit(c.String("vega-unit")); err != nil {
+		return nil, usagef("invalid --vega-unit %q: want absolute or percent", c.String("vega-unit"))
 	}
 	name := c.String("payoff")
 	if isMulti(c) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -14,11 +13,6 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
-
-// writeJSON writes the run as one JSON object on one line.
-func writeJSON(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.Values) error {
-	return json.NewEncoder(w).Encode(report.NewUnit(in.model, in.payoff, res, ref))
-}
 
 // num formats a figure with six significant digits, "-" when it does not apply.
 func num(x float64) string {
