@@ -37,7 +37,10 @@ func batchCmd() *cli.Command {
 			"trade on its own random streams (seed derived from --seed and the trade_id, so a trade's\n" +
 			"numbers depend on neither its row nor --workers), and writes a report with every input row\n" +
 			"once, in input order, as ok or error. Positions are quantity × unit figure in decimal,\n" +
-			"rounded half-to-even to --decimals; totals per underlying and over the portfolio (\"*\").\n" +
+			"rounded half-to-even to --decimals; totals per underlying and over the portfolio (\"*\"),\n" +
+			"where only price, vega, cash_delta (Delta × spot) and cash_gamma (Gamma × spot²/100) add up.\n" +
+			"Vega is per unit of volatility, or per vol point with --vega-unit percent. A row's expiry\n" +
+			"(YYYY-MM-DD) counts from --valuation-date by Actual/365 Fixed.\n" +
 			"The report file is written whole or not at all. Without --in it runs the embedded sample.\n" +
 			"Exit status: 0 all rows ok, 1 some rows failed or missed --tolerance (the report is still written), 2 usage error.\n\n" +
 			"Example:\n\n" +
