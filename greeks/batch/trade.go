@@ -35,8 +35,8 @@ import (
 // '|'-joined in the order of the underlyings (default equal).
 var Fields = []string{
 	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
-	"barrier", "rebate", "fixings", "cash", "weights", "model", "beta", "scheme", "steps", "paths", "seed",
-	"spot", "vol", "rate", "div",
+	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
+	"spot", "vol", "rate", "div", "weights",
 }
 
 // MarketFields lists the columns (CSV) and keys (JSON) of a market file.
