@@ -17,7 +17,7 @@ func TestBatchMultiEqualsOption(t *testing.T) {
 		"p.csv": "trade_id,underlying,payoff,quantity,strike,maturity,weights,cash,seed\n" +
 			"B1,ACME|BETA,basket-call,10,100,1,0.6|0.4,,42\n" +
 			"D1,ACME|BETA,basket-digital-call,10,100,1,,2,43\n",
-		"m.csv": "underlying,spot,vol,rate,div\nACME,100,0.2,0.05,0\nBETA,95,0.3,0.05,0.02\n",
+		"m.csv":  "underlying,spot,vol,rate,div\nACME,100,0.2,0.05,0\nBETA,95,0.3,0.05,0.02\n",
 		"c.json": `[{"underlying_a": "BETA", "underlying_b": "ACME", "rho": -0.4}]`,
 	})
 	code, out, errb := runCLI(t, "batch", "--in", filepath.Join(dir, "p.csv"), "--market", filepath.Join(dir, "m.csv"),
