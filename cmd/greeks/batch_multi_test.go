@@ -70,11 +70,18 @@ func TestBatchMultiEqualsOption(t *testing.T) {
 }
 
 // TestBatchCorrelationsFile: a correlations file that cannot be read, or
-// gives a pair twice, is a usage error naming --correlations and the pair.
+// gives a pair twice, is a usage error naming --correlations and the pair;
+// so is an --out that is the correlations file.
 func TestBatchCorrelationsFile(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"twice.csv": "underlying_a,underlying_b,rho\nACME,GLOBEX,0.6\nGLOBEX,ACME,0.5\n",
+		"good.csv":  "underlying_a,underlying_b,rho\nACME,GLOBEX,0.6\nACME,INITECH,0.3\nGLOBEX,INITECH,-0.2\n",
 	})
+	// A report must not replace the correlations file it reads.
+	good := filepath.Join(dir, "good.csv")
+	if code, _, errb := runCLI(t, "batch", "--correlations", good, "--out", good, "--paths", "2000"); code != 2 || !strings.Contains(errb, "correlations") {
+		t.Errorf("--out the --correlations file: exit %d (%s), want 2 naming it", code, errb)
+	}
 	for file, want := range map[string][]string{
 		"twice.csv":   {"invalid --correlations", "GLOBEX,ACME", "given twice"},
 		"missing.csv": {"invalid --correlations", "missing.csv"},

@@ -17,7 +17,11 @@ import (
 //	{"trades": [{"row", "trade_id", "underlying", "status", "error", "quantity",
 //	             "result": <greeks option --format json object>,
 //	             "position": {"price": "<decimal>", ...}, "position_stderr": {...},
-//	             "position_methods": {"delta": "hybrid", ...}}, ...],
+//	             "position_methods": {"delta": "hybrid", ...},
+//	             "asset_positions": [{"asset", "underlying", "position", "position_stderr",
+//	                                  "position_methods"}, ...],        (multi-asset trades)
+//	             "cross_gamma_positions": [{"assets": [i, j], "underlyings", "position",
+//	                                        "position_stderr", "position_method"}, ...]}, ...],
 //	 "totals": [{"underlying", "greek", "value": "<decimal>", "stderr", "trades"}, ...],
 //	 "seed", "decimals", "ok", "errors"}
 func (r *Report) WriteJSON(w io.Writer) error { return r.Write(w, JSON) }
