@@ -23,7 +23,9 @@ func TestMultiRows(t *testing.T) {
 		"M9,ACME|BETA,basket-call,100,100,1,,100,,\n" + // one spot for two
 		"M10,ACME|OTHERRATE,basket-call,100,100,1,,,,\n" + // two rates, none in the row
 		"M11,ACME|BETA,basket-call,100,100,1,,,,cev\n" + // cev
-		"M12,ACME|BETA,basket-call,100,100,1,0.5|x,,,\n" // a weight not a number
+		"M12,ACME|BETA,basket-call,100,100,1,0.5|x,,,\n" + // a weight not a number
+		"M13,ACME|BETA,basket-call,100,-5,1,,,,\n" + // a negative strike
+		"G3,ACME|BETA,spread-put,100,-5,1,,,,\n" // a spread's strike may be negative
 	rows, err := ReadTrades(strings.NewReader(text), CSV)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +60,7 @@ func TestMultiRows(t *testing.T) {
 		"M10": {"rate", "ACME at 0.05", "OTHERRATE at 0.03"},
 		"M11": {"model", "cev"},
 		"M12": {"weights", "0.5|x"},
+		"M13": {"strike = -5"},
 	}
 	for _, tr := range rep.Trades {
 		w, bad := want[tr.TradeID]
@@ -96,14 +99,15 @@ func TestMultiRows(t *testing.T) {
 	if len(g2.Assets) != 3 || len(g2.CrossGammas) != 3 || g2.CrossGammas[2].Underlyings != [2]string{"BETA", "GAMMA"} {
 		t.Errorf("G2 assets %d, cross gammas %+v", len(g2.Assets), g2.CrossGammas)
 	}
-	// The totals: ACME's delta counts both trades, GAMMA's one; the price
-	// of a trade on several underlyings is totalled under its joined name.
+	// The totals: ACME's delta counts the three good trades, GAMMA's one;
+	// the price of a trade on several underlyings is totalled under its
+	// joined name.
 	count := map[[2]string]int{}
 	for _, tot := range rep.Totals {
 		count[[2]string{tot.Underlying, tot.Greek}] = tot.Trades
 	}
-	for k, n := range map[[2]string]int{{"ACME", "delta"}: 2, {"BETA", "vega"}: 2, {"GAMMA", "gamma"}: 1,
-		{"ACME|BETA", "price"}: 1, {"ACME|BETA|GAMMA", "price"}: 1, {"ACME", "price"}: 0} {
+	for k, n := range map[[2]string]int{{"ACME", "delta"}: 3, {"BETA", "vega"}: 3, {"GAMMA", "gamma"}: 1,
+		{"ACME|BETA", "price"}: 2, {"ACME|BETA|GAMMA", "price"}: 1, {"ACME", "price"}: 0} {
 		if count[k] != n {
 			t.Errorf("total %v over %d trades, want %d", k, count[k], n)
 		}

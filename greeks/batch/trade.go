@@ -455,6 +455,9 @@ func (t *Trade) parseMulti(f *fields, names []string, ma multiAssets, spec payof
 		if errors.As(err, &we) {
 			return nil, &FieldError{"weights", f.str("weights"), fmt.Sprintf("%d weights for %d underlyings (%s)", we.Len, we.Assets, t.Underlying)}
 		}
+		if pe := (*payoff.ParamError)(nil); errors.As(err, &pe) && (pe.Name == "strike" || pe.Name == "cash") {
+			return nil, err // names the field, as for a single-asset payoff
+		}
 		return nil, &FieldError{"payoff", spec.Name, fmt.Sprintf("on %d underlyings (%s): %v", len(names), t.Underlying, err)}
 	}
 	if err := m.Validate(); err != nil {
