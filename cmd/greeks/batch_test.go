@@ -26,7 +26,7 @@ func TestBatchSample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errb)
 	}
-	for _, want := range []string{"T001", "T021", "TOTAL", "ACME", "*", "21 rows: 21 ok, 0 errors"} {
+	for _, want := range []string{"T001", "T021", "T025", "ACME|GLOBEX", "cross-gamma 0,1", "TOTAL", "ACME", "*", "25 rows: 25 ok, 0 errors"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}

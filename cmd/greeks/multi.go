@@ -14,6 +14,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/greeks/report"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -151,7 +152,7 @@ func parseMulti(c *cli.Context, in *optionInput) error {
 		return usagef("invalid --payoff %q with --spots: want one of %s", name, strings.Join(payoff.MultiNames, ", "))
 	}
 	var w []float64
-	if c.IsSet("weights") && !strings.Contains(name, "basket") {
+	if c.IsSet("weights") && !batch.Takes(name, "weights") {
 		return usagef("invalid --weights with --payoff %s: weights apply to the basket payoffs", name)
 	}
 	if c.IsSet("weights") {
