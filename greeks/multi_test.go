@@ -378,14 +378,6 @@ func TestMultiLambdaModes(t *testing.T) {
 	}
 }
 
-// TestMultiSplit: a multi-asset run is not split into shards (yet).
-func TestMultiSplit(t *testing.T) {
-	m := correlated(t, make2(2, 100), make2(2, 0), make2(2, 0.2), constCorr(2, 0.5))
-	if _, err := NewSplit(t.Context(), m, payoff.BasketCall{Strike: 100, Weights: make2(2, 0.5)}, Config{Paths: 100}); !errors.Is(err, ErrSplitAssets) {
-		t.Errorf("NewSplit on two assets: %v, want ErrSplitAssets", err)
-	}
-}
-
 // TestMultiPairedFD compares the pathwise, Malliavin and hybrid Delta and
 // Vega of every asset of a basket of 5 with fd on the same paths through
 // the paired difference over independent runs, whose standard error common

@@ -23,17 +23,18 @@ var ErrSplitTolerance = errors.New("greeks: a run stopped by a tolerance cannot 
 // are not those of the split, each exactly once.
 var ErrChunks = errors.New("greeks: chunks do not cover the split")
 
-// ErrSplitAssets is returned by NewSplit and NewSplitFromPilot for a model
-// of several assets: a Chunk carries the moments of one asset's Greeks.
-var ErrSplitAssets = errors.New("greeks: a run on several assets cannot be split into shards yet")
-
 // PilotOutcome is what a run's pilot phase chose before the main pass: the
 // localization half-width and, in Pilot mode, each Greek's λ. It is all a
 // machine needs, besides the model, payoff and Config, to simulate a shard
 // of a split without repeating the pilot.
 type PilotOutcome struct {
-	Smoothing float64    // localization half-width ε (units of the underlying); 0 when nothing is localized
-	Lambda    [3]float64 // λ by Greek in Pilot mode; zeros in the other modes
+	Smoothing float64 // localization half-width ε (units of the underlying); 0 when nothing is localized
+	// Lambda holds λ by accumulator slot in Pilot mode, nil in the other
+	// modes. With one asset the slot of a Greek is the Greek; with d assets
+	// the Greeks of asset a take slots g·d + a (Delta, Gamma, Vega) and the
+	// cross Gamma of the pair i < j the slots from 3d on, pair by pair
+	// (0,1), (0,2), …, (1,2), …
+	Lambda []float64
 }
 
 // Split is a Run cut into chunks that are simulated apart (on other
@@ -45,7 +46,9 @@ type PilotOutcome struct {
 //
 // The pilot phase (the localization width, λ in Pilot mode) is not split:
 // NewSplit runs it once, and the machines that simulate shards rebuild the
-// split from its Pilot with NewSplitFromPilot.
+// split from its Pilot with NewSplitFromPilot. A run on several assets
+// splits as one on a single asset does: its chunks carry every slot
+// (each asset's Greeks and the cross Gammas).
 type Split struct {
 	cfg     Config // with defaults
 	pl      *plan
@@ -53,7 +56,7 @@ type Split struct {
 	skipped []Skip
 	model   string
 	pilot   PilotOutcome
-	lambdas []float64 // λ by accumulator slot in Pilot mode (pilot.Lambda for one asset)
+	lambdas []float64 // λ by accumulator slot in Pilot mode
 }
 
 // prepare validates the inputs and fixes what the run computes, before its
@@ -96,7 +99,9 @@ func (s *Split) runPilot(ctx context.Context) error {
 		return err
 	}
 	s.lambdas = l
-	copy(s.pilot.Lambda[:], l)
+	if s.cfg.Lambda == Pilot {
+		s.pilot.Lambda = slices.Clone(l)
+	}
 	if s.pl.localize {
 		s.pilot.Smoothing = s.pl.eps
 	}
@@ -134,9 +139,6 @@ func NewSplit(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*S
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
 	}
-	if s.pl.d > 1 {
-		return nil, ErrSplitAssets
-	}
 	if err := s.runPilot(ctx); err != nil {
 		return nil, err
 	}
@@ -155,9 +157,6 @@ func NewSplitFromPilot(m sde.Model, p payoff.Payoff, cfg Config, pilot PilotOutc
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
 	}
-	if s.pl.d > 1 {
-		return nil, ErrSplitAssets
-	}
 	if s.pl.localize {
 		if e := pilot.Smoothing; !(e > 0) || math.IsInf(e, 0) {
 			return nil, &ParamError{"pilot smoothing", e}
@@ -166,8 +165,11 @@ func NewSplitFromPilot(m sde.Model, p payoff.Payoff, cfg Config, pilot PilotOutc
 		s.pilot.Smoothing = pilot.Smoothing
 	}
 	if s.cfg.Lambda == Pilot {
-		s.pilot.Lambda = pilot.Lambda
-		copy(s.lambdas, pilot.Lambda[:])
+		if len(pilot.Lambda) != len(s.lambdas) {
+			return nil, &ParamError{"pilot lambda", fmt.Sprintf("%d values for %d accumulator slots", len(pilot.Lambda), len(s.lambdas))}
+		}
+		s.pilot.Lambda = slices.Clone(pilot.Lambda)
+		copy(s.lambdas, pilot.Lambda)
 	}
 	return s, nil
 }
@@ -207,7 +209,8 @@ func (s *Split) Simulate(ctx context.Context, lo, hi int64, workers int) ([]Chun
 	}
 	out := make([]Chunk, 0, hi-lo)
 	emit := func(i int64, c *chunkAcc, folds int) {
-		ch := Chunk{Index: i, Price: c.price.pair()}
+		slots := len(c.fd)
+		ch := Chunk{Index: i, Price: c.price.pair(), Pairs: make([][]Pair, slots), FD: make([]Pair, slots)}
 		for g := range ch.Pairs {
 			ch.Pairs[g] = make([]Pair, folds)
 			for k := range folds {
@@ -254,9 +257,11 @@ func (s *Split) Result(chunks []Chunk) (*Result, error) {
 	return res, nil
 }
 
-// addChunk merges the chunk c into a as add merges the chunk's raw sums
-// (one asset: the slot of a Greek is the Greek).
+// addChunk merges the chunk c into a as add merges the chunk's raw sums.
 func (a *runAcc) addChunk(c *Chunk, folds int) error {
+	if len(c.Pairs) != len(a.pair) || len(c.FD) != len(a.fd) {
+		return fmt.Errorf("%w: chunk %d has %d slots, want %d", ErrChunks, c.Index, len(c.Pairs), len(a.pair))
+	}
 	for g := range c.Pairs {
 		if len(c.Pairs[g]) != folds {
 			return fmt.Errorf("%w: chunk %d has %d folds, want %d", ErrChunks, c.Index, len(c.Pairs[g]), folds)
@@ -273,15 +278,21 @@ func (a *runAcc) addChunk(c *Chunk, folds int) error {
 }
 
 // Chunk holds the mergeable moments of one chunk of a run's paths: the
-// price samples, each Greek's paired samples by crossfit fold, and the fd
-// samples. A chunk's moments are what Run merges, in index order, into the
-// run's totals.
+// price samples, each accumulator slot's paired samples by crossfit fold,
+// and the fd samples. A slot is a Greek of one asset, or a cross Gamma (see
+// PilotOutcome.Lambda); with one asset the slot of a Greek is the Greek. A
+// chunk's moments are what Run merges, in index order, into the run's
+// totals.
 type Chunk struct {
-	Index int64     // the chunk's index i: its paths drew from the stream (seed, i)
-	Price Pair      // the discounted payoff (P half; M unused)
-	Pairs [3][]Pair // [Greek][fold]: the paired (pathwise or localized, Malliavin) samples
-	FD    [3]Pair   // [Greek]: the finite-difference samples (P half)
+	Index int64    // the chunk's index i: its paths drew from the stream (seed, i)
+	Price Pair     // the discounted payoff (P half; M unused)
+	Pairs [][]Pair // [slot][fold]: the paired (pathwise or localized, Malliavin) samples
+	FD    []Pair   // [slot]: the finite-difference samples (P half)
 }
+
+// maxSlots bounds the slot count a chunk encoding may claim: the slots of
+// 1000 assets, far beyond any model the engine validates.
+const maxSlots = 3*1000 + 1000*999/2
 
 // pairBytes is the size of one encoded Pair: N and five float64s.
 const pairBytes = 6 * 8
@@ -289,14 +300,19 @@ const pairBytes = 6 * 8
 // MarshalBinary encodes the chunk exactly (every float64 by its bits), so
 // that a chunk carried between machines merges to the same numbers.
 func (c Chunk) MarshalBinary() ([]byte, error) {
+	slots := len(c.Pairs)
+	if slots == 0 || len(c.FD) != slots {
+		return nil, fmt.Errorf("greeks: chunk %d: %d slots of paired samples, %d of fd", c.Index, slots, len(c.FD))
+	}
 	folds := len(c.Pairs[0])
 	for g := range c.Pairs {
 		if len(c.Pairs[g]) != folds {
-			return nil, fmt.Errorf("greeks: chunk %d: Greeks with different fold counts", c.Index)
+			return nil, fmt.Errorf("greeks: chunk %d: slots with different fold counts", c.Index)
 		}
 	}
-	b := make([]byte, 0, 16+(4+3*folds)*pairBytes)
+	b := make([]byte, 0, 24+(1+slots*(1+folds))*pairBytes)
 	b = binary.AppendVarint(b, c.Index)
+	b = binary.AppendUvarint(b, uint64(slots))
 	b = binary.AppendUvarint(b, uint64(folds))
 	put := func(p Pair) {
 		b = binary.LittleEndian.AppendUint64(b, uint64(p.N))
@@ -321,13 +337,18 @@ func (c *Chunk) UnmarshalBinary(b []byte) error {
 		return errors.New("greeks: chunk encoding: bad index")
 	}
 	b = b[n:]
+	slots, n := binary.Uvarint(b)
+	if n <= 0 || slots == 0 || slots > maxSlots {
+		return errors.New("greeks: chunk encoding: bad slot count")
+	}
+	b = b[n:]
 	folds, n := binary.Uvarint(b)
 	if n <= 0 || folds > maxFolds {
 		return errors.New("greeks: chunk encoding: bad fold count")
 	}
 	b = b[n:]
-	if len(b) != (4+3*int(folds))*pairBytes {
-		return fmt.Errorf("greeks: chunk encoding: %d bytes of moments, want %d", len(b), (4+3*int(folds))*pairBytes)
+	if want := (1 + int(slots)*(1+int(folds))) * pairBytes; len(b) != want {
+		return fmt.Errorf("greeks: chunk encoding: %d bytes of moments, want %d", len(b), want)
 	}
 	get := func() Pair {
 		var x [6]uint64
@@ -338,7 +359,7 @@ func (c *Chunk) UnmarshalBinary(b []byte) error {
 		f := math.Float64frombits
 		return Pair{N: int64(x[0]), MeanP: f(x[1]), MeanM: f(x[2]), M2P: f(x[3]), M2M: f(x[4]), C: f(x[5])}
 	}
-	*c = Chunk{Index: idx, Price: get()}
+	*c = Chunk{Index: idx, Price: get(), Pairs: make([][]Pair, slots), FD: make([]Pair, slots)}
 	for g := range c.Pairs {
 		c.Pairs[g] = make([]Pair, folds)
 		for k := range c.Pairs[g] {

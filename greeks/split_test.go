@@ -37,7 +37,7 @@ func sameResult(a, b *Result) string {
 	}
 	for i, f := range a.Figures {
 		g := b.Figures[i]
-		if f.Greek != g.Greek || f.Method != g.Method || !sameEst(f.Estimate, g.Estimate) ||
+		if f.Greek != g.Greek || f.Method != g.Method || f.Asset != g.Asset || f.Asset2 != g.Asset2 || !sameEst(f.Estimate, g.Estimate) ||
 			!sameFloat(f.Lambda, g.Lambda) || !sameFloat(f.Smoothing, g.Smoothing) || f.LambdaMode != g.LambdaMode || f.Note != g.Note {
 			return fmt.Sprintf("%s(%s) = %+v, want %+v", f.Greek, f.Method, f, g)
 		}
@@ -48,10 +48,13 @@ func sameResult(a, b *Result) string {
 // TestSplitEqualsRun checks that a run cut into shards, simulated apart,
 // carried through the chunk encoding and merged from shuffled chunks gives
 // Run's numbers bit for bit, for every sharding, with and without a pilot
-// (localization width, Pilot-mode λ), on the exact scheme and a grid.
+// (localization width, Pilot-mode λ), on the exact scheme and a grid, and
+// on several correlated assets (each asset's Greeks and the cross Gammas).
 func TestSplitEqualsRun(t *testing.T) {
 	gbm := sde.GBM{Spot: 100, Rate: 0.05, Div: 0.01, Vol: 0.2, Expiry: 1}
 	cev := sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}
+	three := correlated(t, []float64{100, 95, 110}, []float64{0, 0.02, 0.01}, []float64{0.2, 0.3, 0.25},
+		[][]float64{{1, 0.5, -0.2}, {0.5, 1, 0.3}, {-0.2, 0.3, 1}})
 	const paths = 5*ChunkSize + 123 // a partial last chunk
 	for _, tc := range []struct {
 		name string
@@ -65,6 +68,9 @@ func TestSplitEqualsRun(t *testing.T) {
 		{"barrier/euler", gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 10}},
 			Config{Scheme: sde.Euler, Steps: 20, Smoothing: 2}},
 		{"cev/milstein", cev, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 10, Folds: 3}},
+		{"basket3/crossfit", three, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.3, 0.2}}, Config{}},
+		{"basket-digital3/pilot-lambda", three, payoff.BasketDigitalCall{Strike: 100, Cash: 1, Weights: make2(3, 1.0/3)},
+			Config{Lambda: Pilot, PilotPaths: 2 * ChunkSize}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()

@@ -145,6 +145,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.StringFlag{Name: "market", Category: catIO, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
+			&cli.StringFlag{Name: "correlations", Category: catIO, EnvVars: []string{"GREEKS_CORRELATIONS"},
+				Usage: "correlations file (underlying_a, underlying_b, rho) for trades on several underlyings joined by '|'; default with no --in: the sample's"},
+			&cli.StringFlag{Name: "correlations-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
 			cliflag.ValuationDateFlag(catIO),
 			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically (a local path, or gs://bucket/…)"},
 			cliflag.VegaUnitFlag(catIO),
@@ -226,12 +229,20 @@ func runPipeline(c *cli.Context) error {
 		return err
 	}
 	j.Market = market
+	files := batch.Files{Trades: c.String("in"), Correlations: c.String("correlations"), CorrelationsFormat: c.String("correlations-format")}
+	if j.Options.Correlations, err = files.ReadCorrelations(); err != nil {
+		var fe *batch.FileError
+		if errors.As(err, &fe) {
+			return &usageError{fe}
+		}
+		return err
+	}
 	if !strings.Contains(j.Out, "://") {
 		// Before any work, as greeks batch: the report must not replace an
 		// input, and its directory must take it. The writer creates it
 		// afresh at the end.
 		o, err := batch.CreateOut(j.Out, batch.Input{Which: "in", Path: c.String("in")},
-			batch.Input{Which: "market", Path: c.String("market")})
+			batch.Input{Which: "market", Path: c.String("market")}, batch.Input{Which: "correlations", Path: c.String("correlations")})
 		if err != nil {
 			return &usageError{err}
 		}

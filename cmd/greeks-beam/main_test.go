@@ -28,29 +28,33 @@ const paths = 3*greeks.ChunkSize + 5
 var columns = []string{
 	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
 	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
-	"spot", "vol", "rate", "div",
+	"spot", "vol", "rate", "div", "weights",
 }
 
 // badRows are rows that fail as in greeks batch: at parsing (a missing
 // strike, an unknown payoff, a negative vol, a duplicate trade_id, a record
-// with too few fields) and at the run (a step count greeks rejects).
+// with too few fields, a pair of underlyings the correlations file lacks,
+// weights that do not match the underlyings) and at the run (a step count
+// greeks rejects).
 var badRows = []string{
-	"X01,ACME,call,10,,1,,,,,,,,,,,,,,",
-	"X02,ACME,rainbow,10,100,1,,,,,,,,,,,,,,",
-	"X03,ACME,call,10,100,1,,,,,,,,,,,,-0.2,,",
-	"T003,ACME,put,5,100,1,,,,,,,,,,,,,,",
+	"X01,ACME,call,10,,1,,,,,,,,,,,,,,,",
+	"X02,ACME,rainbow,10,100,1,,,,,,,,,,,,,,,",
+	"X03,ACME,call,10,100,1,,,,,,,,,,,,-0.2,,,",
+	"T003,ACME,put,5,100,1,,,,,,,,,,,,,,,",
 	"X04,ACME,call,10",
-	"X05,ACME,up-out-call,10,100,1,130,,12,,,,euler,-5,,,,,,",
+	"X05,ACME,up-out-call,10,100,1,130,,12,,,,euler,-5,,,,,,,",
+	"X07,ACME|UMBRELLA,basket-call,10,100,1,,,,,,,,,,,100|50,0.2|0.3,0.05,0|0,",
+	"X08,ACME|GLOBEX,basket-call,10,100,1,,,,,,,,,,,,,,,0.2|0.3|0.5",
 }
 
 // extraRow is a good row that overrides the paths: two chunks, the second
 // of one path.
-const extraRow = "X06,GLOBEX,digital-call,300,55,1,,,,1,,,,,4097,,,,,"
+const extraRow = "X06,GLOBEX,digital-call,300,55,1,,,,1,,,,,4097,,,,,,"
 
 // portfolio writes the sample portfolio (its 200,000-path row cut to the
 // default) with badRows and extraRow interleaved, and the sample market,
-// into dir.
-func portfolio(t *testing.T, dir string) (in, market string) {
+// and its correlations into dir.
+func portfolio(t *testing.T, dir string) (in, market, corr string) {
 	t.Helper()
 	rows, _, err := batch.Sample()
 	if err != nil {
@@ -75,14 +79,15 @@ func portfolio(t *testing.T, dir string) (in, market string) {
 		}
 		b.WriteString(strings.Join(rec, ",") + "\n")
 	}
-	in, market = filepath.Join(dir, "portfolio.csv"), filepath.Join(dir, "market.csv")
+	in, market, corr = filepath.Join(dir, "portfolio.csv"), filepath.Join(dir, "market.csv"), filepath.Join(dir, "corr.csv")
 	mkt := "underlying,spot,vol,rate,div\nACME,100,0.20,0.05,0.00\nGLOBEX,54.5,0.32,0.05,0.015\nINITECH,1210,0.18,0.045,0.02\n"
-	for name, text := range map[string]string{in: b.String(), market: mkt} {
+	rho := "underlying_a,underlying_b,rho\nACME,GLOBEX,0.6\nACME,INITECH,0.3\nGLOBEX,INITECH,-0.2\n"
+	for name, text := range map[string]string{in: b.String(), market: mkt, corr: rho} {
 		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return in, market
+	return in, market, corr
 }
 
 // runCLI runs greeks-beam in-process and returns its exit status and
@@ -95,7 +100,7 @@ func runCLI(args ...string) (int, string) {
 
 // batchReport runs greeks batch's engine (batch.Run) on the same files and
 // options and writes its report in format f.
-func batchReport(t *testing.T, in, market, out string, seed uint64) {
+func batchReport(t *testing.T, in, market, corr, out string, seed uint64) {
 	t.Helper()
 	read := func(name string) *os.File {
 		f, err := os.Open(name)
@@ -113,8 +118,13 @@ func batchReport(t *testing.T, in, market, out string, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c, err := batch.ReadCorrelations(read(corr), batch.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := batch.Options{Config: greeks.Config{Paths: paths, Seed: seed, Greeks: greeks.AllGreeks,
-		MaxPaths: greeks.DefaultMaxPaths, Lambda: greeks.Crossfit}, Workers: 2, Decimals: batch.DefaultDecimals}
+		MaxPaths: greeks.DefaultMaxPaths, Lambda: greeks.Crossfit}, Workers: 2, Decimals: batch.DefaultDecimals,
+		Correlations: c}
 	rep, err := batch.Run(context.Background(), rows, m, o, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -171,23 +181,33 @@ func firstDiff(a, b []byte) string {
 // that say how the run was made (there are none in the CSV).
 func TestSameReportAsBatch(t *testing.T) {
 	dir := t.TempDir()
-	in, market := portfolio(t, dir)
+	in, market, corr := portfolio(t, dir)
 	const seed = 11
 	want := filepath.Join(dir, "batch.json")
-	batchReport(t, in, market, want, seed)
+	batchReport(t, in, market, corr, want, seed)
 	wantJSON := normalized(t, want)
 	var rep batch.Report
 	if err := json.Unmarshal(mustRead(t, want), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.OK != 22 || rep.Errors != len(badRows) {
-		t.Fatalf("batch: %d ok, %d errors, want 22 and %d", rep.OK, rep.Errors, len(badRows))
+	const good = 26 // the sample's 25 rows (4 of them multi-asset) and extraRow
+	if rep.OK != good || rep.Errors != len(badRows) {
+		t.Fatalf("batch: %d ok, %d errors, want %d and %d", rep.OK, rep.Errors, good, len(badRows))
+	}
+	multi := 0
+	for _, tr := range rep.Trades {
+		if len(tr.Assets) > 0 {
+			multi++
+		}
+	}
+	if multi != 4 {
+		t.Errorf("%d trades with per-asset positions, want the sample's 4", multi)
 	}
 	for _, shards := range []int{1, 3} {
 		out := filepath.Join(dir, fmt.Sprintf("beam-%d.json", shards))
-		code, stderr := runCLI("--in", in, "--market", market, "--out", out, "--paths", fmt.Sprint(paths),
+		code, stderr := runCLI("--in", in, "--market", market, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(paths),
 			"--seed", fmt.Sprint(seed), "--greeks", "delta,gamma,vega", "--shards-per-trade", fmt.Sprint(shards))
-		if code != 1 || !strings.Contains(stderr, fmt.Sprintf("%d of %d rows failed", len(badRows), 22+len(badRows))) {
+		if code != 1 || !strings.Contains(stderr, fmt.Sprintf("%d of %d rows failed", len(badRows), good+len(badRows))) {
 			t.Errorf("%d shards: exit %d, stderr %q; want 1 and the failed rows counted", shards, code, stderr)
 		}
 		if got := normalized(t, out); !bytes.Equal(got, wantJSON) {
@@ -197,9 +217,9 @@ func TestSameReportAsBatch(t *testing.T) {
 	// CSV: the same numbers through batch's CSV writer (no workers or
 	// elapsed columns), byte for byte.
 	wantCSV := filepath.Join(dir, "batch.csv")
-	batchReport(t, in, market, wantCSV, seed)
+	batchReport(t, in, market, corr, wantCSV, seed)
 	out := filepath.Join(dir, "beam.csv")
-	runCLI("--in", in, "--market", market, "--out", out, "--paths", fmt.Sprint(paths), "--seed", fmt.Sprint(seed),
+	runCLI("--in", in, "--market", market, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(paths), "--seed", fmt.Sprint(seed),
 		"--shards-per-trade", "2")
 	if got, w := mustRead(t, out), mustRead(t, wantCSV); !bytes.Equal(got, w) {
 		t.Errorf("CSV report differs from greeks batch's: %s", firstDiff(got, w))
@@ -207,23 +227,29 @@ func TestSameReportAsBatch(t *testing.T) {
 }
 
 // TestManyShardsEqualOne prices single trades (a localized digital with
-// its pilot, a 52-date barrier, an Euler CEV call) cut into one shard and
-// into one shard a chunk: the same numbers.
+// its pilot, a 52-date barrier, an Euler CEV call, a localized basket
+// digital on two underlyings) cut into one shard and into one shard a
+// chunk: the same numbers.
 func TestManyShardsEqualOne(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "trades.csv")
 	rows := strings.Join(columns, ",") + "\n" +
-		"D1,ACME,digital-call,1000,105,0.5,,,,1,,,,,,,100,0.2,0.05,0\n" +
-		"B1,ACME,up-out-call,100,100,1,125,,52,,,,,,,,100,0.2,0.05,0\n" +
-		"C1,ACME,call,100,100,1,,,,,cev,0.5,euler,25,,,100,2,0.05,0\n"
+		"D1,ACME,digital-call,1000,105,0.5,,,,1,,,,,,,100,0.2,0.05,0,\n" +
+		"B1,ACME,up-out-call,100,100,1,125,,52,,,,,,,,100,0.2,0.05,0,\n" +
+		"C1,ACME,call,100,100,1,,,,,cev,0.5,euler,25,,,100,2,0.05,0,\n" +
+		"M1,ACME|BETA,basket-digital-call,100,100,1,,,,1,,,,,,,100|95,0.2|0.3,0.05,0|0.02,0.6|0.4\n"
 	if err := os.WriteFile(in, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	corr := filepath.Join(dir, "corr.json")
+	if err := os.WriteFile(corr, []byte(`[{"underlying_a": "BETA", "underlying_b": "ACME", "rho": -0.4}]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	const n = 9*greeks.ChunkSize + 77 // ten chunks
 	var reports [][]byte
 	for _, shards := range []int{1, 10} {
 		out := filepath.Join(dir, fmt.Sprintf("r%d.json", shards))
-		if code, stderr := runCLI("--in", in, "--out", out, "--paths", fmt.Sprint(n), "--lambda", "plugin",
+		if code, stderr := runCLI("--in", in, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(n), "--lambda", "plugin",
 			"--shards-per-trade", fmt.Sprint(shards), "--workers", "1"); code != 0 {
 			t.Fatalf("%d shards: exit %d: %s", shards, code, stderr)
 		}

@@ -61,17 +61,14 @@ func (r row) batchRow() batch.Row { return batch.Row{Index: r.Index, Fields: r.F
 type shard struct {
 	Row          row
 	Smoothing    float64
-	Lambda       []float64 // by Greek
+	Lambda       []float64 // by accumulator slot (greeks.PilotOutcome.Lambda)
 	Lo, Hi       int64
 	Shards       int     // of the trade
 	PilotSeconds float64 // the pilot's time
 }
 
 func (s shard) pilot() greeks.PilotOutcome {
-	var p greeks.PilotOutcome
-	p.Smoothing = s.Smoothing
-	copy(p.Lambda[:], s.Lambda)
-	return p
+	return greeks.PilotOutcome{Smoothing: s.Smoothing, Lambda: s.Lambda}
 }
 
 // part is one shard's chunks (greeks.Chunk.MarshalBinary) and its time.
@@ -149,7 +146,7 @@ func (f *expandFn) ProcessElement(ctx context.Context, r row, shards func(shard)
 	p, pilotSeconds := sp.Pilot(), time.Since(start).Seconds()
 	cuts := sp.Shards(f.job.Shards)
 	for _, c := range cuts {
-		shards(shard{Row: r, Smoothing: p.Smoothing, Lambda: p.Lambda[:], Lo: c[0], Hi: c[1],
+		shards(shard{Row: r, Smoothing: p.Smoothing, Lambda: p.Lambda, Lo: c[0], Hi: c[1],
 			Shards: len(cuts), PilotSeconds: pilotSeconds})
 	}
 	return nil

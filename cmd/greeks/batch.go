@@ -53,6 +53,9 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "market", Category: catInput, EnvVars: []string{"GREEKS_MARKET"},
 				Usage: "market file keyed by underlying (spot, vol, rate, div); row values override it"},
 			&cli.StringFlag{Name: "market-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
+			&cli.StringFlag{Name: "correlations", Category: catInput, EnvVars: []string{"GREEKS_CORRELATIONS"},
+				Usage: "correlations file (underlying_a, underlying_b, rho) for trades on several underlyings joined by '|'; default with no --in: the sample's"},
+			&cli.StringFlag{Name: "correlations-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
 			cliflag.ValuationDateFlag(catInput),
 			cliflag.VegaUnitFlag(catOutput),
 			&cli.StringFlag{Name: "out", Category: catOutput,
@@ -115,13 +118,18 @@ func runBatch(c *cli.Context) error {
 		return usagef("invalid --format %q: want table, json or csv", format)
 	}
 	files := batch.Files{Trades: c.String("in"), TradesFormat: c.String("in-format"),
-		Market: c.String("market"), MarketFormat: c.String("market-format")}
+		Market: c.String("market"), MarketFormat: c.String("market-format"),
+		Correlations: c.String("correlations"), CorrelationsFormat: c.String("correlations-format")}
 	var outFormat batch.Format
 	out := c.String("out")
 	if out != "" {
 		if outFormat, err = batch.FormatOf(out); err != nil {
 			return usagef("invalid --out %q: %v", out, err)
 		}
+	}
+	corr, err := files.ReadCorrelations()
+	if err != nil {
+		return fileUsage(err)
 	}
 	next, market, closer, err := batch.Open(files)
 	if err != nil {
@@ -138,7 +146,7 @@ func runBatch(c *cli.Context) error {
 	)
 	if out != "" {
 		if file, err = batch.CreateOut(out, batch.Input{Which: "in", Path: files.Trades},
-			batch.Input{Which: "market", Path: files.Market}); err != nil {
+			batch.Input{Which: "market", Path: files.Market}, batch.Input{Which: "correlations", Path: files.Correlations}); err != nil {
 			return fileUsage(err)
 		}
 		defer file.Discard() // after Commit, a no-op
@@ -157,7 +165,8 @@ func runBatch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation}
+	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d), Correlations: corr,
+		VegaUnit: vegaUnit, ValuationDate: valuation}
 	progress, stopProgress := countProgress(c.App.ErrWriter, "trades")
 	var written, unmet int
 	sum, err := batch.Stream(c.Context, fileUsageNext(next), market, opt, func(t batch.TradeReport) error {
@@ -308,6 +317,17 @@ func (t *tableWriter) Row(tr batch.TradeReport) error {
 	p, m := tr.Position, tr.PositionMethods
 	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
 		tr.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+	// A multi-asset trade: a line per asset (its Greeks' positions, which
+	// add into that underlying's totals), then per cross Gamma (in GAMMA).
+	for _, a := range tr.Assets {
+		p, m := a.Position, a.PositionMethods
+		fmt.Fprintf(t.tw, "\t\t%s\tasset %d\t\t\t\t%s\t%s\t%s\t%s/%s/%s\n", cell(a.Underlying), a.Asset,
+			dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+	}
+	for _, x := range tr.CrossGammas {
+		fmt.Fprintf(t.tw, "\t\t%s\tcross-gamma %d,%d\t\t\t\t\t%s\t\t-/%s/-\n", cell(x.Underlyings[0]+"|"+x.Underlyings[1]),
+			x.Assets[0], x.Assets[1], dash(x.Position), dash(x.PositionMethod))
+	}
 	for _, w := range tr.Result.Warnings {
 		if len(t.warnings) == maxTableWarnings {
 			t.more++

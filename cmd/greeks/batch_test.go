@@ -26,7 +26,7 @@ func TestBatchSample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errb)
 	}
-	for _, want := range []string{"T001", "T021", "TOTAL", "ACME", "*", "21 rows: 21 ok, 0 errors"} {
+	for _, want := range []string{"T001", "T021", "T025", "ACME|GLOBEX", "cross-gamma 0,1", "TOTAL", "ACME", "*", "25 rows: 25 ok, 0 errors"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -105,8 +105,32 @@ func TestBatchUsageErrors(t *testing.T) {
 }
 
 // TestBatchInterrupt interrupts a running batch with SIGINT: it must exit
-// with an error and leave neither the report nor a temporary file.
+// 130, say so on a line of its own, and leave neither the report nor a
+// temporary file.
 func TestBatchInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.json")
+	code, _, stderr := interruptCLI(t, "batch", "--paths", "20000000", "--out", out)
+	if code != 130 {
+		t.Fatalf("interrupted batch exited %d, want 130; stderr %q", code, stderr)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		names := []string{}
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("interrupted batch left %v", names)
+	}
+	if !strings.Contains(stderr, "\ngreeks: interrupted by interrupt: no report written\n") {
+		t.Errorf("stderr %q does not say on a line of its own that it was interrupted and wrote nothing", stderr)
+	}
+}
+
+// interruptCLI runs this test binary as the greeks command with args,
+// sends it SIGINT after 0.7 s and returns its exit status and output.
+func interruptCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("subprocess test skipped under -short")
 	}
@@ -114,12 +138,10 @@ func TestBatchInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	out := filepath.Join(dir, "report.json")
-	cmd := exec.Command(exe, "batch", "--paths", "20000000", "--out", out)
+	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), "GREEKS_TEST_AS_CLI=1")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var outb, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &outb, &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -133,22 +155,9 @@ func TestBatchInterrupt(t *testing.T) {
 	case err = <-done:
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("the batch did not stop within 60 s of SIGINT")
+		t.Fatalf("greeks %v did not stop within 60 s of SIGINT", args)
 	}
-	if code := exitStatus(err); code != 130 {
-		t.Fatalf("interrupted batch exited %d (%v), want 130; stderr %q", code, err, stderr.String())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 0 {
-		names := []string{}
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
-		t.Errorf("interrupted batch left %v", names)
-	}
-	if !strings.Contains(stderr.String(), "\ngreeks: interrupted by interrupt: no report written\n") {
-		t.Errorf("stderr %q does not say on a line of its own that it was interrupted and wrote nothing", stderr.String())
-	}
+	return exitStatus(err), outb.String(), errb.String()
 }
 
 // exitStatus returns the exit status of a finished process (0 for a nil
@@ -166,36 +175,11 @@ func exitStatus(err error) int {
 
 // An interrupted greeks option exits 130 and says that nothing was written.
 func TestOptionInterruptExits130(t *testing.T) {
-	if testing.Short() {
-		t.Skip("subprocess test skipped under -short")
+	code, stdout, stderr := interruptCLI(t, "option", "--paths", "2000000000", "--workers", "1")
+	if code != 130 {
+		t.Fatalf("interrupted option exited %d, want 130; stderr %q", code, stderr)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "option", "--paths", "2000000000", "--workers", "1")
-	cmd.Env = append(os.Environ(), "GREEKS_TEST_AS_CLI=1")
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(700 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("greeks option did not stop within 60 s of SIGINT")
-	}
-	if code := exitStatus(err); code != 130 {
-		t.Fatalf("interrupted option exited %d (%v), want 130; stderr %q", code, err, stderr.String())
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "\ngreeks: interrupted by interrupt: nothing was written\n") {
-		t.Errorf("interrupted option: stdout %q, stderr %q", stdout.String(), stderr.String())
+	if stdout != "" || !strings.Contains(stderr, "\ngreeks: interrupted by interrupt: nothing was written\n") {
+		t.Errorf("interrupted option: stdout %q, stderr %q", stdout, stderr)
 	}
 }

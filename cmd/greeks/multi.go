@@ -152,7 +152,7 @@ func parseMulti(c *cli.Context, in *optionInput) error {
 		return usagef("invalid --payoff %q with --spots: want one of %s", name, strings.Join(payoff.MultiNames, ", "))
 	}
 	var w []float64
-	if c.IsSet("weights") && !strings.Contains(name, "basket") {
+	if c.IsSet("weights") && !batch.Takes(name, "weights") {
 		return usagef("invalid --weights with --payoff %s: weights apply to the basket payoffs", name)
 	}
 	if c.IsSet("weights") {

@@ -14,8 +14,13 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 )
 
+// opts returns the test batch's options, with the sample's correlations.
 func opts(workers int) Options {
-	return Options{Config: greeks.Config{Paths: 20_000, Seed: 7}, Workers: workers, Decimals: DefaultDecimals}
+	c, err := Files{}.ReadCorrelations()
+	if err != nil {
+		panic(err)
+	}
+	return Options{Config: greeks.Config{Paths: 20_000, Seed: 7}, Workers: workers, Decimals: DefaultDecimals, Correlations: c}
 }
 
 func sample(t *testing.T) ([]Row, Market) {
@@ -153,10 +158,16 @@ func TestTotals(t *testing.T) {
 	for _, tot := range rep.Totals {
 		sum := decimal.Zero
 		v := 0.0
-		for _, tr := range rep.Trades {
-			if p, ok := tr.Position[tot.Greek]; ok && (tot.Underlying == TotalUnderlying || tr.Underlying == tot.Underlying) {
+		add := func(u string, pos map[string]string, se map[string]float64) {
+			if p, ok := pos[tot.Greek]; ok && (tot.Underlying == TotalUnderlying || u == tot.Underlying) {
 				sum = sum.Add(decimal.RequireFromString(p))
-				v += tr.PositionStdErr[tot.Greek] * tr.PositionStdErr[tot.Greek]
+				v += se[tot.Greek] * se[tot.Greek]
+			}
+		}
+		for _, tr := range rep.Trades {
+			add(tr.Underlying, tr.Position, tr.PositionStdErr)
+			for _, a := range tr.Assets {
+				add(a.Underlying, a.Position, a.PositionStdErr)
 			}
 		}
 		if sum.String() != tot.Value {
@@ -177,10 +188,10 @@ func TestDeterminism(t *testing.T) {
 	shuffled := append([]Row(nil), rows...)
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	sh := runBatch(t, shuffled, m, opts(2))
-	byID := func(r *Report) map[string]map[string]string {
-		out := map[string]map[string]string{}
+	byID := func(r *Report) map[string]any {
+		out := map[string]any{}
 		for _, tr := range r.Trades {
-			out[tr.TradeID] = tr.Position
+			out[tr.TradeID] = []any{tr.Position, tr.Assets, tr.CrossGammas}
 		}
 		return out
 	}
@@ -251,8 +262,16 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != len(rows)+len(a.Totals) {
-		t.Errorf("CSV report: %d lines after the header, want %d rows + %d totals", len(recs), len(rows), len(a.Totals))
+	// A multi-asset trade adds a line per asset and per cross Gamma.
+	extra := 0
+	for _, tr := range a.Trades {
+		extra += len(tr.Assets) + len(tr.CrossGammas)
+	}
+	if extra == 0 {
+		t.Error("the sample has no multi-asset trade")
+	}
+	if len(recs) != len(rows)+extra+len(a.Totals) {
+		t.Errorf("CSV report: %d lines after the header, want %d rows + %d asset and cross-gamma lines + %d totals", len(recs), len(rows), extra, len(a.Totals))
 	}
 	for _, r := range recs {
 		if r.Err != nil {

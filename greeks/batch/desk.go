@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/sde"
 )
 
 // Desk conventions: the units in which a batch reports positions.
@@ -120,25 +121,33 @@ type deskFigure struct {
 	e   greeks.Estimate
 }
 
-// deskFigures returns the positions a unit estimate of Greek g gives, in
-// the desk's units: Delta also as cash Delta, Gamma also as cash Gamma,
-// Vega in the trade's unit.
-func deskFigures(g greeks.Greek, e greeks.Estimate, tr *Trade) []deskFigure {
-	spot := tr.Model.Params().Spot
+// deskFigures returns the positions, by key, that a unit estimate of
+// Greek g (position key key) gives in the desk's units: Delta also as cash
+// Delta, Gamma also as cash Gamma (spot is the asset's), Vega in unit u. A
+// cross Gamma has no cash figure here.
+func deskFigures(key string, g greeks.Greek, e greeks.Estimate, spot float64, u VegaUnit) []deskFigure {
 	scale := func(k float64) greeks.Estimate {
 		return greeks.Estimate{Value: e.Value * k, StdErr: e.StdErr * k, N: e.N}
 	}
 	switch g {
 	case greeks.Delta:
-		return []deskFigure{{"delta", e}, {"cash_delta", scale(spot)}}
+		return []deskFigure{{key, e}, {"cash_delta", scale(spot)}}
 	case greeks.Gamma:
-		return []deskFigure{{"gamma", e}, {"cash_gamma", scale(spot * spot / 100)}}
+		return []deskFigure{{key, e}, {"cash_gamma", scale(spot * spot / 100)}}
 	case greeks.Vega:
-		if tr.VegaUnit == VegaPercent {
-			return []deskFigure{{"vega", scale(0.01)}}
+		if u == VegaPercent {
+			return []deskFigure{{key, scale(0.01)}}
 		}
 	}
-	return []deskFigure{{g.String(), e}}
+	return []deskFigure{{key, e}}
+}
+
+// deskSpot returns the spot of asset i of model m.
+func deskSpot(m sde.Model, i int) float64 {
+	if c, ok := m.(sde.Correlated); ok {
+		return c.Spot[i]
+	}
+	return m.Params().Spot
 }
 
 // addsAcross reports whether positions of key add across underlyings into

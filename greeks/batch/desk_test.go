@@ -285,3 +285,37 @@ func TestParseDateAndVegaUnit(t *testing.T) {
 		t.Error("ParseVegaUnit(bp): no error")
 	}
 }
+
+// TestCashGreeksMultiAsset: a basket's cash Delta and Gamma are each
+// asset's Delta and Gamma position at that asset's own spot, and add into
+// that asset's underlying.
+func TestCashGreeksMultiAsset(t *testing.T) {
+	rows, m := deskRows(t, "B1,ACME|GLOBEX,basket-call,100,75,1,,21")
+	o := opts(2)
+	o.Correlations = Correlations{pairKey("ACME", "GLOBEX"): 0.4}
+	rep := runBatch(t, rows, m, o)
+	b := rep.Trades[len(rep.Trades)-1]
+	if b.Status != "ok" || len(b.Assets) != 2 {
+		t.Fatalf("basket: %s, %d assets (%v)", b.Status, len(b.Assets), b.Error)
+	}
+	spot := map[string]float64{"ACME": 100, "GLOBEX": 50}
+	for _, a := range b.Assets {
+		s := spot[a.Underlying]
+		for _, c := range []struct {
+			key, greek string
+			scale      float64
+		}{{"cash_delta", "delta", s}, {"cash_gamma", "gamma", s * s / 100}} {
+			got, shares := dec(t, a.Position[c.key]), dec(t, a.Position[c.greek])
+			// Both are rounded to 6 places from the same unit figure.
+			tol := decimal.New(1, -DefaultDecimals).Mul(decimal.NewFromFloat(c.scale + 1))
+			if shares.Mul(decimal.NewFromFloat(c.scale)).Sub(got).Abs().Cmp(tol) > 0 || got.IsZero() {
+				t.Errorf("basket asset %s: %s %s, %s × %g", a.Underlying, c.key, got, shares, c.scale)
+			}
+		}
+	}
+	for _, tot := range rep.Totals {
+		if tot.Underlying == "GLOBEX" && tot.Greek == "cash_delta" && tot.Trades != 3 {
+			t.Errorf("GLOBEX cash_delta total over %d trades, want 3 (two rows and the basket's asset)", tot.Trades)
+		}
+	}
+}

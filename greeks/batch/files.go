@@ -10,17 +10,19 @@ import (
 // Files names a portfolio file and a market file, each with its format
 // ("csv" or "json"; empty: from the file's extension). An empty Trades
 // means the embedded sample portfolio, with the sample's market unless
-// Market names a file.
+// Market names a file, and the sample's correlations unless Correlations
+// names a file.
 type Files struct {
-	Trades, TradesFormat string
-	Market, MarketFormat string
+	Trades, TradesFormat             string
+	Market, MarketFormat             string
+	Correlations, CorrelationsFormat string
 }
 
 // FileError is a portfolio or market file that cannot be opened or read.
 // Its message names the file by the flag the batch commands (greeks batch,
 // greeks-beam) read it from.
 type FileError struct {
-	Which string // "in" (the portfolio) or "market"
+	Which string // "in" (the portfolio), "market" or "correlations"
 	Path  string
 	// Format is set when the format could not be told from the path.
 	Format bool
@@ -66,6 +68,25 @@ func ReadFiles(fs Files) ([]Row, Market, error) {
 		}
 	}
 	return rows, market, nil
+}
+
+// ReadCorrelations reads the correlations file of fs with ReadCorrelations:
+// the embedded sample's when fs names neither a portfolio nor a
+// correlations file, none (an empty map) when it names only a portfolio. A
+// file that cannot be opened or read is a *FileError.
+func (fs Files) ReadCorrelations() (Correlations, error) {
+	if fs.Correlations == "" {
+		if fs.Trades == "" {
+			return ReadCorrelations(bytes.NewReader(sampleCorrelations), CSV)
+		}
+		return Correlations{}, nil
+	}
+	var c Correlations
+	err := readFile("correlations", fs.Correlations, fs.CorrelationsFormat, func(f *os.File, format Format) (err error) {
+		c, err = ReadCorrelations(f, format)
+		return err
+	})
+	return c, err
 }
 
 func readFile(which, path, format string, read func(*os.File, Format) error) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/greeks/report"
+	"github.com/hybridgreeks/hybridgreeks/sde"
 )
 
 // Defaults of Options.
@@ -41,6 +42,9 @@ type Options struct {
 	// ValuationDate is the date from which a row's expiry is counted;
 	// zero means none, and a row with an expiry is then an error.
 	ValuationDate time.Time
+	// Correlations gives the correlation of each pair of underlyings that
+	// a multi-asset trade names (--correlations).
+	Correlations Correlations
 }
 
 // PositionOrder is the order in which a Greek's position figure is chosen:
@@ -65,6 +69,31 @@ type TradeReport struct {
 	PositionStdErr  map[string]float64 `json:"position_stderr"`
 	PositionMethods map[string]string  `json:"position_methods"`
 	VegaUnit        string             `json:"vega_unit,omitempty"`
+	// A multi-asset trade's Position holds its price only; Assets holds
+	// each asset's Delta, Gamma and Vega positions (which add into the
+	// totals of that asset's underlying), CrossGammas the positions of its
+	// cross Gammas (reported per trade, in no total).
+	Assets      []AssetPosition `json:"asset_positions,omitempty"`
+	CrossGammas []CrossPosition `json:"cross_gamma_positions,omitempty"`
+}
+
+// AssetPosition is the positions of one asset of a multi-asset trade.
+type AssetPosition struct {
+	Asset           int                `json:"asset"` // 0-based, in the order of the trade's underlyings
+	Underlying      string             `json:"underlying"`
+	Position        map[string]string  `json:"position"`
+	PositionStdErr  map[string]float64 `json:"position_stderr"`
+	PositionMethods map[string]string  `json:"position_methods"`
+}
+
+// CrossPosition is the position of the cross Gamma ∂²V/∂S_i∂S_j of a
+// multi-asset trade, i < j.
+type CrossPosition struct {
+	Assets         [2]int    `json:"assets"`
+	Underlyings    [2]string `json:"underlyings"`
+	Position       string    `json:"position"`
+	PositionStdErr float64   `json:"position_stderr"`
+	PositionMethod string    `json:"position_method"`
 }
 
 // Total is the sum of one figure's positions over an underlying's trades,
@@ -369,42 +398,89 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 		t.Fail(fmt.Errorf("not finite: %s (the inputs overflow the simulation)", strings.Join(bad, ", ")))
 		return
 	}
-	ref, err := analytic.Reference(tr.Model, tr.Payoff)
-	if err != nil {
-		ref = report.NaNValues()
+	var u report.Unit
+	if m, ok := tr.Model.(sde.Correlated); ok {
+		var ref *analytic.AssetValues
+		if v, err := analytic.MultiReference(m, tr.Payoff); err == nil {
+			ref = &v
+		}
+		u = report.NewMultiUnit(m, tr.Payoff, res, ref)
+	} else {
+		ref, err := analytic.Reference(tr.Model, tr.Payoff)
+		if err != nil {
+			ref = report.NaNValues()
+		}
+		u = report.NewUnit(tr.Model, tr.Payoff, res, ref)
 	}
-	u := report.NewUnit(tr.Model, tr.Payoff, res, ref)
 	pos, se, methods := map[string]string{}, map[string]float64{}, map[string]string{}
 	q := tr.Quantity
 	qf := q.InexactFloat64()
-	put := func(key string, e greeks.Estimate, method string) error {
+	// position returns quantity × e, rounded, and its standard error.
+	position := func(key string, e greeks.Estimate) (string, float64, error) {
 		s := math.Abs(qf) * e.StdErr
 		if !(s <= MaxStdErr) {
-			return fmt.Errorf("position_stderr %s: quantity %s × stderr %g = %g is not finite or beyond %g", key, shortDecimal(q), e.StdErr, s, MaxStdErr)
+			return "", 0, fmt.Errorf("position_stderr %s: quantity %s × stderr %g = %g is not finite or beyond %g", key, shortDecimal(q), e.StdErr, s, MaxStdErr)
 		}
-		pos[key] = decimal.NewFromFloat(e.Value).Mul(q).RoundBank(places).String()
-		se[key], methods[key] = s, method
+		return decimal.NewFromFloat(e.Value).Mul(q).RoundBank(places).String(), s, nil
+	}
+	// put sets the position of Greek g of asset i (of the pair i < j for
+	// a cross Gamma) from the first method of PositionOrder computed.
+	put := func(key string, g greeks.Greek, i, j int, pos map[string]string, se map[string]float64, methods map[string]string) error {
+		for _, x := range PositionOrder {
+			if f, ok := res.AssetFigure(g, x, i, j); ok {
+				for _, d := range deskFigures(key, g, f.Estimate, deskSpot(tr.Model, i), tr.VegaUnit) {
+					v, s, err := position(d.key, d.e)
+					if err != nil {
+						return err
+					}
+					pos[d.key], se[d.key], methods[d.key] = v, s, x.String()
+				}
+				return nil
+			}
+		}
 		return nil
 	}
-	if err := put("price", res.Price, "price"); err != nil {
+	v, s, err := position("price", res.Price)
+	if err != nil {
 		t.Fail(err)
 		return
 	}
-	for _, g := range greeks.AllGreeks {
-		for _, x := range PositionOrder {
-			if f, ok := res.Figure(g, x); ok {
-				for _, d := range deskFigures(g, f.Estimate, tr) {
-					if err := put(d.key, d.e, x.String()); err != nil {
-						t.Fail(err)
-						return
-					}
-				}
-				break
+	pos["price"], se["price"], methods["price"] = v, s, "price"
+	if tr.Underlyings == nil {
+		for _, g := range greeks.AllGreeks {
+			if err := put(g.String(), g, 0, 0, pos, se, methods); err != nil {
+				t.Fail(err)
+				return
+			}
+		}
+	}
+	var assets []AssetPosition
+	var cross []CrossPosition
+	for i, ui := range tr.Underlyings {
+		a := AssetPosition{Asset: i, Underlying: ui, Position: map[string]string{}, PositionStdErr: map[string]float64{}, PositionMethods: map[string]string{}}
+		for _, g := range greeks.AllGreeks {
+			if err := put(g.String(), g, i, i, a.Position, a.PositionStdErr, a.PositionMethods); err != nil {
+				t.Fail(fmt.Errorf("%s: %w", ui, err))
+				return
+			}
+		}
+		assets = append(assets, a)
+		for j := i + 1; j < len(tr.Underlyings); j++ {
+			p, ps, pm := map[string]string{}, map[string]float64{}, map[string]string{}
+			key := greeks.CrossGamma.String()
+			if err := put(key, greeks.CrossGamma, i, j, p, ps, pm); err != nil {
+				t.Fail(fmt.Errorf("%s,%s: %w", ui, tr.Underlyings[j], err))
+				return
+			}
+			if _, ok := p[key]; ok {
+				cross = append(cross, CrossPosition{Assets: [2]int{i, j}, Underlyings: [2]string{ui, tr.Underlyings[j]},
+					Position: p[key], PositionStdErr: ps[key], PositionMethod: pm[key]})
 			}
 		}
 	}
 	t.Status, t.Result, t.Error = "ok", &u, nil
 	t.Position, t.PositionStdErr, t.PositionMethods = pos, se, methods
+	t.Assets, t.CrossGammas = assets, cross
 	t.VegaUnit = tr.VegaUnit.String()
 }
 
@@ -423,20 +499,29 @@ type acc struct {
 
 func newTotals() *totalsAcc { return &totalsAcc{sums: map[[2]string]*acc{}} }
 
-// add adds the positions of an ok entry.
+// add adds the positions of an ok entry: a multi-asset trade's price to
+// the total of its underlyings' joined name ("ACME|BETA"), each asset's
+// Greeks to that asset's underlying; every position to the portfolio's.
 func (ta *totalsAcc) add(tr TradeReport) {
 	if tr.Status != "ok" {
 		return
 	}
+	ta.addPositions(tr.Underlying, tr.Position, tr.PositionStdErr)
+	for _, a := range tr.Assets {
+		ta.addPositions(a.Underlying, a.Position, a.PositionStdErr)
+	}
+}
+
+func (ta *totalsAcc) addPositions(underlying string, position map[string]string, stderr map[string]float64) {
 	for _, key := range positionKeys {
-		v, ok := tr.Position[key]
+		v, ok := position[key]
 		if !ok {
 			continue
 		}
 		d := decimal.RequireFromString(v)
-		se := decimal.NewFromFloat(tr.PositionStdErr[key])
+		se := decimal.NewFromFloat(stderr[key])
 		se2 := se.Mul(se)
-		for _, u := range []string{tr.Underlying, TotalUnderlying} {
+		for _, u := range []string{underlying, TotalUnderlying} {
 			if u == TotalUnderlying && !addsAcross(key) {
 				continue
 			}

@@ -5,10 +5,13 @@ import (
 	_ "embed"
 )
 
-// The sample portfolio: 21 mixed trades on three underlyings (vanilla,
+// The sample portfolio: 25 mixed trades on three underlyings (vanilla,
 // digital, asset-or-nothing, Asian, barrier, a CEV trade, row overrides of
-// paths, seed and market data), and its market file.
+// paths, seed and market data, and multi-asset trades: baskets, a spread,
+// a basket digital), its market file and its correlations file.
 var (
+	//go:embed sample/correlations.csv
+	sampleCorrelations []byte
 	//go:embed sample/portfolio.csv
 	samplePortfolio []byte
 	//go:embed sample/market.csv

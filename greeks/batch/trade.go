@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,10 +27,18 @@ import (
 // required; spot, vol,
 // rate and div may come from the market file instead; the rest are
 // optional. Unknown columns are ignored.
+//
+// A multi-asset trade names its underlyings joined by '|' ("ACME|BETA"),
+// and a multi-asset payoff (payoff.MultiNames). Each underlying's spot, vol
+// and div come from the market file, or from the row as '|'-joined lists in
+// the same order; its rate from the row, or from the market file where every
+// underlying quotes the same rate. The correlation of each pair comes from
+// Options.Correlations (--correlations). weights gives a basket's weights,
+// '|'-joined in the order of the underlyings (default equal).
 var Fields = []string{
 	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
 	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
-	"spot", "vol", "rate", "div", "expiry",
+	"spot", "vol", "rate", "div", "weights", "expiry",
 }
 
 // MarketFields lists the columns (CSV) and keys (JSON) of a market file.
@@ -63,11 +72,15 @@ func (r Row) ID() string {
 type Trade struct {
 	ID         string
 	Underlying string
-	Quantity   decimal.Decimal
-	Payoff     payoff.Payoff
-	Model      sde.Model
-	Config     greeks.Config // the trade's run: defaults from Options, overrides from the row
-	VegaUnit   VegaUnit      // the unit of its Vega position, from Options
+	// Underlyings names the assets of a multi-asset trade, in the order of
+	// its model's assets (nil for a single-asset trade, whose Underlying is
+	// its one underlying).
+	Underlyings []string
+	Quantity    decimal.Decimal
+	Payoff      payoff.Payoff
+	Model       sde.Model
+	Config      greeks.Config // the trade's run: defaults from Options, overrides from the row
+	VegaUnit    VegaUnit      // the unit of its Vega positions, from Options
 }
 
 // FieldError reports a field of a row whose value is missing or invalid.
@@ -133,10 +146,12 @@ const MaxSteps = 1_000_000
 
 // Takes reports whether the payoff called name reads the contract field
 // (fixings: Asian and barrier payoffs; barrier and rebate: barrier
-// payoffs; cash: digitals). A row or flag that gives a field its payoff
-// does not read is an error rather than silently ignored.
+// payoffs; cash: digitals; weights: baskets). A row or flag that gives a
+// field its payoff does not read is an error rather than silently ignored.
 func Takes(name, field string) bool {
 	switch field {
+	case "weights":
+		return strings.Contains(name, "basket")
 	case "fixings":
 		return strings.Contains(name, "asian") || barrierName(name)
 	case "barrier", "rebate":
@@ -211,17 +226,26 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		Name: name, Strike: f.float("strike", true, 0), Cash: f.float("cash", false, 1),
 		Fixings: int(f.integer("fixings", 12)), Barrier: f.float("barrier", false, 0), Rebate: f.float("rebate", false, 0),
 	}
-	for _, field := range []string{"fixings", "barrier", "rebate", "cash"} {
+	for _, field := range []string{"fixings", "barrier", "rebate", "cash", "weights"} {
 		if v := f.str(field); v != "" && name != "" && !Takes(name, field) {
 			f.fail(field, v, name+" has no "+field+" (a field that does not apply is an error, not ignored)")
 		}
 	}
 	maturity := f.maturity(opt.ValuationDate)
-	q := market[t.Underlying]
-	mkt := sde.GBM{
-		Spot: f.marketFloat("spot", t.Underlying, q.Spot), Vol: f.marketFloat("vol", t.Underlying, q.Vol),
-		Rate: f.marketFloat("rate", t.Underlying, q.Rate), Div: f.marketFloat("div", t.Underlying, q.Div),
-		Expiry: maturity,
+	names := strings.Split(t.Underlying, "|")
+	multi := len(names) > 1 || slices.Contains(payoff.MultiNames, name)
+	var mkt sde.GBM
+	var ma multiAssets
+	if multi {
+		ma = f.multiAssets(names, market)
+		t.Underlying = strings.Join(names, "|")
+	} else {
+		q := market[t.Underlying]
+		mkt = sde.GBM{
+			Spot: f.marketFloat("spot", t.Underlying, q.Spot), Vol: f.marketFloat("vol", t.Underlying, q.Vol),
+			Rate: f.marketFloat("rate", t.Underlying, q.Rate), Div: f.marketFloat("div", t.Underlying, q.Div),
+			Expiry: maturity,
+		}
 	}
 	cfg := opt.Config
 	cfg.Paths = f.integer("paths", opt.Config.Paths)
@@ -253,6 +277,10 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 			f.fail("beta", b, "only the cev model has a beta")
 		}
 	case "cev":
+		if multi {
+			f.fail("model", model, "a trade on several underlyings is correlated gbm")
+			break
+		}
 		t.Model = sde.CEV{Spot: mkt.Spot, Rate: mkt.Rate, Div: mkt.Div, Vol: mkt.Vol, Beta: f.float("beta", true, 0), Expiry: maturity}
 		if f.str("scheme") == "" {
 			cfg.Scheme = sde.Euler
@@ -267,8 +295,12 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		}
 		cfg.Scheme = sc
 	}
+	cfg.Greeks = tradeGreeks(cfg.Greeks, multi)
 	if f.err != nil {
 		return nil, f.err
+	}
+	if multi {
+		return t.parseMulti(f, names, ma, spec, maturity, cfg, opt.Correlations)
 	}
 	if barrierName(name) && spec.Barrier == 0 {
 		return nil, &FieldError{"barrier", "", "missing (required by " + name + ")"}
@@ -299,4 +331,141 @@ func TradeSeed(seed uint64, id string) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
+}
+
+// multiAssets is the market data of a multi-asset row, asset by asset.
+type multiAssets struct {
+	spot, vol, div []float64
+	rate           float64
+}
+
+// multiAssets reads the market data of the underlyings names (trimmed in
+// place): each from the row's '|'-joined list, else from the market file;
+// the rate from the row, else from the market file where the underlyings
+// quote one rate.
+func (f *fields) multiAssets(names []string, market Market) multiAssets {
+	for i, u := range names {
+		names[i] = strings.TrimSpace(u)
+		switch {
+		case names[i] == "":
+			f.fail("underlying", f.str("underlying"), "an empty name between '|'")
+		case names[i] == TotalUnderlying:
+			f.fail("underlying", f.str("underlying"), TotalUnderlying+" is reserved for the portfolio total")
+		case slices.Contains(names[:i], names[i]):
+			f.fail("underlying", f.str("underlying"), names[i]+" named twice")
+		}
+	}
+	list := func(name string, quote func(Quote) *float64) []float64 {
+		out := make([]float64, len(names))
+		if s := f.str(name); s != "" {
+			parts := strings.Split(s, "|")
+			if len(parts) != len(names) {
+				f.fail(name, s, fmt.Sprintf("%d values for %d underlyings (one per underlying, '|'-joined)", len(parts), len(names)))
+				return out
+			}
+			for i, p := range parts {
+				sub := &fields{raw: map[string]string{name: p}}
+				out[i] = sub.float(name, true, 0)
+				if sub.err != nil {
+					f.fail(name, s, fmt.Sprintf("the value of %s: %v", names[i], sub.err))
+				}
+			}
+			return out
+		}
+		for i, u := range names {
+			q := quote(market[u])
+			if q == nil {
+				f.fail(name, "", fmt.Sprintf("missing in the row and no %s quote for underlying %q in the market file", name, u))
+				continue
+			}
+			out[i] = *q
+		}
+		return out
+	}
+	ma := multiAssets{
+		spot: list("spot", func(q Quote) *float64 { return q.Spot }),
+		vol:  list("vol", func(q Quote) *float64 { return q.Vol }),
+		div:  list("div", func(q Quote) *float64 { return q.Div }),
+	}
+	if f.str("rate") != "" {
+		ma.rate = f.float("rate", true, 0)
+		return ma
+	}
+	for i, u := range names {
+		q := market[u].Rate
+		switch {
+		case q == nil:
+			f.fail("rate", "", fmt.Sprintf("missing in the row and no rate quote for underlying %q in the market file", u))
+			return ma
+		case i == 0:
+			ma.rate = *q
+		case *q != ma.rate:
+			f.fail("rate", "", fmt.Sprintf("missing in the row, and the market file quotes %s at %v and %s at %v (the assets share one rate)", names[0], ma.rate, u, *q))
+			return ma
+		}
+	}
+	return ma
+}
+
+// tradeGreeks returns the Greeks a trade computes of the batch's list gs:
+// a single-asset trade leaves out the cross Gamma; a multi-asset trade adds
+// it wherever Gamma is asked for, as greeks option does with --spots.
+func tradeGreeks(gs []greeks.Greek, multi bool) []greeks.Greek {
+	if gs == nil {
+		return nil
+	}
+	out := make([]greeks.Greek, 0, len(gs)+1)
+	for _, g := range gs {
+		if g != greeks.CrossGamma || multi {
+			out = append(out, g)
+		}
+	}
+	if multi && slices.Contains(out, greeks.Gamma) && !slices.Contains(out, greeks.CrossGamma) {
+		out = append(out, greeks.CrossGamma)
+	}
+	return out
+}
+
+// parseMulti finishes the parse of a multi-asset row: the correlation
+// matrix of its underlyings, its model and its payoff, checked by the same
+// constructors (sde.NewCorrelated, payoff.NewMulti) as greeks option's
+// --spots run.
+func (t *Trade) parseMulti(f *fields, names []string, ma multiAssets, spec payoff.Spec, maturity float64, cfg greeks.Config, c Correlations) (*Trade, error) {
+	if !slices.Contains(payoff.MultiNames, spec.Name) {
+		return nil, &FieldError{"payoff", spec.Name, fmt.Sprintf("not a payoff on several underlyings (%s): want one of %s", t.Underlying, strings.Join(payoff.MultiNames, ", "))}
+	}
+	corr, err := correlationMatrix(names, c)
+	if err != nil {
+		return nil, err
+	}
+	m, err := sde.NewCorrelated(ma.spot, ma.div, ma.vol, ma.rate, maturity, corr)
+	if err != nil {
+		return nil, correlatedError(names, err)
+	}
+	var w []float64
+	if s := f.str("weights"); s != "" {
+		for _, p := range strings.Split(s, "|") {
+			sub := &fields{raw: map[string]string{"weights": p}}
+			w = append(w, sub.float("weights", true, 0))
+			if sub.err != nil {
+				return nil, &FieldError{"weights", s, "want numbers joined by '|', one per underlying"}
+			}
+		}
+	}
+	p, err := payoff.NewMulti(payoff.MultiSpec{Name: spec.Name, Assets: len(names), Strike: spec.Strike, Cash: spec.Cash, Weights: w})
+	if err != nil {
+		var we *payoff.WeightsError
+		if errors.As(err, &we) {
+			return nil, &FieldError{"weights", f.str("weights"), fmt.Sprintf("%d weights for %d underlyings (%s)", we.Len, we.Assets, t.Underlying)}
+		}
+		if pe := (*payoff.ParamError)(nil); errors.As(err, &pe) && (pe.Name == "strike" || pe.Name == "cash") {
+			return nil, err // names the field, as for a single-asset payoff
+		}
+		return nil, &FieldError{"payoff", spec.Name, fmt.Sprintf("on %d underlyings (%s): %v", len(names), t.Underlying, err)}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	t.Underlyings, t.Model, t.Payoff, t.Config = names, m, p, cfg
+	return t, nil
 }

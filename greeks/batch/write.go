@@ -17,7 +17,11 @@ import (
 //	{"trades": [{"row", "trade_id", "underlying", "status", "error", "quantity",
 //	             "result": <greeks option --format json object>,
 //	             "position": {"price": "<decimal>", ...}, "position_stderr": {...},
-//	             "position_methods": {"delta": "hybrid", ...}, "vega_unit"}, ...],
+//	             "position_methods": {"delta": "hybrid", ...},
+//	             "asset_positions": [{"asset", "underlying", "position", "position_stderr",
+//	                                  "position_methods"}, ...],        (multi-asset trades)
+//	             "cross_gamma_positions": [{"assets": [i, j], "underlyings", "position",
+//	                                        "position_stderr", "position_method"}, ...]}, ...],
 //	 "totals": [{"underlying", "greek", "value": "<decimal>", "stderr", "trades"}, ...],
 //	 "seed", "decimals", "ok", "errors", "vega_unit", "valuation_date"}
 //
@@ -30,6 +34,14 @@ func (r *Report) WriteJSON(w io.Writer) error { return r.Write(w, JSON) }
 // position_ columns are the decimal positions and their methods; warnings
 // are the unit result's warnings, joined by "; "; vega_unit, last, is the
 // unit of position_vega (absolute or percent) on every ok and total line.
+//
+// A multi-asset trade takes several lines, all with its row and trade_id:
+// its own (status ok: the price and its position; underlying the joined
+// names), then one per asset (status "asset", underlying that asset's, the
+// asset's 0-based index in the asset column, its Delta, Gamma and Vega
+// figures and positions), then one per cross Gamma (status "cross-gamma",
+// underlying "A|B" the pair, asset "i|j", the figures and position in the
+// gamma columns).
 func (r *Report) WriteCSV(w io.Writer) error { return r.Write(w, CSV) }
 
 // Write writes the report in format f.
@@ -72,7 +84,7 @@ func NewReportWriter(w io.Writer, f Format) (ReportWriter, error) {
 	for _, k := range positionKeys[1:] {
 		cw.header = append(cw.header, "position_"+k+"_method")
 	}
-	cw.header = append(cw.header, "warnings", "vega_unit")
+	cw.header = append(cw.header, "warnings", "asset", "vega_unit")
 	return cw, cw.w.Write(cw.header)
 }
 
@@ -149,20 +161,71 @@ type csvWriter struct {
 }
 
 func (c *csvWriter) Row(t TradeReport) error {
+	if t.Result == nil || t.Result.Assets == 0 {
+		return c.line(t, t.Underlying, t.Status, "", func(report.Figure) bool { return true }, t.Position, t.PositionStdErr, t.PositionMethods)
+	}
+	// A multi-asset trade: its line (the price), then a line per asset
+	// and per cross Gamma.
+	none := func(report.Figure) bool { return false }
+	if err := c.line(t, t.Underlying, t.Status, "", none, t.Position, t.PositionStdErr, t.PositionMethods); err != nil {
+		return err
+	}
+	for _, a := range t.Assets {
+		of := func(f report.Figure) bool { return f.Asset != nil && *f.Asset == a.Asset }
+		if err := c.line(t, a.Underlying, "asset", strconv.Itoa(a.Asset), of, a.Position, a.PositionStdErr, a.PositionMethods); err != nil {
+			return err
+		}
+	}
+	names := strings.Split(t.Underlying, "|")
+	seen := map[[2]int]bool{}
+	for _, f := range t.Result.Greeks {
+		if len(f.Pair) != 2 || seen[[2]int{f.Pair[0], f.Pair[1]}] {
+			continue
+		}
+		i, j := f.Pair[0], f.Pair[1]
+		seen[[2]int{i, j}] = true
+		of := func(g report.Figure) bool { return len(g.Pair) == 2 && g.Pair[0] == i && g.Pair[1] == j }
+		pos, se, methods := map[string]string{}, map[string]float64{}, map[string]string{}
+		for _, x := range t.CrossGammas {
+			if x.Assets == [2]int{i, j} {
+				pos["gamma"], se["gamma"], methods["gamma"] = x.Position, x.PositionStdErr, x.PositionMethod
+			}
+		}
+		u := fmt.Sprintf("%d|%d", i, j)
+		if i < len(names) && j < len(names) {
+			u = names[i] + "|" + names[j]
+		}
+		if err := c.line(t, u, "cross-gamma", fmt.Sprintf("%d|%d", i, j), of, pos, se, methods); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// line writes one line of trade t: its figures that keep accepts (a cross
+// Gamma's in the gamma columns), and the positions given.
+func (c *csvWriter) line(t TradeReport, underlying, status, asset string, keep func(report.Figure) bool,
+	position map[string]string, stderr map[string]float64, methods map[string]string) error {
 	num := func(x report.Num) string { return strconv.FormatFloat(float64(x), 'g', -1, 64) }
 	rec := make([]string, 0, len(c.header))
 	e := ""
 	if t.Error != nil {
 		e = *t.Error
 	}
-	rec = append(rec, strconv.Itoa(t.Row), t.TradeID, t.Underlying, t.Status, e)
+	rec = append(rec, strconv.Itoa(t.Row), t.TradeID, underlying, status, e)
 	figs := map[[2]int]report.Figure{}
 	lambdas := map[int]report.Num{}
 	if u := t.Result; u != nil {
 		rec = append(rec, u.Payoff, u.Model, t.Quantity, strconv.FormatInt(u.Paths, 10), strconv.FormatUint(u.Seed, 10),
 			num(u.Price.Estimate), num(u.Price.StdErr))
 		for _, f := range u.Greeks {
+			if !keep(f) {
+				continue
+			}
 			g, _ := greeks.ParseGreek(f.Greek)
+			if g == greeks.CrossGamma {
+				g = greeks.Gamma
+			}
 			m, _ := greeks.ParseMethod(f.Method)
 			figs[[2]int{int(g), int(m)}] = f
 			if m == greeks.Hybrid {
@@ -188,20 +251,20 @@ func (c *csvWriter) Row(t TradeReport) error {
 		}
 	}
 	for _, k := range positionKeys {
-		if v, ok := t.Position[k]; ok {
-			rec = append(rec, v, strconv.FormatFloat(t.PositionStdErr[k], 'g', -1, 64))
+		if v, ok := position[k]; ok {
+			rec = append(rec, v, strconv.FormatFloat(stderr[k], 'g', -1, 64))
 		} else {
 			rec = append(rec, "", "")
 		}
 	}
 	for _, k := range positionKeys[1:] {
-		rec = append(rec, t.PositionMethods[k])
+		rec = append(rec, methods[k])
 	}
 	w := ""
-	if t.Result != nil {
+	if t.Result != nil && status != "asset" && status != "cross-gamma" {
 		w = strings.Join(t.Result.Warnings, "; ")
 	}
-	rec = append(rec, w, t.VegaUnit)
+	rec = append(rec, w, asset, t.VegaUnit)
 	return c.w.Write(rec)
 }
 
