@@ -75,7 +75,7 @@ func prepare(m sde.Model, p payoff.Payoff, cfg Config) (*Split, error) {
 	if d > 1 && p.Dates() != 1 {
 		return nil, &ParamError{"fixings", fmt.Sprintf("%d (a model of several assets takes European payoffs)", p.Dates())}
 	}
-	cfg = cfg.withDefaults(p, d)
+	cfg = cfg.withDefaults(p, d).withBumps(m)
 	if err := cfg.validate(m); err != nil {
 		return nil, err
 	}

@@ -113,9 +113,9 @@ func optionCmd() *cli.Command {
 				Usage: "localization half-width ε in units of the underlying; 0: chosen by the pilot", Action: nonNegative("smoothing")},
 			&cli.StringFlag{Name: "weight", Value: "chain", Category: catEstimators,
 				Usage: "Malliavin Delta weight on a time grid: chain (exact for the discretized chain) or continuous (time-averaged, O(Δt) off)"},
-			&cli.Float64Flag{Name: "spot-bump", Value: greeks.DefaultSpotBump, Category: catEstimators,
-				Usage: "fd spot bump, relative to the spot, in [1e-6, 0.5)", Action: spotBump},
-			&cli.Float64Flag{Name: "vol-bump", Value: greeks.DefaultVolBump, Category: catEstimators,
+			&cli.Float64Flag{Name: "spot-bump", Category: catEstimators, DefaultText: "0.025·σ√T, 0.005 at σ = 0.2, T = 1",
+				Usage: "fd spot bump, relative to the spot, in [1e-6, 0.5); the default scales with the distribution's width", Action: spotBump},
+			&cli.Float64Flag{Name: "vol-bump", Category: catEstimators, DefaultText: "0.025·σ",
 				Usage: "fd volatility bump, absolute, in [1e-6, vol)", Action: volBump},
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
