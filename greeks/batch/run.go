@@ -259,24 +259,26 @@ func Stream(ctx context.Context, next func() (Row, error), market Market, opt Op
 				}
 				delete(pending, n)
 				n++
+				// The row holds its slot until it is emitted, so that the
+				// rows read and not yet emitted never pass the window
+				// (plus the one the reader holds while it waits for a slot).
+				if emitErr == nil {
+					if err := emit(t); err != nil {
+						emitErr = err
+						cancel(err)
+					} else {
+						acc.add(t)
+						if t.Status == "ok" {
+							sum.OK++
+						} else {
+							sum.Errors++
+						}
+						if progress != nil {
+							progress(n)
+						}
+					}
+				}
 				slots.Release(1)
-				if emitErr != nil {
-					continue
-				}
-				if err := emit(t); err != nil {
-					emitErr = err
-					cancel(err)
-					continue
-				}
-				acc.add(t)
-				if t.Status == "ok" {
-					sum.OK++
-				} else {
-					sum.Errors++
-				}
-				if progress != nil {
-					progress(n)
-				}
 			}
 		}
 	}()
