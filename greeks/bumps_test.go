@@ -20,7 +20,7 @@ func TestDefaultBumpBias(t *testing.T) {
 	const big = 1e8
 	m := sde.GBM{Spot: 100, Rate: 0.03, Div: 0.01, Vol: 0.3, Expiry: 0.05}
 	b := DefaultBumps(m)
-	if want := (Bumps{Spot: 0.0017, Vol: 0.0075}); b != want {
+	if want := (Bumps{Spot: 0.0017, Vol: 0.0075, Rate: 0.034, Expiry: DefaultBumpScale}); b != want {
 		t.Fatalf("DefaultBumps = %+v, want %+v (0.05·σ√T and 0.05·σ to two digits)", b, want)
 	}
 	price := func(m sde.GBM, p payoff.Payoff) float64 {
@@ -87,14 +87,14 @@ func TestDefaultBumps(t *testing.T) {
 		m    sde.Model
 		want Bumps
 	}{
-		{"gbm σ 0.2 T 1", sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}, Bumps{0.005, 0.005}},
-		{"gbm σ 0.3 T 0.05", sde.GBM{Spot: 100, Vol: 0.3, Expiry: 0.05}, Bumps{0.0017, 0.0075}},
-		{"gbm σ 0.6 T 4", sde.GBM{Spot: 50, Vol: 0.6, Expiry: 4}, Bumps{0.03, 0.015}},
-		{"gbm clamped up", sde.GBM{Spot: 100, Vol: 0.001, Expiry: 1e-5}, Bumps{MinBump, 0.000025}},
-		{"gbm clamped down", sde.GBM{Spot: 100, Vol: 5, Expiry: 30}, Bumps{0.25, 0.12}}, // 0.125 to two digits
+		{"gbm σ 0.2 T 1", sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}, Bumps{0.005, 0.005, 0.005, DefaultBumpScale}},
+		{"gbm σ 0.3 T 0.05", sde.GBM{Spot: 100, Vol: 0.3, Expiry: 0.05}, Bumps{0.0017, 0.0075, 0.034, DefaultBumpScale}},
+		{"gbm σ 0.6 T 4", sde.GBM{Spot: 50, Vol: 0.6, Expiry: 4}, Bumps{0.03, 0.015, 0.0075, DefaultBumpScale}},
+		{"gbm clamped up", sde.GBM{Spot: 100, Vol: 0.001, Expiry: 1e-5}, Bumps{MinBump, 0.000025, 0.0079, DefaultBumpScale}},
+		{"gbm clamped down", sde.GBM{Spot: 100, Vol: 5, Expiry: 30}, Bumps{0.25, 0.12, 0.023, DefaultBumpScale}}, // 0.125 to two digits
 		// σ_loc = 2·100^(−1/2) = 0.2; the vol step is relative to the CEV parameter.
-		{"cev", sde.CEV{Spot: 100, Rate: 0.05, Vol: 2, Beta: 0.5, Expiry: 1}, Bumps{0.005, 0.05}},
-		{"correlated", corr, Bumps{0.005, 0.005}},
+		{"cev", sde.CEV{Spot: 100, Rate: 0.05, Vol: 2, Beta: 0.5, Expiry: 1}, Bumps{0.005, 0.05, 0.005, DefaultBumpScale}},
+		{"correlated", corr, Bumps{0.005, 0.005, 0.005, DefaultBumpScale}},
 	} {
 		if got := DefaultBumps(c.m); got != c.want {
 			t.Errorf("%s: DefaultBumps = %+v, want %+v", c.name, got, c.want)

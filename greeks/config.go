@@ -72,9 +72,21 @@ const roundChunks = 32
 // bumps cost the fd Gamma variance (it grows as 1/h for a kinked payoff,
 // 1/h³ for a digital) but not the Delta and Vega of Lipschitz payoffs.
 // Reports state the bumps used.
+//
+// Rho and Theta follow the same rule. A rate step h_r moves log S_T by
+// h_r·T and the discount's exponent by as much, so h_r·T = 0.025·σ√T:
+//
+//	Rate   = DefaultBumpScale·σ/√T   (absolute, 0.005 = 50bp at σ = 0.2, T = 1)
+//	Expiry = DefaultBumpScale        (relative: T ± 0.025·T)
+//
+// A step of 2.5% of T moves the width σ√T by about 1.25% of itself, the
+// same order as the other steps. Theta's bumped paths keep the normals:
+// S_T(T ± h) = S_0 exp((r − q − σ²/2)(T ± h) + σ√(T ± h) Z), Z = W_T/√T.
 type Bumps struct {
-	Spot float64 // relative spot bump h/S_0 for Delta and Gamma, in [MinBump, 0.5); 0 means width-scaled
-	Vol  float64 // absolute volatility bump δ for Vega, in [MinBump, σ); 0 means width-scaled
+	Spot   float64 // relative spot bump h/S_0 for Delta and Gamma, in [MinBump, 0.5); 0 means width-scaled
+	Vol    float64 // absolute volatility bump δ for Vega, in [MinBump, σ); 0 means width-scaled
+	Rate   float64 // absolute rate bump for Rho, in [MinBump, 0.25]; 0 means width-scaled
+	Expiry float64 // relative expiry bump h_T/T for Theta, in [MinBump, 0.5); 0 means DefaultBumpScale
 }
 
 // DefaultBumps returns the bumps a zero Bumps stands for on model m (see
@@ -92,8 +104,10 @@ func DefaultBumps(m sde.Model) Bumps {
 		vstep = sigma
 	}
 	return Bumps{
-		Spot: defaultStep(DefaultBumpScale * sigma * math.Sqrt(p.Expiry)),
-		Vol:  defaultStep(DefaultBumpScale * vstep),
+		Spot:   defaultStep(DefaultBumpScale * sigma * math.Sqrt(p.Expiry)),
+		Vol:    defaultStep(DefaultBumpScale * vstep),
+		Rate:   defaultStep(DefaultBumpScale * sigma / math.Sqrt(p.Expiry)),
+		Expiry: DefaultBumpScale,
 	}
 }
 
@@ -117,6 +131,12 @@ func (c Config) withBumps(m sde.Model) Config {
 	}
 	if c.Bumps.Vol == 0 {
 		c.Bumps.Vol = d.Vol
+	}
+	if c.Bumps.Rate == 0 {
+		c.Bumps.Rate = d.Rate
+	}
+	if c.Bumps.Expiry == 0 {
+		c.Bumps.Expiry = d.Expiry
 	}
 	return c
 }
@@ -260,6 +280,10 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"spot bump", fmt.Sprintf("%v (want [%g, 0.5))", c.Bumps.Spot, MinBump)}
 	case !(c.Bumps.Vol >= MinBump && c.Bumps.Vol < p.Vol):
 		return &ParamError{"vol bump", fmt.Sprintf("%v (want [%g, vol))", c.Bumps.Vol, MinBump)}
+	case !(c.Bumps.Rate >= MinBump && c.Bumps.Rate <= 0.25):
+		return &ParamError{"rate bump", fmt.Sprintf("%v (want [%g, 0.25])", c.Bumps.Rate, MinBump)}
+	case !(c.Bumps.Expiry >= MinBump && c.Bumps.Expiry < 0.5):
+		return &ParamError{"expiry bump", fmt.Sprintf("%v (want [%g, 0.5))", c.Bumps.Expiry, MinBump)}
 	case p.Expiry < MinExpiry:
 		return &ParamError{"expiry", fmt.Sprintf("%v (want at least %g years)", p.Expiry, MinExpiry)}
 	case c.Lambda < Crossfit || c.Lambda > Pilot:
@@ -279,7 +303,7 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
-		if g < Delta || g > CrossGamma {
+		if g < Delta || g > Theta {
 			return &ParamError{"greek", g}
 		}
 		if g == CrossGamma && len(assets) < 2 {
@@ -360,6 +384,11 @@ func asian(p payoff.Payoff) bool {
 // m under scheme s, or "" when it can.
 func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) string {
 	exactGBM := gbm(m) && s == sde.Exact
+	if g == Rho || g == Theta {
+		if why := rateTimeInvalid(p, m, s, g); why != "" {
+			return why
+		}
+	}
 	if g == CrossGamma { // the same estimators as Gamma, with the pair's weights
 		g = Gamma
 	}
@@ -402,6 +431,20 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
 			}
 		}
+	}
+	return ""
+}
+
+// rateTimeInvalid returns why Rho or Theta is not offered for p on m under
+// s, by any method, or "". They are implemented for one GBM asset under the
+// exact scheme and a European payoff: there the fd revaluation on the same
+// normals and the weights of sde.GBM are derived and tested. Elsewhere a
+// bump in r or T would also move the grid (Euler, Milstein), the fixing
+// dates (Asian, barrier) or every asset's drift, which is not tested.
+func rateTimeInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) string {
+	if _, ok := m.(sde.GBM); !ok || s != sde.Exact || !european(p) {
+		return fmt.Sprintf("%s is implemented for European payoffs on one GBM asset under the exact scheme "+
+			"(not %s on %s, scheme %s)", g, p.Name(), m.Name(), s)
 	}
 	return ""
 }

@@ -19,6 +19,12 @@
 //	Gamma        "gamma"        ∂²V/∂S_0²
 //	Vega         "vega"         ∂V/∂σ, σ absolute (0.2 = 20%): per unit of volatility, not per 1%
 //	CrossGamma   "cross-gamma"  ∂²V/∂S_i∂S_j for two assets i < j (several assets only)
+//	Rho          "rho"          ∂V/∂r per unit of rate (0.01 = 1%), discount and drift together
+//	Theta        "theta"        −∂V/∂T per year, the other inputs fixed
+//
+// Rho and Theta are estimated for European payoffs on one GBM asset under
+// the exact scheme (by every method valid for the payoff); elsewhere they are
+// skipped with the reason, or refused (*MethodError) when methods are named.
 //
 // The methods (type Method; AllMethods lists them in report order), with the
 // names ParseMethod uses:
@@ -48,8 +54,14 @@
 //	       mw   D f(S_T) (W_T² − σT W_T − T)/(S_0² σ² T²)
 //	Vega   pw   D f'(S_T) S_T (W_T − σT)
 //	       mw   D f(S_T) (W_T²/(σT) − W_T − 1/σ)
+//	Rho    pw   D T (f'(S_T) S_T − f)
+//	       mw   D f(S_T) (W_T/σ − T)
+//	Theta  pw   −D (−r f + f'(S_T) S_T (μ + σ W_T/(2T)))      μ = r − q − σ²/2
+//	       mw   −D f(S_T) (−r + μ W_T/(σT) + (W_T² − T)/(2T²))
 //	fd          D (f(S_T(S_0+h)) − f(S_T(S_0−h)))/(2h), and likewise
-//	            (f⁺ − 2f + f⁻)/h² for Gamma and a central σ bump for Vega
+//	            (f⁺ − 2f + f⁻)/h² for Gamma and a central σ bump for Vega;
+//	            central bumps in r and in T on the same normals for Rho and
+//	            Theta (see Bumps)
 //
 // Pathwise samples need a Lipschitz payoff; for a digital f' = 0 almost
 // surely and the pathwise "Delta" is 0, biased, so it is refused.

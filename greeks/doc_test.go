@@ -18,7 +18,7 @@ func TestDocListsNames(t *testing.T) {
 	}
 	doc := f.Doc.Text()
 	var names []string
-	for _, g := range append(AllGreeks, CrossGamma) {
+	for _, g := range append(AllGreeks, CrossGamma, Rho, Theta) {
 		names = append(names, g.String())
 	}
 	for _, m := range AllMethods {

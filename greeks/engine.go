@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
+	"github.com/hybridgreeks/hybridgreeks/internal/vmath"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
@@ -119,8 +120,10 @@ type plan struct {
 	// pair[g]: accumulate the paired (pathwise or localized, Malliavin)
 	// samples of g; mall[g]: the Malliavin half has a weight for g;
 	// fd[g]: accumulate its bump-and-revalue samples.
-	pair, mall, fd   [4]bool
-	grad, localize   bool // evaluate the payoff's gradient / its smoothed version
+	pair, mall, fd   [numGreeks]bool
+	rt               bool    // Rho or Theta asked for: two more slots
+	hr, ht           float64 // absolute rate bump, absolute expiry bump
+	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
 	spotFD, volFD    bool
 	disc             float64   // e^{−rT}
@@ -131,18 +134,32 @@ type plan struct {
 	folds            int
 }
 
+// numGreeks is the number of Greeks.
+const numGreeks = int(Theta) + 1
+
 // Accumulator slots: the Greeks of one asset a take slot g·d + a (Delta,
 // Gamma, Vega), the cross Gamma of the pair i < j slot 3d + pairIndex(i, j).
-// With one asset the slot of a Greek is the Greek.
+// With one asset the slot of a Greek is the Greek. When Rho or Theta is
+// asked for, they take the two slots after the pairs (Rho first); the
+// slots of a run without them are unchanged.
 func (pl *plan) slot(g Greek, i, j int) int {
-	if g == CrossGamma {
+	switch g {
+	case CrossGamma:
 		return 3*pl.d + pairIndex(i, j, pl.d)
+	case Rho, Theta:
+		return 3*pl.d + pl.d*(pl.d-1)/2 + int(g-Rho)
 	}
 	return int(g)*pl.d + i
 }
 
 // slots returns the number of accumulator slots.
-func (pl *plan) slots() int { return 3*pl.d + pl.d*(pl.d-1)/2 }
+func (pl *plan) slots() int {
+	n := 3*pl.d + pl.d*(pl.d-1)/2
+	if pl.rt {
+		n += 2
+	}
+	return n
+}
 
 // pairIndex numbers the pairs i < j of d assets row by row from 0.
 func pairIndex(i, j, d int) int { return i*(2*d-i-1)/2 + j - i - 1 }
@@ -245,6 +262,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			continue
 		}
 		seen[g] = true
+		if g == Rho || g == Theta {
+			pl.rt = true
+		}
 		var valid []Method
 		done := map[Method]bool{}
 		for _, x := range methods {
@@ -289,6 +309,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			lo, hi := i, i+1
 			if g == CrossGamma {
 				lo, hi = i+1, pl.d
+			}
+			if (g == Rho || g == Theta) && i > 0 {
+				break // one figure for the model
 			}
 			for j := lo; j < hi; j++ {
 				for _, x := range valid {
@@ -347,6 +370,8 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.up = append(pl.up, (a.Spot+h)/a.Spot)
 		pl.down = append(pl.down, (a.Spot-h)/a.Spot)
 	}
+	pl.hr = cfg.Bumps.Rate
+	pl.ht = cfg.Bumps.Expiry * par.Expiry
 	pl.eps = cfg.Smoothing
 	return pl, reports, skipped, nil
 }
@@ -470,7 +495,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	run := func(eps float64, paths int64) (*runAcc, error) {
 		q := *pl
 		q.eps, q.folds = eps, 1
-		q.fd, q.spotFD, q.volFD = [4]bool{}, false, false // the pilot needs the pairs only
+		q.fd, q.spotFD, q.volFD = [numGreeks]bool{}, false, false // the pilot needs the pairs only
 		var a runAcc
 		a.init(&q)
 		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, a.add)
@@ -479,7 +504,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	lambdas := make([]float64, pl.slots())
 	if pl.localize && pl.eps == 0 {
 		target := Delta
-		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma} {
+		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta} {
 			if pl.pair[g] {
 				target = g
 				break
@@ -743,12 +768,140 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 			}
 		}
 	}
+	if pl.pair[Rho] || pl.pair[Theta] {
+		w.rateTimePairs(pl, n, acc, fold, f, r, grad)
+	}
 	if pl.spotFD {
 		w.spotFD(pl, n, acc, f)
+	}
+	if pl.fd[Rho] || pl.fd[Theta] {
+		w.rateTimeFD(pl, n, acc)
 	}
 	if pl.volFD {
 		w.volFD(pl, n, acc)
 	}
+}
+
+// rateTimePairs adds the paired Rho and Theta samples of one GBM asset
+// under the exact scheme, European payoff (see sde.GBM's doc for the
+// weights). f is the payoff, r the remainder f − f_ε when localizing (nil
+// otherwise) and grad the payoff's gradient (the smoothed payoff's when
+// localizing). The pathwise part uses the smoothed payoff f_ε = f − r.
+func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	b := &w.base
+	phi := w.a[:n]
+	contract(grad, b.Obs, phi, 1, 1, 0) // f'(S_T) S_T
+	fp := f
+	if r != nil {
+		fp = w.fs[:n]
+	}
+	par, D := pl.par, pl.disc
+	for _, g := range []Greek{Rho, Theta} {
+		if !pl.pair[g] {
+			continue
+		}
+		k := pl.slot(g, 0, 0)*pl.folds + fold
+		acc.pair[k].add(rateTimeSums(g, f, fp, phi, r, b.W[:n], D, par, pl.mall[g]))
+	}
+}
+
+// rateTimeSums pairs the pathwise Rho or Theta (on fp, the payoff or its
+// smoothed version, with φ = fp'(S_T) S_T, plus D r times the weight when
+// localizing) with the Malliavin one, D f times the weight:
+//
+//	Rho    P = D T (φ − fp),                    weight W/σ − T
+//	Theta  P = D (r fp − φ (μ + σW/(2T))),      weight r − μW/(σT) − (W² − T)/(2T²)
+//
+// μ = r − q − σ²/2, W = W_T.
+func rateTimeSums(g Greek, f, fp, phi, r, w []float64, D float64, par sde.Params, mall bool) sums {
+	n := len(f)
+	fp, phi, w = fp[:n], phi[:n], w[:n]
+	T, sig := par.Expiry, par.Vol
+	mu := par.Rate - par.Div - sig*sig/2
+	// P = cφ·φ + cW·W·φ + cf·fp; weight = w0 + w1·W + w2·W².
+	var cphi, cw, cf, w0, w1, w2 float64
+	if g == Rho {
+		cphi, cf = D*T, -D*T
+		w0, w1 = -T, 1/sig
+	} else {
+		cphi, cw, cf = -D*mu, -D*sig/(2*T), D*par.Rate
+		w0, w1, w2 = par.Rate+1/(2*T), -mu/(sig*T), -1/(2*T*T)
+	}
+	if !mall {
+		w0, w1, w2 = 0, 0, 0
+	}
+	var sp, spp, sm, smm, spm float64
+	for i, fv := range f {
+		wt := w0 + w[i]*(w1+w2*w[i])
+		p := (cphi+cw*w[i])*phi[i] + cf*fp[i]
+		if r != nil {
+			p += D * r[i] * wt
+		}
+		q := D * fv * wt
+		sp += p
+		spp += p * p
+		sm += q
+		smm += q * q
+		spm += p * q
+	}
+	return sums{float64(n), sp, spp, sm, smm, spm}
+}
+
+// rateTimeFD adds the central differences in r and in T of one GBM asset
+// under the exact scheme, European payoff, on the same normals: with
+// Z = W_T/√T, S_T(r ± h) = S_T e^{±hT} under the discount e^{−(r±h)T}, and
+// S_T(T ± h) = S_0 exp(μ(T ± h) + σ√(T ± h) Z) under e^{−r(T±h)}.
+// Theta = −(V(T + h) − V(T − h))/(2h).
+func (w *worker) rateTimeFD(pl *plan, n int, acc *chunkAcc) {
+	b := &w.base
+	fu, fdn := w.fu[:n], w.fd[:n]
+	w.up.ResizeAssets(n, 1, 1)
+	w.down.ResizeAssets(n, 1, 1)
+	up, dn := w.up.Obs[:n], w.down.Obs[:n]
+	par := pl.par
+	T, r := par.Expiry, par.Rate
+	if pl.fd[Rho] {
+		h := pl.hr
+		cu, cd := math.Exp(h*T), math.Exp(-h*T)
+		for i, x := range b.Obs[:n] {
+			up[i], dn[i] = x*cu, x*cd
+		}
+		pl.p.Eval(w.up.Obs, fu, nil)
+		pl.p.Eval(w.down.Obs, fdn, nil)
+		c := 1 / (2 * h)
+		acc.fd[pl.slot(Rho, 0, 0)].add(weightedDiffSums(fu, fdn, c*math.Exp(-(r+h)*T), c*math.Exp(-(r-h)*T)))
+	}
+	if pl.fd[Theta] {
+		h := pl.ht
+		mu := par.Rate - par.Div - par.Vol*par.Vol/2
+		su, sd := par.Vol*math.Sqrt((T+h)/T), par.Vol*math.Sqrt((T-h)/T)
+		mu1, md := mu*(T+h), mu*(T-h)
+		for i, x := range b.W[:n] {
+			up[i], dn[i] = mu1+su*x, md+sd*x
+		}
+		vmath.ExpTo(up, up)
+		vmath.ExpTo(dn, dn)
+		for i := range up {
+			up[i] *= par.Spot
+			dn[i] *= par.Spot
+		}
+		pl.p.Eval(w.up.Obs, fu, nil)
+		pl.p.Eval(w.down.Obs, fdn, nil)
+		c := 1 / (2 * h)
+		acc.fd[pl.slot(Theta, 0, 0)].add(weightedDiffSums(fu, fdn, -c*math.Exp(-r*(T+h)), -c*math.Exp(-r*(T-h))))
+	}
+}
+
+// weightedDiffSums returns the sums of cu·u − cd·d.
+func weightedDiffSums(u, d []float64, cu, cd float64) sums {
+	d = d[:len(u)]
+	var s, ss float64
+	for i, v := range u {
+		x := cu*v - cd*d[i]
+		s += x
+		ss += x * x
+	}
+	return sums{n: float64(len(u)), sp: s, spp: ss}
 }
 
 // spotFD adds the central spot differences of every asset (and the

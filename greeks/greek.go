@@ -15,6 +15,11 @@ const (
 	// CrossGamma is ∂²V/∂S_i∂S_j for two assets i < j of a multi-asset
 	// model; a figure carries the pair (Figure.Asset, Figure.Asset2).
 	CrossGamma
+	// Rho is ∂V/∂r per unit of rate (0.01 = 1%), the discount and the
+	// drift moved together; Theta is −∂V/∂T per year, the other inputs
+	// fixed. Both for one GBM asset under the exact scheme, European payoffs.
+	Rho
+	Theta
 )
 
 // AllGreeks lists the Greeks of one asset in report order: what a nil
@@ -22,7 +27,7 @@ const (
 // these and CrossGamma.
 var AllGreeks = []Greek{Delta, Gamma, Vega}
 
-var greekNames = []string{"delta", "gamma", "vega", "cross-gamma"}
+var greekNames = []string{"delta", "gamma", "vega", "cross-gamma", "rho", "theta"}
 
 func (g Greek) String() string {
 	if g >= 0 && int(g) < len(greekNames) {

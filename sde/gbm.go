@@ -80,6 +80,24 @@ func (m GBM) Linear() (mu, sigma float64) { return m.Rate - m.Div, m.Vol }
 //	π = π_c = W_{t_1}/(S_0 σ t_1).
 //
 // b must be sized by Resize.
+//
+// Rho and Theta of a European payoff f (greeks.Rho, greeks.Theta). With
+// D = e^{−rT}, μ = r − q − σ²/2 and W_T = √T Z, ln S_T is normal with mean
+// ln S_0 + μT and variance σ²T, so the score of its density in r is
+// (ln S_T − mean)/(σ²T)·T = W_T/σ and in T it is
+// μW_T/(σT) + W_T²/(2T²) − 1/(2T). Differentiating E[D f(S_T)] through the
+// density (likelihood ratio, the Malliavin weight of a European payoff) or
+// along the path (∂S_T/∂r = T S_T, ∂S_T/∂T = S_T(μ + σW_T/(2T)) at fixed Z)
+// gives
+//
+//	Rho   = ∂V/∂r   = E[D f (W_T/σ − T)]                           (Malliavin)
+//	                = E[D T (S_T f'(S_T) − f)]                      (pathwise)
+//	Theta = −∂V/∂T  = −E[D f (−r + μW_T/(σT) + (W_T² − T)/(2T²))]  (Malliavin)
+//	                = −E[D (−r f + f'(S_T) S_T (μ + σW_T/(2T)))]    (pathwise)
+//
+// The pathwise forms need a Lipschitz f. Both are checked against the
+// closed forms of analytic.BlackScholesRateTime and against central
+// differences in r and T on the same normals.
 func (m GBM) Exact(z []float64, b *Block, need Need) {
 	exactAsset(m.Spot, m.Rate-m.Div, m.Vol, m.Expiry/float64(b.Fixings()), 0, z, b, need)
 }
