@@ -284,6 +284,9 @@ func jobOf(c *cli.Context) (job, error) {
 	if cfg.Greeks, err = parseList(c, "greeks", greeks.ParseGreek); err != nil {
 		return j, err
 	}
+	if err := batch.CheckGreeks(cfg.Greeks); err != nil {
+		return j, usagef("invalid --greeks: %v", err)
+	}
 	if c.String("methods") != "" {
 		if cfg.Methods, err = parseList(c, "methods", greeks.ParseMethod); err != nil {
 			return j, err

@@ -94,6 +94,9 @@ func runBatch(c *cli.Context) error {
 	if cfg.Greeks, err = parseList(c, "greeks", greeks.ParseGreek); err != nil {
 		return err
 	}
+	if err := batch.CheckGreeks(cfg.Greeks); err != nil {
+		return usagef("invalid --greeks: %v", err)
+	}
 	if c.String("methods") != "" {
 		if cfg.Methods, err = parseList(c, "methods", greeks.ParseMethod); err != nil {
 			return err

@@ -97,7 +97,9 @@ func optionCmd() *cli.Command {
 				Action: workers},
 
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate (cross-gamma with --spots; default with --spots: all four)"},
+				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, cross-gamma (cross-gamma with --spots; " +
+					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year) for European payoffs " +
+					"on gbm under the exact scheme)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},
@@ -117,6 +119,10 @@ func optionCmd() *cli.Command {
 				Usage: "fd spot bump, relative to the spot, in [1e-6, 0.5); the default scales with the distribution's width", Action: spotBump},
 			&cli.Float64Flag{Name: "vol-bump", Category: catEstimators, DefaultText: "0.025·σ",
 				Usage: "fd volatility bump, absolute, in [1e-6, vol)", Action: volBump},
+			&cli.Float64Flag{Name: "rate-bump", Category: catEstimators, DefaultText: "0.025·σ/√T, 0.005 at σ = 0.2, T = 1",
+				Usage: "fd rate bump for rho, absolute, in [1e-6, 0.25]", Action: rateBump},
+			&cli.Float64Flag{Name: "expiry-bump", Category: catEstimators, DefaultText: "0.025",
+				Usage: "fd expiry bump for theta, relative to the expiry, in [1e-6, 0.5)", Action: expiryBump},
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},
@@ -296,7 +302,8 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	in.cfg = greeks.Config{
 		Paths: c.Int64("paths"), Seed: c.Uint64("seed"), Workers: c.Int("workers"),
 		Scheme: scheme, Steps: c.Int("steps"), Greeks: gs, Methods: ms, Clip: c.Bool("clip-lambda"),
-		Bumps:  greeks.Bumps{Spot: c.Float64("spot-bump"), Vol: c.Float64("vol-bump")},
+		Bumps: greeks.Bumps{Spot: c.Float64("spot-bump"), Vol: c.Float64("vol-bump"),
+			Rate: c.Float64("rate-bump"), Expiry: c.Float64("expiry-bump")},
 		Lambda: lambda, Folds: c.Int("folds"), PilotPaths: c.Int64("pilot-paths"), Smoothing: c.Float64("smoothing"),
 		Weight: weight, Tolerance: c.Float64("tolerance"), MaxPaths: c.Int64("max-paths"),
 	}
@@ -341,6 +348,20 @@ func finite(flag string) func(*cli.Context, float64) error {
 func spotBump(_ *cli.Context, v float64) error {
 	if !(v >= greeks.MinBump && v < 0.5) {
 		return usagef("invalid --spot-bump %v: must be in [%g, 0.5)", v, greeks.MinBump)
+	}
+	return nil
+}
+
+func rateBump(_ *cli.Context, v float64) error {
+	if !(v >= greeks.MinBump && v <= 0.25) {
+		return usagef("invalid --rate-bump %v: must be in [%g, 0.25]", v, greeks.MinBump)
+	}
+	return nil
+}
+
+func expiryBump(_ *cli.Context, v float64) error {
+	if !(v >= greeks.MinBump && v < 0.5) {
+		return usagef("invalid --expiry-bump %v: must be in [%g, 0.5)", v, greeks.MinBump)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 func TestOptionCSVMatchesJSON(t *testing.T) {
 	for _, args := range [][]string{
 		{"option", "--paths", "20000", "--payoff", "digital-call"},
+		{"option", "--paths", "20000", "--payoff", "put", "--div", "0.02", "--greeks", "delta,gamma,vega,rho,theta"},
 		{"option", "--paths", "20000", "--spots", "100,95", "--vols", "0.3,0.2", "--correlation", "0.5",
 			"--payoff", "spread-call", "--strike", "0", "--greeks", "delta,cross-gamma"},
 	} {

@@ -71,7 +71,11 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	if res.PilotPaths > 0 {
 		fmt.Fprintf(tw, "  pilot %d paths", res.PilotPaths)
 	}
-	fmt.Fprintf(tw, "\nfd bumps\tspot %g (relative)  vol %g (absolute)\n", res.Bumps.Spot, res.Bumps.Vol)
+	fmt.Fprintf(tw, "\nfd bumps\tspot %g (relative)  vol %g (absolute)", res.Bumps.Spot, res.Bumps.Vol)
+	if hasRateTime(res) {
+		fmt.Fprintf(tw, "  rate %g (absolute)  expiry %g (relative)", res.Bumps.Rate, res.Bumps.Expiry)
+	}
+	fmt.Fprintln(tw)
 	lo, hi := res.Price.CI95()
 	fmt.Fprintf(tw, "price\t%s ± %s (stderr)  95%% CI [%s, %s]  analytic %s\n\n",
 		fig(res.Price.Value), fig(res.Price.StdErr), fig(lo), fig(hi), num(ref.Price))
@@ -80,7 +84,7 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	for _, f := range res.Figures {
 		lo, hi := f.CI95()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Greek, f.Method,
-			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefGreek(ref, f.Greek)), lambdaCell(f))
+			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefGreekOf(in.model, in.payoff, ref, f.Greek)), lambdaCell(f))
 	}
 	writeWarnings(tw, in.model, res)
 	var notes bool
@@ -132,4 +136,19 @@ func writeWarnings(w io.Writer, m sde.Model, res *greeks.Result) {
 			fmt.Fprintf(w, "  %s\n", s)
 		}
 	}
+}
+
+// hasRateTime reports whether res has a Rho or Theta figure or skip.
+func hasRateTime(res *greeks.Result) bool {
+	for _, f := range res.Figures {
+		if f.Greek == greeks.Rho || f.Greek == greeks.Theta {
+			return true
+		}
+	}
+	for _, s := range res.Skipped {
+		if s.Greek == greeks.Rho || s.Greek == greeks.Theta {
+			return true
+		}
+	}
+	return false
 }

@@ -171,7 +171,8 @@ func Check(rows []Row, market Market, opt Options) (out []TradeReport, trades []
 // Run prices every row on the worker pool and returns the report. Rows
 // that fail to parse or to run become error entries; Run itself fails only
 // when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
-// nothing. progress, when not nil, is called after each row with the
+// nothing, or before any row when Options.Config.Greeks names Rho or Theta
+// (CheckGreeks). progress, when not nil, is called after each row with the
 // number done. Run holds every row; Stream holds only those in flight.
 func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
 	i := 0
@@ -222,13 +223,17 @@ const Window = 4
 // totals of each underlying. progress, when not nil, is called after each
 // emitted row with the number emitted.
 //
-// Stream fails when next fails with an error other than io.EOF, when emit
-// fails, or when ctx ends (an error wrapping greeks.ErrCanceled); it then
+// Stream fails before reading a row when opt.Config.Greeks names a Greek a
+// batch does not carry (CheckGreeks); it fails when next fails with an
+// error other than io.EOF, when emit fails, or when ctx ends (an error wrapping greeks.ErrCanceled); it then
 // stops reading and starting rows, and the caller discards what was
 // emitted.
 func Stream(ctx context.Context, next func() (Row, error), market Market, opt Options,
 	emit func(TradeReport) error, progress func(done int)) (*Summary, error) {
 	opt = opt.WithDefaults()
+	if err := CheckGreeks(opt.Config.Greeks); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	window := int64(max(64, Window*opt.Workers))

@@ -407,6 +407,20 @@ func (f *fields) multiAssets(names []string, market Market) multiAssets {
 	return ma
 }
 
+// CheckGreeks returns an error naming the first Greek of gs that a batch
+// does not carry: positions and totals are built for Delta, Gamma, Vega and
+// the cross Gammas; Rho and Theta are refused rather than reported without
+// positions (greeks option computes them).
+func CheckGreeks(gs []greeks.Greek) error {
+	for _, g := range gs {
+		if g == greeks.Rho || g == greeks.Theta {
+			return fmt.Errorf("%s: batch positions and totals carry delta, gamma, vega and cross-gamma only; "+
+				"use greeks option for rho and theta", g)
+		}
+	}
+	return nil
+}
+
 // tradeGreeks returns the Greeks a trade computes of the batch's list gs:
 // a single-asset trade leaves out the cross Gamma; a multi-asset trade adds
 // it wherever Gamma is asked for, as greeks option does with --spots.

@@ -133,7 +133,7 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 		u.Greeks = append(u.Greeks, Figure{
 			Greek: f.Greek.String(), Method: f.Method.String(),
 			Estimate: Num(f.Value), StdErr: Num(f.StdErr), CI95: [2]Num{Num(lo), Num(hi)},
-			Analytic: Num(RefGreek(ref, f.Greek)), Lambda: Num(f.Lambda), Note: f.Note,
+			Analytic: Num(RefGreekOf(m, p, ref, f.Greek)), Lambda: Num(f.Lambda), Note: f.Note,
 			LambdaMode: f.LambdaMode, Smoothing: finiteOrNil(f.Smoothing),
 		})
 	}
@@ -203,6 +203,28 @@ func RefGreek(ref analytic.Values, g greeks.Greek) float64 {
 		return ref.Vega
 	}
 	return math.NaN()
+}
+
+// RefGreekOf returns the closed-form value of g for payoff p on model m
+// whose reference values are ref: Rho and Theta from
+// analytic.BlackScholesRateTime on a GBM (NaN for a payoff it does not
+// cover), the other Greeks as RefGreek; NaN when there is none.
+func RefGreekOf(m sde.Model, p payoff.Payoff, ref analytic.Values, g greeks.Greek) float64 {
+	if g != greeks.Rho && g != greeks.Theta {
+		return RefGreek(ref, g)
+	}
+	gbm, ok := m.(sde.GBM)
+	if !ok {
+		return math.NaN()
+	}
+	rt, err := analytic.BlackScholesRateTime(gbm, p)
+	switch {
+	case err != nil:
+		return math.NaN()
+	case g == greeks.Rho:
+		return rt.Rho
+	}
+	return rt.Theta
 }
 
 // Beta returns the CEV elasticity of m, NaN for other models.

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
+	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// TestOptionRhoTheta: --greeks with rho and theta reports them by every
+// valid method with the closed form of analytic.BlackScholesRateTime in the
+// analytic column, each estimate within 5 standard errors of it (fd within
+// 5 of the closed form plus its O(h²) bump bias, far below one standard
+// error here), and the Delta, Gamma and Vega figures bit-identical to a run
+// without them.
+func TestOptionRhoTheta(t *testing.T) {
+	args := []string{"--paths", "200000", "--payoff", "put", "--strike", "95", "--div", "0.02", "--rate", "0.03", "--vol", "0.25"}
+	r, _ := runJSON(t, append(args, "--greeks", "delta,gamma,vega,rho,theta")...)
+	plain, _ := runJSON(t, args...)
+	cf, err := analytic.BlackScholesRateTime(sde.GBM{Spot: 100, Rate: 0.03, Div: 0.02, Vol: 0.25, Expiry: 1}, payoff.Put{Strike: 95})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range r.Greeks {
+		want := cf.Rho
+		switch f.Greek {
+		case "theta":
+			want = cf.Theta
+		case "rho":
+		default:
+			continue
+		}
+		n++
+		if f.Analytic == nil || math.Abs(*f.Analytic-want) > 1e-12*math.Abs(want) {
+			t.Errorf("%s %s: analytic %v, want %v", f.Greek, f.Method, f.Analytic, want)
+		}
+		if !(math.Abs(f.Estimate-want) <= 5*f.StdErr) {
+			t.Errorf("%s %s = %v ± %v, closed form %v", f.Greek, f.Method, f.Estimate, f.StdErr, want)
+		}
+	}
+	if n != 8 { // fd, pathwise, malliavin, hybrid for each
+		t.Errorf("%d rho/theta figures, want 8: %+v", n, r.Greeks)
+	}
+	if len(plain.Greeks) != 12 {
+		t.Fatalf("%d figures without rho/theta, want 12", len(plain.Greeks))
+	}
+	for i, f := range plain.Greeks {
+		g := r.Greeks[i]
+		if g.Greek != f.Greek || g.Method != f.Method || g.Estimate != f.Estimate || g.StdErr != f.StdErr {
+			t.Errorf("%s %s: %v ± %v with rho/theta, %v ± %v without", f.Greek, f.Method, g.Estimate, g.StdErr, f.Estimate, f.StdErr)
+		}
+	}
+
+	code, out, errb := runCLI(t, append([]string{"option"}, append(args, "--greeks", "rho,theta", "--rate-bump", "0.001", "--expiry-bump", "0.01")...)...)
+	if code != 0 {
+		t.Fatalf("table: exit %d: %s", code, errb)
+	}
+	for _, want := range []string{"rate 0.001 (absolute)  expiry 0.01 (relative)", "rho    pathwise", "theta  hybrid"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestRhoThetaRefusals: rho and theta on a payoff or model that does not
+// carry them are skipped with the reason (or exit 2 when a method is
+// named); bad bumps and batch --greeks rho exit 2 naming the flag; the batch
+// library refuses them before reading a row.
+func TestRhoThetaRefusals(t *testing.T) {
+	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--greeks", "delta,rho")
+	for _, f := range r.Greeks {
+		if f.Greek == "rho" {
+			t.Errorf("asian rho reported: %+v", f)
+		}
+	}
+	skips := 0
+	for _, s := range r.Skipped {
+		if s.Greek == "rho" && strings.Contains(s.Reason, "European payoffs on one GBM asset") {
+			skips++
+		}
+	}
+	if skips != len(greeks.AllMethods) {
+		t.Errorf("asian rho: %d skips with the reason, want %d: %+v", skips, len(greeks.AllMethods), r.Skipped)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"option", "--paths", "8192", "--payoff", "asian-call", "--greeks", "rho", "--methods", "fd"}, "rho"},
+		{[]string{"option", "--rate-bump", "0.3", "--greeks", "rho"}, "--rate-bump"},
+		{[]string{"option", "--expiry-bump", "0.5", "--greeks", "theta"}, "--expiry-bump"},
+		{[]string{"batch", "--greeks", "delta,rho"}, "rho"},
+		{[]string{"batch", "--greeks", "theta"}, "theta"},
+	} {
+		code, _, errb := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errb, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", c.args, code, errb, c.want)
+		}
+	}
+	read := false
+	next := func() (batch.Row, error) { read = true; return batch.Row{}, io.EOF }
+	opt := batch.Options{Config: greeks.Config{Greeks: []greeks.Greek{greeks.Delta, greeks.Theta}}}
+	_, err := batch.Stream(context.Background(), next, batch.Market{}, opt, func(batch.TradeReport) error { return nil }, nil)
+	if err == nil || !strings.Contains(err.Error(), "theta") || read || errors.Is(err, greeks.ErrCanceled) {
+		t.Errorf("batch.Stream with theta: err %v, read %v; want an error naming theta before any row", err, read)
+	}
+}
