@@ -23,8 +23,17 @@ import (
 // without them.
 func TestOptionRhoTheta(t *testing.T) {
 	args := []string{"--paths", "200000", "--payoff", "put", "--strike", "95", "--div", "0.02", "--rate", "0.03", "--vol", "0.25"}
-	r, _ := runJSON(t, append(args, "--greeks", "delta,gamma,vega,rho,theta")...)
-	plain, _ := runJSON(t, args...)
+	r, raw := runJSON(t, append(args, "--greeks", "delta,gamma,vega,rho,theta")...)
+	plain, rawPlain := runJSON(t, args...)
+	// The fd steps of Rho and Theta are in the JSON when they were used:
+	// 0.025·σ/√T = 0.00625 absolute, kept to two significant digits, and
+	// 2.5% of T.
+	if raw["rate_bump"] != 0.0063 || raw["expiry_bump"] != 0.025 {
+		t.Errorf("rate_bump %v, expiry_bump %v; want 0.0063, 0.025", raw["rate_bump"], raw["expiry_bump"])
+	}
+	if _, ok := rawPlain["rate_bump"]; ok {
+		t.Errorf("rate_bump %v in a run without rho or theta", rawPlain["rate_bump"])
+	}
 	cf, err := analytic.BlackScholesRateTime(sde.GBM{Spot: 100, Rate: 0.03, Div: 0.02, Vol: 0.25, Expiry: 1}, payoff.Put{Strike: 95})
 	if err != nil {
 		t.Fatal(err)

@@ -41,20 +41,24 @@ func (x *Num) UnmarshalJSON(b []byte) error {
 // method, with standard errors, 95% intervals, the closed form where there
 // is one, and how the run was made.
 type Unit struct {
-	Paths      int64   `json:"paths"`
-	Seed       uint64  `json:"seed"`
-	Workers    int     `json:"workers"`
-	Elapsed    float64 `json:"elapsed_seconds"`
-	Payoff     string  `json:"payoff"`
-	Model      string  `json:"model"`
-	Assets     int     `json:"assets,omitempty"` // several assets only
-	Beta       Num     `json:"beta"`
-	Fixings    int     `json:"fixings"`
-	Scheme     string  `json:"scheme"`
-	Steps      int     `json:"steps"`
-	Weight     string  `json:"weight"`
-	SpotBump   float64 `json:"spot_bump"`
-	VolBump    float64 `json:"vol_bump"`
+	Paths    int64   `json:"paths"`
+	Seed     uint64  `json:"seed"`
+	Workers  int     `json:"workers"`
+	Elapsed  float64 `json:"elapsed_seconds"`
+	Payoff   string  `json:"payoff"`
+	Model    string  `json:"model"`
+	Assets   int     `json:"assets,omitempty"` // several assets only
+	Beta     Num     `json:"beta"`
+	Fixings  int     `json:"fixings"`
+	Scheme   string  `json:"scheme"`
+	Steps    int     `json:"steps"`
+	Weight   string  `json:"weight"`
+	SpotBump float64 `json:"spot_bump"`
+	VolBump  float64 `json:"vol_bump"`
+	// RateBump (absolute) and ExpiryBump (relative to the expiry) are the fd
+	// steps of Rho and Theta, set when the run computed either.
+	RateBump   float64 `json:"rate_bump,omitempty"`
+	ExpiryBump float64 `json:"expiry_bump,omitempty"`
 	LambdaMode string  `json:"lambda_mode"`
 	Folds      int     `json:"folds,omitempty"`
 	PilotPaths int64   `json:"pilot_paths,omitempty"`
@@ -123,6 +127,12 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 	}
 	if u.Warnings == nil {
 		u.Warnings = []string{}
+	}
+	for _, f := range res.Figures {
+		if f.Greek == greeks.Rho || f.Greek == greeks.Theta {
+			u.RateBump, u.ExpiryBump = res.Bumps.Rate, res.Bumps.Expiry
+			break
+		}
 	}
 	if res.Tolerance > 0 {
 		met := res.ToleranceMet()
