@@ -18,33 +18,44 @@ import (
 // in the float32 path (a wrong conversion, a buffer of the wrong dtype) is
 // of order one.
 func TestFloat32Gradient(t *testing.T) {
+	want, got := batchGradient(t, TrainConfig{}), batchGradient(t, TrainConfig{Float32: true})
+	rel := relDistance(got, want)
+	t.Logf("‖g_float32 − g_float64‖/‖g_float64‖ = %.3g", rel)
+	if !(rel < 1e-3) {
+		t.Errorf("float32 gradient differs from float64 by %.3g (relative), want < 1e-3", rel)
+	}
+}
+
+// batchGradient returns the hybrid encoder and decoder gradient of one
+// fixed batch of 8 images for smallArch, seed 3, with the other settings
+// of cfg (Float32, say): the same inputs for every comparison of two
+// ways to compute it.
+func batchGradient(t *testing.T, cfg TrainConfig) []float64 {
+	t.Helper()
 	a := smallArch()
-	const batch = 8
-	x := make([]float64, batch*a.Side*a.Side)
+	cfg.Estimator, cfg.Batch, cfg.Seed = Hybrid, 8, 3
+	x := make([]float64, cfg.Batch*a.Side*a.Side)
 	for i := range x {
 		x[i] = float64((i*7919)%13) / 12
 	}
-	grad := func(f32 bool) []float64 {
-		tr, err := NewTrainer(a, TrainConfig{Estimator: Hybrid, Batch: batch, Seed: 3, Float32: f32})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tr.Net.Close()
-		enc, dec := make([]float64, tr.Net.Encoder.Dim()), make([]float64, tr.Net.Decoder.Dim())
-		if _, err := tr.Gradient(x, 0, enc, dec); err != nil {
-			t.Fatal(err)
-		}
-		return append(enc, dec...)
+	tr, err := NewTrainer(a, cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	want, got := grad(false), grad(true)
+	defer tr.Net.Close()
+	enc, dec := make([]float64, tr.Net.Encoder.Dim()), make([]float64, tr.Net.Decoder.Dim())
+	if _, err := tr.Gradient(x, 0, enc, dec); err != nil {
+		t.Fatal(err)
+	}
+	return append(enc, dec...)
+}
+
+// relDistance returns ‖got − want‖/‖want‖.
+func relDistance(got, want []float64) float64 {
 	var d2, n2 float64
 	for i := range got {
 		d2 += (got[i] - want[i]) * (got[i] - want[i])
 		n2 += want[i] * want[i]
 	}
-	rel := math.Sqrt(d2 / n2)
-	t.Logf("‖g_float32 − g_float64‖/‖g_float64‖ = %.3g", rel)
-	if !(rel < 1e-3) {
-		t.Errorf("float32 gradient differs from float64 by %.3g (relative), want < 1e-3", rel)
-	}
+	return math.Sqrt(d2 / n2)
 }
