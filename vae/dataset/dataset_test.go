@@ -58,17 +58,22 @@ func writeMNIST(t *testing.T, dir string, n int, gz bool) {
 		if err := WriteIDX(&buf, x); err != nil {
 			t.Fatal(err)
 		}
-		data := buf.Bytes()
-		if gz {
-			var z bytes.Buffer
-			w := gzip.NewWriter(&z)
-			w.Write(data)
-			w.Close()
-			data, name = z.Bytes(), name+".gz"
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, name, buf.Bytes(), gz)
+	}
+}
+
+// writeFile writes data to dir/name, or gzipped to dir/name.gz.
+func writeFile(t testing.TB, dir, name string, data []byte, gz bool) {
+	t.Helper()
+	if gz {
+		var z bytes.Buffer
+		w := gzip.NewWriter(&z)
+		w.Write(data)
+		w.Close()
+		data, name = z.Bytes(), name+".gz"
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

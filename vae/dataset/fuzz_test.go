@@ -2,10 +2,7 @@ package dataset
 
 import (
 	"bytes"
-	"compress/gzip"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -98,16 +95,7 @@ func FuzzLoadFashionMNIST(f *testing.F) {
 	f.Fuzz(func(t *testing.T, images, labels []byte, gz bool) {
 		dir := t.TempDir()
 		for name, data := range map[string][]byte{"t10k-images-idx3-ubyte": images, "t10k-labels-idx1-ubyte": labels} {
-			if gz {
-				var z bytes.Buffer
-				w := gzip.NewWriter(&z)
-				w.Write(data)
-				w.Close()
-				data, name = z.Bytes(), name+".gz"
-			}
-			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			writeFile(t, dir, name, data, gz)
 		}
 		im, err := LoadFashionMNIST(dir, "test")
 		if err != nil {
