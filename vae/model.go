@@ -249,7 +249,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 		}
 		w := n.param(g, fmt.Sprintf("dec.conv%d", i), tensor.Shape{out, c, 3, 3}, std, init)
 		params = append(params, w)
-		if h, err = G.Conv2d(h, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1}); err != nil {
+		if h, err = convolve3(h, w); err != nil { // Conv2d(h, w, 3×3, pad 1, stride 1) without its im2col tape
 			return err
 		}
 		if i > 0 {

@@ -1,0 +1,411 @@
+package vae
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// conv3 is the decoder's 3×3 convolution (stride 1, padding 1, no bias) of
+// x (B, C, H, W) with the filter w (O, C, 3, 3), the same map as
+// gorgonia's Conv2d(x, w, (3,3), pad 1, stride 1) and, in float64 with
+// gonum's BLAS, the same numbers bit for bit, without holding the im2col
+// matrix. gorgonia's Conv2d builds it for the whole batch,
+//
+//	P = im2col(x)        (B·H·W) × 9C, rows (b, i, j), columns (c, kr, kc)
+//	Y = P·Wᵀ             (B·H·W) × O,  then transposed to (B, O, H, W)
+//
+// and its tape keeps P and its gradient ∂P = ∂Y·W (each 302 MB for the
+// last decoder layer at batch 128, 566 MB over the four layers) until the
+// backward pass ends. conv3 builds P a few examples at a time in a scratch
+// buffer, in the forward pass and again in the backward pass:
+//
+//	∂x = col2im(∂Y·W)    per chunk of examples
+//	∂w = Σ_chunks ∂Y_chunkᵀ·P_chunk
+//
+// Why the numbers stay the same: every output element is a sum over one
+// operand's rows or columns, and the chunks split the other dimension.
+// gonum's Dgemm computes C = A·Bᵀ with dot products over k-blocks of 64
+// when the m×n blocks of 64 number at least 4 (its parallel path) and over
+// all of k otherwise; the chunks are chosen so that each takes the same
+// path as the whole batch (convDims.chunks). ∂Y·W and ∂Yᵀ·P are sums of
+// axpys in the order of k whatever the blocking, and Σ_chunks ∂Yᵀ·P with
+// β = 1 continues each sum in the same order. col2im adds in gorgonia's
+// loop order. TestGoldenSteps pins it; with another BLAS (OpenBLAS) or in
+// float32 the sums are the BLAS's own, as they were with Conv2d.
+type conv3 struct{ ws *convScratch }
+
+// convScratch holds the scratch buffers of one conv3 node and its two
+// gradient ops (they run one after the other).
+type convScratch struct {
+	f64 struct{ p, y []float64 }
+	f32 struct{ p, y []float32 }
+}
+
+// convolve3 applies conv3 to x and w.
+func convolve3(x, w *G.Node) (*G.Node, error) {
+	xs, ws := x.Shape(), w.Shape()
+	if xs.Dims() != 4 || ws.Dims() != 4 || ws[1] != xs[1] || ws[2] != 3 || ws[3] != 3 {
+		return nil, fmt.Errorf("vae: 3×3 convolution of %v by %v", xs, ws)
+	}
+	return G.ApplyOp(&conv3{ws: &convScratch{}}, x, w)
+}
+
+func (op *conv3) Arity() int { return 2 }
+
+func (op *conv3) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t)
+}
+
+func (op *conv3) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	x, ok1 := in[0].(tensor.Shape)
+	w, ok2 := in[1].(tensor.Shape)
+	if !ok1 || !ok2 || x.Dims() != 4 || w.Dims() != 4 {
+		return nil, fmt.Errorf("vae: 3×3 convolution of %v by %v", in[0], in[1])
+	}
+	return tensor.Shape{x[0], w[0], x[2], x[3]}, nil
+}
+
+// convDims are a convolution's sizes: batch, input channels, height, width,
+// output channels.
+type convDims struct{ b, c, h, w, o int }
+
+func (d convDims) hw() int { return d.h * d.w }
+func (d convDims) k() int  { return 9 * d.c }
+
+// chunks returns the bounds of the chunks of examples whose im2col rows
+// are built at a time: each of at least 1024 rows where the batch has
+// them, and each on gonum's parallel Dgemm path (at least minParBlock = 4
+// blocks of 64×64 in P·Wᵀ) exactly when the whole batch is. A batch on the
+// serial path is one chunk; otherwise the batch is cut into q = ⌊B/e⌋
+// chunks of ⌊B/q⌋ or ⌈B/q⌉ examples, where e is the fewest examples that
+// qualify, so no chunk is smaller than e.
+func (d convDims) chunks() []int {
+	const block, minPar, minRows = 64, 4, 1024
+	blocks := func(n int) int { return (n + block - 1) / block }
+	if blocks(d.b*d.hw())*blocks(d.o) < minPar {
+		return []int{0, d.b}
+	}
+	e := max(1, minRows/d.hw())
+	for e < d.b && blocks(e*d.hw())*blocks(d.o) < minPar {
+		e++
+	}
+	q := max(1, d.b/e)
+	bounds := make([]int, q+1)
+	for i := range bounds {
+		bounds[i] = d.b * i / q
+	}
+	return bounds
+}
+
+// maxChunk is the largest chunk of bounds.
+func maxChunk(bounds []int) int {
+	m := 0
+	for i := 1; i < len(bounds); i++ {
+		m = max(m, bounds[i]-bounds[i-1])
+	}
+	return m
+}
+
+func dimsOf(x, w tensor.Shape) convDims {
+	return convDims{b: x[0], c: x[1], h: x[2], w: x[3], o: w[0]}
+}
+
+func (op *conv3) Do(in ...G.Value) (G.Value, error) {
+	x, w, err := twoTensors(in)
+	if err != nil {
+		return nil, err
+	}
+	d := dimsOf(x.Shape(), w.Shape())
+	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(d.b, d.o, d.h, d.w))
+	switch xd := x.Data().(type) {
+	case []float64:
+		op.ws.f64.p, op.ws.f64.y = conv3Fwd(d, xd, w.Data().([]float64), out.Data().([]float64), op.ws.f64.p, op.ws.f64.y)
+	case []float32:
+		op.ws.f32.p, op.ws.f32.y = conv3Fwd(d, xd, w.Data().([]float32), out.Data().([]float32), op.ws.f32.p, op.ws.f32.y)
+	default:
+		return nil, fmt.Errorf("vae: 3×3 convolution of %v", x.Dtype())
+	}
+	return out, nil
+}
+
+func twoTensors(in []G.Value) (a, b tensor.Tensor, err error) {
+	if len(in) != 2 {
+		return nil, nil, fmt.Errorf("vae: %d inputs; want 2", len(in))
+	}
+	a, ok1 := in[0].(tensor.Tensor)
+	b, ok2 := in[1].(tensor.Tensor)
+	if !ok1 || !ok2 || a.Shape().Dims() != 4 || b.Shape().Dims() != 4 || a.Dtype() != b.Dtype() {
+		return nil, nil, fmt.Errorf("vae: convolution inputs %T, %T; want two 4-dimensional tensors of one dtype", in[0], in[1])
+	}
+	return a, b, nil
+}
+
+// grow returns s resized to n, reusing its storage when it is large enough.
+func grow[T float32 | float64](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// gemm is C = αA·B + βC in row-major storage through gorgonia's BLAS
+// (gonum's, or the one gorgonia.Use installed).
+func gemm[T float32 | float64](tA, tB blas.Transpose, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float64:
+		G.WhichBLAS().Dgemm(tA, tB, m, n, k, 1, a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	case []float32:
+		G.WhichBLAS().Sgemm(tA, tB, m, n, k, 1, a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	}
+}
+
+// conv3Fwd writes the convolution of x by w into out, a chunk of examples
+// at a time, with p and y as scratch (grown as needed and returned).
+func conv3Fwd[T float32 | float64](d convDims, x, w, out, p, y []T) ([]T, []T) {
+	bounds := d.chunks()
+	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
+	for c := 1; c < len(bounds); c++ {
+		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
+		rows := n * hw
+		for i := range n {
+			im2col3(d, x[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw], p[i*hw*k:(i+1)*hw*k])
+		}
+		gemm(blas.NoTrans, blas.Trans, rows, d.o, k, p[:rows*k], k, w, k, 0, y[:rows*d.o], d.o)
+		// (b, i, j; o) → (b, o, i, j)
+		for i := range n {
+			yi, oi := y[i*hw*d.o:(i+1)*hw*d.o], out[(b0+i)*d.o*hw:(b0+i+1)*d.o*hw]
+			for px := range hw {
+				for o, v := range yi[px*d.o : (px+1)*d.o] {
+					oi[o*hw+px] = v
+				}
+			}
+		}
+	}
+	return p, y
+}
+
+// im2col3 writes the 3×3, padding 1 patches of one example x (C, H, W) as
+// the rows of p (H·W × 9C), in gorgonia's im2col layout: row (i, j),
+// column (c, kr, kc), zero outside the image.
+func im2col3[T float32 | float64](d convDims, x, p []T) {
+	hw, k := d.hw(), d.k()
+	for i := range d.h {
+		for j := range d.w {
+			row := p[(i*d.w+j)*k : (i*d.w+j+1)*k]
+			for c := range d.c {
+				xc := x[c*hw : (c+1)*hw]
+				for kr := range 3 {
+					r := i + kr - 1
+					dst := row[c*9+kr*3 : c*9+kr*3+3]
+					if r < 0 || r >= d.h {
+						dst[0], dst[1], dst[2] = 0, 0, 0
+						continue
+					}
+					xr := xc[r*d.w : (r+1)*d.w]
+					if j > 0 {
+						dst[0] = xr[j-1]
+					} else {
+						dst[0] = 0
+					}
+					dst[1] = xr[j]
+					if j+1 < d.w {
+						dst[2] = xr[j+1]
+					} else {
+						dst[2] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im3 is im2col3's adjoint: it sets x (C, H, W) to the sum of the
+// entries of p that im2col3 copied from each element, added from zero in
+// gorgonia's col2im order (rows of p, then columns).
+func col2im3[T float32 | float64](d convDims, p, x []T) {
+	hw, k := d.hw(), d.k()
+	clear(x)
+	for i := range d.h {
+		for j := range d.w {
+			row := p[(i*d.w+j)*k : (i*d.w+j+1)*k]
+			for c := range d.c {
+				xc := x[c*hw : (c+1)*hw]
+				for kr := range 3 {
+					r := i + kr - 1
+					if r < 0 || r >= d.h {
+						continue
+					}
+					src := row[c*9+kr*3 : c*9+kr*3+3]
+					xr := xc[r*d.w : (r+1)*d.w]
+					if j > 0 {
+						xr[j-1] += src[0]
+					}
+					xr[j] += src[1]
+					if j+1 < d.w {
+						xr[j+1] += src[2]
+					}
+				}
+			}
+		}
+	}
+}
+
+// transposeChunk writes the output gradient g of n examples, (n, O, H, W),
+// as the rows of y ((n·H·W) × O).
+func transposeChunk[T float32 | float64](d convDims, n int, g, y []T) {
+	hw := d.hw()
+	for i := range n {
+		gi, yi := g[i*d.o*hw:(i+1)*d.o*hw], y[i*hw*d.o:(i+1)*hw*d.o]
+		for o := range d.o {
+			for px, v := range gi[o*hw : (o+1)*hw] {
+				yi[px*d.o+o] = v
+			}
+		}
+	}
+}
+
+func (op *conv3) ReturnsPtr() bool     { return false }
+func (op *conv3) CallsExtern() bool    { return false }
+func (op *conv3) OverwritesInput() int { return -1 }
+func (op *conv3) String() string       { return "conv3" }
+
+func (op *conv3) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv3%p", op) }
+
+func (op *conv3) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op *conv3) DiffWRT(int) []bool { return []bool{true, true} }
+
+func (op *conv3) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&conv3Diff{ws: op.ws, wrtW: false}, in[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	dw, err := G.ApplyOp(&conv3Diff{ws: op.ws, wrtW: true}, in[0], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dx, dw}, nil
+}
+
+// conv3Diff is conv3's gradient with respect to x (inputs w and the output
+// gradient g) or, when wrtW, to w (inputs x and g).
+type conv3Diff struct {
+	ws   *convScratch
+	wrtW bool
+}
+
+func (op *conv3Diff) Arity() int { return 2 }
+
+func (op *conv3Diff) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, t)
+}
+
+func (op *conv3Diff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	a, ok1 := in[0].(tensor.Shape)
+	g, ok2 := in[1].(tensor.Shape)
+	if !ok1 || !ok2 || a.Dims() != 4 || g.Dims() != 4 {
+		return nil, fmt.Errorf("vae: 3×3 convolution gradient of %v, %v", in[0], in[1])
+	}
+	if op.wrtW { // a is x (B, C, H, W)
+		return tensor.Shape{g[1], a[1], 3, 3}, nil
+	}
+	return tensor.Shape{g[0], a[1], g[2], g[3]}, nil // a is w (O, C, 3, 3)
+}
+
+func (op *conv3Diff) Do(in ...G.Value) (G.Value, error) {
+	a, g, err := twoTensors(in)
+	if err != nil {
+		return nil, err
+	}
+	gs, as := g.Shape(), a.Shape()
+	d := convDims{b: gs[0], h: gs[2], w: gs[3], o: gs[1], c: as[1]}
+	shape := tensor.Shape{d.b, d.c, d.h, d.w}
+	if op.wrtW {
+		shape = tensor.Shape{d.o, d.c, 3, 3}
+	}
+	out := tensor.New(tensor.Of(g.Dtype()), tensor.WithShape(shape...))
+	switch gd := g.Data().(type) {
+	case []float64:
+		s := &op.ws.f64
+		if op.wrtW {
+			s.p, s.y = conv3GradW(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
+		} else {
+			s.p, s.y = conv3GradX(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
+		}
+	case []float32:
+		s := &op.ws.f32
+		if op.wrtW {
+			s.p, s.y = conv3GradW(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
+		} else {
+			s.p, s.y = conv3GradX(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
+		}
+	default:
+		return nil, fmt.Errorf("vae: 3×3 convolution gradient of %v", g.Dtype())
+	}
+	return out, nil
+}
+
+// conv3GradX writes ∂x = col2im(∂Y·W) into dx, a chunk of examples at a
+// time.
+func conv3GradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) {
+	bounds := d.chunks()
+	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
+	for c := 1; c < len(bounds); c++ {
+		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
+		rows := n * hw
+		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
+		gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, w, k, 0, p[:rows*k], k)
+		for i := range n {
+			col2im3(d, p[i*hw*k:(i+1)*hw*k], dx[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw])
+		}
+	}
+	return p, y
+}
+
+// conv3GradW writes ∂w = Σ_chunks ∂Y_chunkᵀ·P_chunk into dw.
+func conv3GradW[T float32 | float64](d convDims, x, g, dw, p, y []T) ([]T, []T) {
+	bounds := d.chunks()
+	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
+	for c := 1; c < len(bounds); c++ {
+		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
+		rows := n * hw
+		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
+		for i := range n {
+			im2col3(d, x[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw], p[i*hw*k:(i+1)*hw*k])
+		}
+		var beta T
+		if b0 > 0 {
+			beta = 1
+		}
+		gemm(blas.Trans, blas.NoTrans, d.o, k, rows, y[:rows*d.o], d.o, p[:rows*k], k, beta, dw, k)
+	}
+	return p, y
+}
+
+func (op *conv3Diff) ReturnsPtr() bool     { return false }
+func (op *conv3Diff) CallsExtern() bool    { return false }
+func (op *conv3Diff) OverwritesInput() int { return -1 }
+func (op *conv3Diff) String() string       { return fmt.Sprintf("conv3Diff(w=%v)", op.wrtW) }
+
+func (op *conv3Diff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv3Diff%p", op) }
+
+func (op *conv3Diff) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
