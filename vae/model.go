@@ -15,11 +15,13 @@ import (
 // encoder Conv(32, 64, 128, 256; kernel 4, stride 2, padding 1)+ReLU, FC
 // 256+ReLU, heads μ and log σ² of Latent; decoder FC 256+ReLU, FC to
 // 256×2×2+ReLU, then four stages of 2× nearest-neighbour upsampling
-// (gorgonia's Upsample2D) and a 3×3 convolution (stride 1, padding 1),
+// (upsample2x, gorgonia's Upsample2D on the backing slices) and a 3×3
+// convolution (stride 1, padding 1),
 // ReLU between, the last giving the Bernoulli logits. gorgonia has no
 // transposed convolution; upsampling + convolution is the standard
 // replacement. Convolutions carry no bias (the ReLU layers' biases are in
-// the fully connected layers).
+// the fully connected layers). The convolutions are convOp, gorgonia's
+// Conv2d without its whole-batch im2col matrices on the tape.
 type Arch struct {
 	Channels int   // image channels: 1 (Fashion-MNIST, padded to 32×32) or 3 (CIFAR-10)
 	Side     int   // image side: 32
@@ -162,7 +164,7 @@ func (n *Net) buildEncoder(init *initializer) error {
 	for i, out := range a.Conv {
 		w := n.param(g, fmt.Sprintf("enc.conv%d", i), tensor.Shape{out, c, 4, 4}, math.Sqrt(2/float64(c*16)), init)
 		params = append(params, w)
-		if h, err = G.Conv2d(h, w, tensor.Shape{4, 4}, []int{1, 1}, []int{2, 2}, []int{1, 1}); err != nil {
+		if h, err = convolve(h, w, 2, 1); err != nil { // Conv2d(h, w, 4×4, pad 1, stride 2) without its im2col tape
 			return err
 		}
 		if h, err = G.Rectify(h); err != nil {
@@ -249,7 +251,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 		}
 		w := n.param(g, fmt.Sprintf("dec.conv%d", i), tensor.Shape{out, c, 3, 3}, std, init)
 		params = append(params, w)
-		if h, err = convolve3(h, w); err != nil { // Conv2d(h, w, 3×3, pad 1, stride 1) without its im2col tape
+		if h, err = convolve(h, w, 1, 1); err != nil { // Conv2d(h, w, 3×3, pad 1, stride 1) without its im2col tape
 			return err
 		}
 		if i > 0 {

@@ -12,33 +12,35 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 )
 
-// TestConv3MatchesGorgonia: conv3 and its two gradients equal gorgonia's
-// Conv2d(x, w, 3×3, pad 1, stride 1) bit for bit with gonum's BLAS, in
+// TestConvMatchesGorgonia: convOp and its two gradients equal gorgonia's
+// Conv2d (3×3, stride 1, padding 1; and 4×4, stride 2, padding 1) bit for bit with gonum's BLAS, in
 // float64 and float32, on random inputs and a random output cotangent.
 // The shapes take gonum's serial Dgemm path (one chunk), its parallel path
 // in several chunks of one example (32×32 images) and in uneven chunks
 // (135 examples of 4×4 at 70 output channels: chunks of 67 and 68). Eight
 // input channels make k = 72 > 64, so gonum's k-blocking shows: one-example
 // chunks there (the serial path) fail the test.
-func TestConv3MatchesGorgonia(t *testing.T) {
+func TestConvMatchesGorgonia(t *testing.T) {
 	defer G.Use(G.WhichBLAS())
 	G.Use(gonum.Implementation{})
 	for _, c := range []struct {
-		x tensor.Shape
-		o int
+		x                    tensor.Shape
+		o, ks, st, p, chunks int
 	}{
-		{tensor.Shape{2, 3, 5, 4}, 2},
-		{tensor.Shape{3, 8, 32, 32}, 1},
-		{tensor.Shape{135, 8, 4, 4}, 70},
+		{tensor.Shape{2, 3, 5, 4}, 2, 3, 1, 1, 1},
+		{tensor.Shape{3, 8, 32, 32}, 1, 3, 1, 1, 3},
+		{tensor.Shape{135, 8, 4, 4}, 70, 3, 1, 1, 2},
+		{tensor.Shape{2, 3, 6, 5}, 2, 4, 2, 1, 1},     // the encoder's 4×4, stride 2, padding 1
+		{tensor.Shape{70, 8, 16, 16}, 70, 4, 2, 1, 4}, // 8×8 outputs, chunks of 17 and 18
 	} {
-		d := dimsOf(c.x, tensor.Shape{c.o, c.x[1], 3, 3})
-		if serial := c.x[0] == 2; (len(d.chunks()) == 2) != serial {
-			t.Fatalf("%v: chunks %v", c.x, d.chunks())
+		d := newConvDims(c.x, c.o, c.ks, c.st, c.p)
+		if len(d.chunks()) != c.chunks+1 {
+			t.Fatalf("%v: chunks %v, want %d", c.x, d.chunks(), c.chunks)
 		}
 		for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
-			t.Run(fmt.Sprintf("%v/o=%d/%v", c.x, c.o, dt), func(t *testing.T) {
-				want := conv3Run(t, dt, c.x, c.o, false)
-				got := conv3Run(t, dt, c.x, c.o, true)
+			t.Run(fmt.Sprintf("%v/o=%d/k=%d,s=%d/%v", c.x, c.o, c.ks, c.st, dt), func(t *testing.T) {
+				want := convRun(t, dt, d, false)
+				got := convRun(t, dt, d, true)
 				for i, name := range []string{"output", "∂x", "∂w"} {
 					if len(got[i]) != len(want[i]) {
 						t.Fatalf("%s: %d values, want %d", name, len(got[i]), len(want[i]))
@@ -54,12 +56,13 @@ func TestConv3MatchesGorgonia(t *testing.T) {
 	}
 }
 
-// conv3Run returns the convolution's output and the gradients of
-// Σ out ⊙ g with respect to x and w, by conv3 (own) or Conv2d.
-func conv3Run(t *testing.T, dt tensor.Dtype, xs tensor.Shape, o int, own bool) [3][]float64 {
+// convRun returns the convolution's output and the gradients of
+// Σ out ⊙ g with respect to x and w, by convOp (own) or Conv2d.
+func convRun(t *testing.T, dt tensor.Dtype, d convDims, own bool) [3][]float64 {
 	t.Helper()
-	ws := tensor.Shape{o, xs[1], 3, 3}
-	os := tensor.Shape{xs[0], o, xs[2], xs[3]}
+	xs := tensor.Shape{d.b, d.c, d.h, d.w}
+	ws := tensor.Shape{d.o, d.c, d.ks, d.ks}
+	os := tensor.Shape{d.b, d.o, d.oh, d.ow}
 	r := rngstream.New(11, 0)
 	vals := func(s tensor.Shape) []float64 {
 		v := make([]float64, s.TotalSize())
@@ -73,9 +76,9 @@ func conv3Run(t *testing.T, dt tensor.Dtype, xs tensor.Shape, o int, own bool) [
 	var y *G.Node
 	var err error
 	if own {
-		y, err = convolve3(x, w)
+		y, err = convolve(x, w, d.st, d.pad)
 	} else {
-		y, err = G.Conv2d(x, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1})
+		y, err = G.Conv2d(x, w, tensor.Shape{d.ks, d.ks}, []int{d.pad, d.pad}, []int{d.st, d.st}, []int{1, 1})
 	}
 	if err != nil {
 		t.Fatal(err)

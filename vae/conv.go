@@ -11,18 +11,19 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// conv3 is the decoder's 3×3 convolution (stride 1, padding 1, no bias) of
-// x (B, C, H, W) with the filter w (O, C, 3, 3), the same map as
-// gorgonia's Conv2d(x, w, (3,3), pad 1, stride 1) and, in float64 with
-// gonum's BLAS, the same numbers bit for bit, without holding the im2col
-// matrix. gorgonia's Conv2d builds it for the whole batch,
+// convOp is the network's convolutions (square kernel K, stride S,
+// padding P, no bias: the encoder's 4×4, stride 2, and the decoder's 3×3,
+// stride 1, padding 1) of x (B, C, H, W) with the filter w (O, C, K, K),
+// the same map as gorgonia's Conv2d and, in float64 with gonum's BLAS, the
+// same numbers bit for bit, without holding the im2col matrix. gorgonia's
+// Conv2d builds it for the whole batch,
 //
-//	P = im2col(x)        (B·H·W) × 9C, rows (b, i, j), columns (c, kr, kc)
-//	Y = P·Wᵀ             (B·H·W) × O,  then transposed to (B, O, H, W)
+//	P = im2col(x)        (B·OH·OW) × C·K·K, rows (b, i, j), columns (c, kr, kc)
+//	Y = P·Wᵀ             (B·OH·OW) × O,  then transposed to (B, O, OH, OW)
 //
 // and its tape keeps P and its gradient ∂P = ∂Y·W (each 302 MB for the
 // last decoder layer at batch 128, 566 MB over the four layers) until the
-// backward pass ends. conv3 builds P a few examples at a time in a scratch
+// backward pass ends. convOp builds P a few examples at a time in a scratch
 // buffer, in the forward pass and again in the backward pass:
 //
 //	∂x = col2im(∂Y·W)    per chunk of examples
@@ -38,46 +39,63 @@ import (
 // β = 1 continues each sum in the same order. col2im adds in gorgonia's
 // loop order. TestGoldenSteps pins it; with another BLAS (OpenBLAS) or in
 // float32 the sums are the BLAS's own, as they were with Conv2d.
-type conv3 struct{ ws *convScratch }
+type convOp struct {
+	ws          *convScratch
+	ks, st, pad int          // kernel side, stride, padding
+	xShape      tensor.Shape // the input's
+}
 
-// convScratch holds the scratch buffers of one conv3 node and its two
+// convScratch holds the scratch buffers of one convOp node and its two
 // gradient ops (they run one after the other).
 type convScratch struct {
 	f64 struct{ p, y []float64 }
 	f32 struct{ p, y []float32 }
 }
 
-// convolve3 applies conv3 to x and w.
-func convolve3(x, w *G.Node) (*G.Node, error) {
+// convolve is gorgonia's Conv2d(x, w, (K, K), pad, stride) for a square
+// filter w (O, C, K, K), by convOp.
+func convolve(x, w *G.Node, stride, pad int) (*G.Node, error) {
 	xs, ws := x.Shape(), w.Shape()
-	if xs.Dims() != 4 || ws.Dims() != 4 || ws[1] != xs[1] || ws[2] != 3 || ws[3] != 3 {
-		return nil, fmt.Errorf("vae: 3×3 convolution of %v by %v", xs, ws)
+	if xs.Dims() != 4 || ws.Dims() != 4 || ws[1] != xs[1] || ws[2] != ws[3] || stride < 1 || pad < 0 ||
+		xs[2]+2*pad < ws[2] || xs[3]+2*pad < ws[3] {
+		return nil, fmt.Errorf("vae: convolution of %v by %v, stride %d, padding %d", xs, ws, stride, pad)
 	}
-	return G.ApplyOp(&conv3{ws: &convScratch{}}, x, w)
+	return G.ApplyOp(&convOp{ws: &convScratch{}, ks: ws[2], st: stride, pad: pad, xShape: xs.Clone()}, x, w)
 }
 
-func (op *conv3) Arity() int { return 2 }
+func (op *convOp) dims(o int) convDims { return newConvDims(op.xShape, o, op.ks, op.st, op.pad) }
 
-func (op *conv3) Type() hm.Type {
+func (op *convOp) Arity() int { return 2 }
+
+func (op *convOp) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t, t)
 }
 
-func (op *conv3) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	x, ok1 := in[0].(tensor.Shape)
 	w, ok2 := in[1].(tensor.Shape)
 	if !ok1 || !ok2 || x.Dims() != 4 || w.Dims() != 4 {
 		return nil, fmt.Errorf("vae: 3×3 convolution of %v by %v", in[0], in[1])
 	}
-	return tensor.Shape{x[0], w[0], x[2], x[3]}, nil
+	d := op.dims(w[0])
+	return tensor.Shape{x[0], d.o, d.oh, d.ow}, nil
 }
 
-// convDims are a convolution's sizes: batch, input channels, height, width,
-// output channels.
-type convDims struct{ b, c, h, w, o int }
+// convDims are a convolution's sizes: batch, input channels, input height
+// and width, output channels, kernel side, stride, padding, and the output
+// height and width.
+type convDims struct{ b, c, h, w, o, ks, st, pad, oh, ow int }
 
-func (d convDims) hw() int { return d.h * d.w }
-func (d convDims) k() int  { return 9 * d.c }
+func newConvDims(x tensor.Shape, o, ks, st, pad int) convDims {
+	d := convDims{b: x[0], c: x[1], h: x[2], w: x[3], o: o, ks: ks, st: st, pad: pad}
+	d.oh, d.ow = (d.h+2*pad-ks)/st+1, (d.w+2*pad-ks)/st+1
+	return d
+}
+
+func (d convDims) hw() int  { return d.oh * d.ow } // output pixels of an example
+func (d convDims) ihw() int { return d.h * d.w }   // input pixels of an example
+func (d convDims) k() int   { return d.ks * d.ks * d.c }
 
 // chunks returns the bounds of the chunks of examples whose im2col rows
 // are built at a time: each of at least 1024 rows where the batch has
@@ -113,22 +131,21 @@ func maxChunk(bounds []int) int {
 	return m
 }
 
-func dimsOf(x, w tensor.Shape) convDims {
-	return convDims{b: x[0], c: x[1], h: x[2], w: x[3], o: w[0]}
-}
-
-func (op *conv3) Do(in ...G.Value) (G.Value, error) {
+func (op *convOp) Do(in ...G.Value) (G.Value, error) {
 	x, w, err := twoTensors(in)
 	if err != nil {
 		return nil, err
 	}
-	d := dimsOf(x.Shape(), w.Shape())
-	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(d.b, d.o, d.h, d.w))
+	if !x.Shape().Eq(op.xShape) {
+		return nil, fmt.Errorf("vae: convolution of %v; built for %v", x.Shape(), op.xShape)
+	}
+	d := op.dims(w.Shape()[0])
+	out := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(d.b, d.o, d.oh, d.ow))
 	switch xd := x.Data().(type) {
 	case []float64:
-		op.ws.f64.p, op.ws.f64.y = conv3Fwd(d, xd, w.Data().([]float64), out.Data().([]float64), op.ws.f64.p, op.ws.f64.y)
+		op.ws.f64.p, op.ws.f64.y = convFwd(d, xd, w.Data().([]float64), out.Data().([]float64), op.ws.f64.p, op.ws.f64.y)
 	case []float32:
-		op.ws.f32.p, op.ws.f32.y = conv3Fwd(d, xd, w.Data().([]float32), out.Data().([]float32), op.ws.f32.p, op.ws.f32.y)
+		op.ws.f32.p, op.ws.f32.y = convFwd(d, xd, w.Data().([]float32), out.Data().([]float32), op.ws.f32.p, op.ws.f32.y)
 	default:
 		return nil, fmt.Errorf("vae: 3×3 convolution of %v", x.Dtype())
 	}
@@ -166,17 +183,17 @@ func gemm[T float32 | float64](tA, tB blas.Transpose, m, n, k int, a []T, lda in
 	}
 }
 
-// conv3Fwd writes the convolution of x by w into out, a chunk of examples
+// convFwd writes the convolution of x by w into out, a chunk of examples
 // at a time, with p and y as scratch (grown as needed and returned).
-func conv3Fwd[T float32 | float64](d convDims, x, w, out, p, y []T) ([]T, []T) {
+func convFwd[T float32 | float64](d convDims, x, w, out, p, y []T) ([]T, []T) {
 	bounds := d.chunks()
-	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
 	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
 	for c := 1; c < len(bounds); c++ {
 		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
 		rows := n * hw
 		for i := range n {
-			im2col3(d, x[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw], p[i*hw*k:(i+1)*hw*k])
+			im2col(d, x[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw], p[i*hw*k:(i+1)*hw*k])
 		}
 		gemm(blas.NoTrans, blas.Trans, rows, d.o, k, p[:rows*k], k, w, k, 0, y[:rows*d.o], d.o)
 		// (b, i, j; o) → (b, o, i, j)
@@ -192,34 +209,32 @@ func conv3Fwd[T float32 | float64](d convDims, x, w, out, p, y []T) ([]T, []T) {
 	return p, y
 }
 
-// im2col3 writes the 3×3, padding 1 patches of one example x (C, H, W) as
-// the rows of p (H·W × 9C), in gorgonia's im2col layout: row (i, j),
-// column (c, kr, kc), zero outside the image.
-func im2col3[T float32 | float64](d convDims, x, p []T) {
-	hw, k := d.hw(), d.k()
-	for i := range d.h {
-		for j := range d.w {
-			row := p[(i*d.w+j)*k : (i*d.w+j+1)*k]
+// im2col writes the patches of one example x (C, H, W) as the rows of p
+// (OH·OW × C·K·K), in gorgonia's im2col layout: row (i, j), column (c, kr,
+// kc), the element (i·S − P + kr, j·S − P + kc) of channel c, zero outside
+// the image.
+func im2col[T float32 | float64](d convDims, x, p []T) {
+	ihw, k, ks := d.ihw(), d.k(), d.ks
+	for i := range d.oh {
+		for j := range d.ow {
+			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
+			c0 := j*d.st - d.pad
 			for c := range d.c {
-				xc := x[c*hw : (c+1)*hw]
-				for kr := range 3 {
-					r := i + kr - 1
-					dst := row[c*9+kr*3 : c*9+kr*3+3]
+				xc := x[c*ihw : (c+1)*ihw]
+				for kr := range ks {
+					r := i*d.st - d.pad + kr
+					dst := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
 					if r < 0 || r >= d.h {
-						dst[0], dst[1], dst[2] = 0, 0, 0
+						clear(dst)
 						continue
 					}
 					xr := xc[r*d.w : (r+1)*d.w]
-					if j > 0 {
-						dst[0] = xr[j-1]
-					} else {
-						dst[0] = 0
-					}
-					dst[1] = xr[j]
-					if j+1 < d.w {
-						dst[2] = xr[j+1]
-					} else {
-						dst[2] = 0
+					for kc := range dst {
+						if col := c0 + kc; col >= 0 && col < d.w {
+							dst[kc] = xr[col]
+						} else {
+							dst[kc] = 0
+						}
 					}
 				}
 			}
@@ -227,30 +242,29 @@ func im2col3[T float32 | float64](d convDims, x, p []T) {
 	}
 }
 
-// col2im3 is im2col3's adjoint: it sets x (C, H, W) to the sum of the
-// entries of p that im2col3 copied from each element, added from zero in
+// col2im is im2col's adjoint: it sets x (C, H, W) to the sum of the
+// entries of p that im2col copied from each element, added from zero in
 // gorgonia's col2im order (rows of p, then columns).
-func col2im3[T float32 | float64](d convDims, p, x []T) {
-	hw, k := d.hw(), d.k()
+func col2im[T float32 | float64](d convDims, p, x []T) {
+	ihw, k, ks := d.ihw(), d.k(), d.ks
 	clear(x)
-	for i := range d.h {
-		for j := range d.w {
-			row := p[(i*d.w+j)*k : (i*d.w+j+1)*k]
+	for i := range d.oh {
+		for j := range d.ow {
+			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
+			c0 := j*d.st - d.pad
 			for c := range d.c {
-				xc := x[c*hw : (c+1)*hw]
-				for kr := range 3 {
-					r := i + kr - 1
+				xc := x[c*ihw : (c+1)*ihw]
+				for kr := range ks {
+					r := i*d.st - d.pad + kr
 					if r < 0 || r >= d.h {
 						continue
 					}
-					src := row[c*9+kr*3 : c*9+kr*3+3]
+					src := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
 					xr := xc[r*d.w : (r+1)*d.w]
-					if j > 0 {
-						xr[j-1] += src[0]
-					}
-					xr[j] += src[1]
-					if j+1 < d.w {
-						xr[j+1] += src[2]
+					for kc, v := range src {
+						if col := c0 + kc; col >= 0 && col < d.w {
+							xr[col] += v
+						}
 					}
 				}
 			}
@@ -272,85 +286,87 @@ func transposeChunk[T float32 | float64](d convDims, n int, g, y []T) {
 	}
 }
 
-func (op *conv3) ReturnsPtr() bool     { return false }
-func (op *conv3) CallsExtern() bool    { return false }
-func (op *conv3) OverwritesInput() int { return -1 }
-func (op *conv3) String() string       { return "conv3" }
+func (op *convOp) ReturnsPtr() bool     { return false }
+func (op *convOp) CallsExtern() bool    { return false }
+func (op *convOp) OverwritesInput() int { return -1 }
+func (op *convOp) String() string       { return "convOp" }
 
-func (op *conv3) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv3%p", op) }
+func (op *convOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "convOp%p", op) }
 
-func (op *conv3) Hashcode() uint32 {
+func (op *convOp) Hashcode() uint32 {
 	h := fnv.New32a()
 	op.WriteHash(h)
 	return h.Sum32()
 }
 
-func (op *conv3) DiffWRT(int) []bool { return []bool{true, true} }
+func (op *convOp) DiffWRT(int) []bool { return []bool{true, true} }
 
-func (op *conv3) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&conv3Diff{ws: op.ws, wrtW: false}, in[1], grad)
+func (op *convOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&convDiff{conv: op, wrtW: false}, in[1], grad)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := G.ApplyOp(&conv3Diff{ws: op.ws, wrtW: true}, in[0], grad)
+	dw, err := G.ApplyOp(&convDiff{conv: op, wrtW: true}, in[0], grad)
 	if err != nil {
 		return nil, err
 	}
 	return G.Nodes{dx, dw}, nil
 }
 
-// conv3Diff is conv3's gradient with respect to x (inputs w and the output
+// convDiff is convOp's gradient with respect to x (inputs w and the output
 // gradient g) or, when wrtW, to w (inputs x and g).
-type conv3Diff struct {
-	ws   *convScratch
+type convDiff struct {
+	conv *convOp
 	wrtW bool
 }
 
-func (op *conv3Diff) Arity() int { return 2 }
+func (op *convDiff) Arity() int { return 2 }
 
-func (op *conv3Diff) Type() hm.Type {
+func (op *convDiff) Type() hm.Type {
 	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
 	return hm.NewFnType(t, t, t)
 }
 
-func (op *conv3Diff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *convDiff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	a, ok1 := in[0].(tensor.Shape)
 	g, ok2 := in[1].(tensor.Shape)
 	if !ok1 || !ok2 || a.Dims() != 4 || g.Dims() != 4 {
 		return nil, fmt.Errorf("vae: 3×3 convolution gradient of %v, %v", in[0], in[1])
 	}
 	if op.wrtW { // a is x (B, C, H, W)
-		return tensor.Shape{g[1], a[1], 3, 3}, nil
+		return tensor.Shape{g[1], a[1], op.conv.ks, op.conv.ks}, nil
 	}
-	return tensor.Shape{g[0], a[1], g[2], g[3]}, nil // a is w (O, C, 3, 3)
+	return op.conv.xShape.Clone(), nil
 }
 
-func (op *conv3Diff) Do(in ...G.Value) (G.Value, error) {
+func (op *convDiff) Do(in ...G.Value) (G.Value, error) {
 	a, g, err := twoTensors(in)
 	if err != nil {
 		return nil, err
 	}
-	gs, as := g.Shape(), a.Shape()
-	d := convDims{b: gs[0], h: gs[2], w: gs[3], o: gs[1], c: as[1]}
-	shape := tensor.Shape{d.b, d.c, d.h, d.w}
+	d := op.conv.dims(g.Shape()[1])
+	if want := (tensor.Shape{d.b, d.o, d.oh, d.ow}); !g.Shape().Eq(want) {
+		return nil, fmt.Errorf("vae: convolution gradient of %v; want %v", g.Shape(), want)
+	}
+	shape := op.conv.xShape
 	if op.wrtW {
-		shape = tensor.Shape{d.o, d.c, 3, 3}
+		shape = tensor.Shape{d.o, d.c, d.ks, d.ks}
 	}
 	out := tensor.New(tensor.Of(g.Dtype()), tensor.WithShape(shape...))
 	switch gd := g.Data().(type) {
 	case []float64:
-		s := &op.ws.f64
+		s := &op.conv.ws.f64
 		if op.wrtW {
-			s.p, s.y = conv3GradW(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
+			s.p, s.y = convGradW(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
 		} else {
-			s.p, s.y = conv3GradX(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
+			s.p, s.y = convGradX(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
 		}
 	case []float32:
-		s := &op.ws.f32
+		s := &op.conv.ws.f32
 		if op.wrtW {
-			s.p, s.y = conv3GradW(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
+			s.p, s.y = convGradW(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
 		} else {
-			s.p, s.y = conv3GradX(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
+			s.p, s.y = convGradX(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
 		}
 	default:
 		return nil, fmt.Errorf("vae: 3×3 convolution gradient of %v", g.Dtype())
@@ -358,11 +374,11 @@ func (op *conv3Diff) Do(in ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// conv3GradX writes ∂x = col2im(∂Y·W) into dx, a chunk of examples at a
+// convGradX writes ∂x = col2im(∂Y·W) into dx, a chunk of examples at a
 // time.
-func conv3GradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) {
+func convGradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) {
 	bounds := d.chunks()
-	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
 	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
 	for c := 1; c < len(bounds); c++ {
 		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
@@ -370,23 +386,23 @@ func conv3GradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) 
 		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
 		gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, w, k, 0, p[:rows*k], k)
 		for i := range n {
-			col2im3(d, p[i*hw*k:(i+1)*hw*k], dx[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw])
+			col2im(d, p[i*hw*k:(i+1)*hw*k], dx[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
 		}
 	}
 	return p, y
 }
 
-// conv3GradW writes ∂w = Σ_chunks ∂Y_chunkᵀ·P_chunk into dw.
-func conv3GradW[T float32 | float64](d convDims, x, g, dw, p, y []T) ([]T, []T) {
+// convGradW writes ∂w = Σ_chunks ∂Y_chunkᵀ·P_chunk into dw.
+func convGradW[T float32 | float64](d convDims, x, g, dw, p, y []T) ([]T, []T) {
 	bounds := d.chunks()
-	e, hw, k := maxChunk(bounds), d.hw(), d.k()
+	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
 	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
 	for c := 1; c < len(bounds); c++ {
 		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
 		rows := n * hw
 		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
 		for i := range n {
-			im2col3(d, x[(b0+i)*d.c*hw:(b0+i+1)*d.c*hw], p[i*hw*k:(i+1)*hw*k])
+			im2col(d, x[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw], p[i*hw*k:(i+1)*hw*k])
 		}
 		var beta T
 		if b0 > 0 {
@@ -397,14 +413,14 @@ func conv3GradW[T float32 | float64](d convDims, x, g, dw, p, y []T) ([]T, []T) 
 	return p, y
 }
 
-func (op *conv3Diff) ReturnsPtr() bool     { return false }
-func (op *conv3Diff) CallsExtern() bool    { return false }
-func (op *conv3Diff) OverwritesInput() int { return -1 }
-func (op *conv3Diff) String() string       { return fmt.Sprintf("conv3Diff(w=%v)", op.wrtW) }
+func (op *convDiff) ReturnsPtr() bool     { return false }
+func (op *convDiff) CallsExtern() bool    { return false }
+func (op *convDiff) OverwritesInput() int { return -1 }
+func (op *convDiff) String() string       { return fmt.Sprintf("convDiff(w=%v)", op.wrtW) }
 
-func (op *conv3Diff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "conv3Diff%p", op) }
+func (op *convDiff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "convDiff%p", op) }
 
-func (op *conv3Diff) Hashcode() uint32 {
+func (op *convDiff) Hashcode() uint32 {
 	h := fnv.New32a()
 	op.WriteHash(h)
 	return h.Sum32()
