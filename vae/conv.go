@@ -84,11 +84,12 @@ func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 
 // convDims are a convolution's sizes: batch, input channels, input height
 // and width, output channels, kernel side, stride, padding, and the output
-// height and width.
-type convDims struct{ b, c, h, w, o, ks, st, pad, oh, ow int }
+// height and width; padc is the padding of the columns (pad, except in
+// upconvOp's phases).
+type convDims struct{ b, c, h, w, o, ks, st, pad, padc, oh, ow int }
 
 func newConvDims(x tensor.Shape, o, ks, st, pad int) convDims {
-	d := convDims{b: x[0], c: x[1], h: x[2], w: x[3], o: o, ks: ks, st: st, pad: pad}
+	d := convDims{b: x[0], c: x[1], h: x[2], w: x[3], o: o, ks: ks, st: st, pad: pad, padc: pad}
 	d.oh, d.ow = (d.h+2*pad-ks)/st+1, (d.w+2*pad-ks)/st+1
 	return d
 }
@@ -218,7 +219,7 @@ func im2col[T float32 | float64](d convDims, x, p []T) {
 	for i := range d.oh {
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
-			c0 := j*d.st - d.pad
+			c0 := j*d.st - d.padc
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
@@ -242,16 +243,15 @@ func im2col[T float32 | float64](d convDims, x, p []T) {
 	}
 }
 
-// col2im is im2col's adjoint: it sets x (C, H, W) to the sum of the
-// entries of p that im2col copied from each element, added from zero in
-// gorgonia's col2im order (rows of p, then columns).
+// col2im is im2col's adjoint: it adds to x (C, H, W) the entries of p that
+// im2col copied from each element, in gorgonia's col2im order (rows of p,
+// then columns); gorgonia's starts from zero.
 func col2im[T float32 | float64](d convDims, p, x []T) {
 	ihw, k, ks := d.ihw(), d.k(), d.ks
-	clear(x)
 	for i := range d.oh {
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
-			c0 := j*d.st - d.pad
+			c0 := j*d.st - d.padc
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
@@ -385,6 +385,7 @@ func convGradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) {
 		rows := n * hw
 		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
 		gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, w, k, 0, p[:rows*k], k)
+		clear(dx[b0*d.c*ihw : (b0+n)*d.c*ihw])
 		for i := range n {
 			col2im(d, p[i*hw*k:(i+1)*hw*k], dx[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
 		}
