@@ -40,6 +40,7 @@ import (
 // loop order. TestGoldenSteps pins it; with another BLAS (OpenBLAS) or in
 // float32 the sums are the BLAS's own, as they were with Conv2d.
 type convOp struct {
+	tensorOp
 	ws          *convScratch
 	ks, st, pad int          // kernel side, stride, padding
 	xShape      tensor.Shape // the input's
@@ -60,17 +61,10 @@ func convolve(x, w *G.Node, stride, pad int) (*G.Node, error) {
 		xs[2]+2*pad < ws[2] || xs[3]+2*pad < ws[3] {
 		return nil, fmt.Errorf("vae: convolution of %v by %v, stride %d, padding %d", xs, ws, stride, pad)
 	}
-	return G.ApplyOp(&convOp{ws: &convScratch{}, ks: ws[2], st: stride, pad: pad, xShape: xs.Clone()}, x, w)
+	return G.ApplyOp(&convOp{tensorOp: tensorOp{"convOp", 2}, ws: &convScratch{}, ks: ws[2], st: stride, pad: pad, xShape: xs.Clone()}, x, w)
 }
 
 func (op *convOp) dims(o int) convDims { return newConvDims(op.xShape, o, op.ks, op.st, op.pad) }
-
-func (op *convOp) Arity() int { return 2 }
-
-func (op *convOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
-}
 
 func (op *convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	x, ok1 := in[0].(tensor.Shape)
@@ -286,45 +280,67 @@ func transposeChunk[T float32 | float64](d convDims, n int, g, y []T) {
 	}
 }
 
-func (op *convOp) ReturnsPtr() bool     { return false }
-func (op *convOp) CallsExtern() bool    { return false }
-func (op *convOp) OverwritesInput() int { return -1 }
-func (op *convOp) String() string       { return "convOp" }
-
-func (op *convOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "convOp%p", op) }
-
-func (op *convOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-
 func (op *convOp) DiffWRT(int) []bool { return []bool{true, true} }
 
 func (op *convOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&convDiff{conv: op, wrtW: false}, in[1], grad)
+	return diffPair(in, grad, func(wrtW bool) G.Op {
+		return &convDiff{tensorOp: tensorOp{fmt.Sprintf("convDiff(w=%v)", wrtW), 2}, conv: op, wrtW: wrtW}
+	})
+}
+
+// diffPair applies the gradient ops of a convolution of inputs (x, w) to
+// the output gradient grad: mk(false) takes (w, grad) and gives ∂x,
+// mk(true) takes (x, grad) and gives ∂w.
+func diffPair(in G.Nodes, grad *G.Node, mk func(wrtW bool) G.Op) (G.Nodes, error) {
+	dx, err := G.ApplyOp(mk(false), in[1], grad)
 	if err != nil {
 		return nil, err
 	}
-	dw, err := G.ApplyOp(&convDiff{conv: op, wrtW: true}, in[0], grad)
+	dw, err := G.ApplyOp(mk(true), in[0], grad)
 	if err != nil {
 		return nil, err
 	}
 	return G.Nodes{dx, dw}, nil
 }
 
+// tensorOp is the part of a gorgonia op on 4-dimensional tensors of one
+// dtype that does not depend on what it computes: its name and arity.
+type tensorOp struct {
+	name  string
+	arity int
+}
+
+func (op *tensorOp) Arity() int { return op.arity }
+
+func (op *tensorOp) Type() hm.Type {
+	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
+	ts := make([]hm.Type, op.arity+1)
+	for i := range ts {
+		ts[i] = t
+	}
+	return hm.NewFnType(ts...)
+}
+
+func (op *tensorOp) ReturnsPtr() bool     { return false }
+func (op *tensorOp) CallsExtern() bool    { return false }
+func (op *tensorOp) OverwritesInput() int { return -1 }
+func (op *tensorOp) String() string       { return op.name }
+
+// WriteHash writes the name and the op's address: no two nodes share an op.
+func (op *tensorOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "%s%p", op.name, op) }
+
+func (op *tensorOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
 // convDiff is convOp's gradient with respect to x (inputs w and the output
 // gradient g) or, when wrtW, to w (inputs x and g).
 type convDiff struct {
+	tensorOp
 	conv *convOp
 	wrtW bool
-}
-
-func (op *convDiff) Arity() int { return 2 }
-
-func (op *convDiff) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
 }
 
 func (op *convDiff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -356,73 +372,54 @@ func (op *convDiff) Do(in ...G.Value) (G.Value, error) {
 	switch gd := g.Data().(type) {
 	case []float64:
 		s := &op.conv.ws.f64
-		if op.wrtW {
-			s.p, s.y = convGradW(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
-		} else {
-			s.p, s.y = convGradX(d, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
-		}
+		s.p, s.y = convGrad(d, op.wrtW, a.Data().([]float64), gd, out.Data().([]float64), s.p, s.y)
 	case []float32:
 		s := &op.conv.ws.f32
-		if op.wrtW {
-			s.p, s.y = convGradW(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
-		} else {
-			s.p, s.y = convGradX(d, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
-		}
+		s.p, s.y = convGrad(d, op.wrtW, a.Data().([]float32), gd, out.Data().([]float32), s.p, s.y)
 	default:
 		return nil, fmt.Errorf("vae: 3×3 convolution gradient of %v", g.Dtype())
 	}
 	return out, nil
 }
 
-// convGradX writes ∂x = col2im(∂Y·W) into dx, a chunk of examples at a
+// convGrad writes ∂x = col2im(∂Y·W) (a is w) or, when wrtW, ∂w =
+// Σ_chunks ∂Y_chunkᵀ·P_chunk (a is x) into out, a chunk of examples at a
 // time.
-func convGradX[T float32 | float64](d convDims, w, g, dx, p, y []T) ([]T, []T) {
+func convGrad[T float32 | float64](d convDims, wrtW bool, a, g, out, p, y []T) ([]T, []T) {
 	bounds := d.chunks()
-	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
+	e, hw, k := maxChunk(bounds), d.hw(), d.k()
 	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
+	if !wrtW {
+		clear(out)
+	}
 	for c := 1; c < len(bounds); c++ {
 		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
-		rows := n * hw
 		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
-		gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, w, k, 0, p[:rows*k], k)
-		clear(dx[b0*d.c*ihw : (b0+n)*d.c*ihw])
-		for i := range n {
-			col2im(d, p[i*hw*k:(i+1)*hw*k], dx[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
-		}
+		gradChunk(d, wrtW, b0, n, a, y, p, out)
 	}
 	return p, y
 }
 
-// convGradW writes ∂w = Σ_chunks ∂Y_chunkᵀ·P_chunk into dw.
-func convGradW[T float32 | float64](d convDims, x, g, dw, p, y []T) ([]T, []T) {
-	bounds := d.chunks()
-	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
-	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
-	for c := 1; c < len(bounds); c++ {
-		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
-		rows := n * hw
-		transposeChunk(d, n, g[b0*d.o*hw:(b0+n)*d.o*hw], y)
+// gradChunk is one chunk of examples [b0, b0+n) of a convolution's
+// gradient, with y holding the chunk's output gradient as rows ((n·OH·OW)
+// × O) and p as scratch: when wrtW, it adds ∂Yᵀ·P to dst = ∂w (P the
+// chunk's im2col of a = x; on the first chunk, b0 = 0, it sets dst
+// instead); otherwise it adds col2im(∂Y·W) to dst = ∂x (a = w).
+func gradChunk[T float32 | float64](d convDims, wrtW bool, b0, n int, a, y, p, dst []T) {
+	hw, ihw, k, rows := d.hw(), d.ihw(), d.k(), n*d.hw()
+	if wrtW {
 		for i := range n {
-			im2col(d, x[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw], p[i*hw*k:(i+1)*hw*k])
+			im2col(d, a[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw], p[i*hw*k:(i+1)*hw*k])
 		}
 		var beta T
 		if b0 > 0 {
 			beta = 1
 		}
-		gemm(blas.Trans, blas.NoTrans, d.o, k, rows, y[:rows*d.o], d.o, p[:rows*k], k, beta, dw, k)
+		gemm(blas.Trans, blas.NoTrans, d.o, k, rows, y[:rows*d.o], d.o, p[:rows*k], k, beta, dst, k)
+		return
 	}
-	return p, y
-}
-
-func (op *convDiff) ReturnsPtr() bool     { return false }
-func (op *convDiff) CallsExtern() bool    { return false }
-func (op *convDiff) OverwritesInput() int { return -1 }
-func (op *convDiff) String() string       { return fmt.Sprintf("convDiff(w=%v)", op.wrtW) }
-
-func (op *convDiff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "convDiff%p", op) }
-
-func (op *convDiff) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
+	gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, a, k, 0, p[:rows*k], k)
+	for i := range n {
+		col2im(d, p[i*hw*k:(i+1)*hw*k], dst[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
+	}
 }

@@ -60,10 +60,21 @@ func TestConvMatchesGorgonia(t *testing.T) {
 // Σ out ⊙ g with respect to x and w, by convOp (own) or Conv2d.
 func convRun(t *testing.T, dt tensor.Dtype, d convDims, own bool) [3][]float64 {
 	t.Helper()
-	xs := tensor.Shape{d.b, d.c, d.h, d.w}
-	ws := tensor.Shape{d.o, d.c, d.ks, d.ks}
-	os := tensor.Shape{d.b, d.o, d.oh, d.ow}
-	r := rngstream.New(11, 0)
+	return opGradients(t, dt, 11, tensor.Shape{d.b, d.c, d.h, d.w}, tensor.Shape{d.o, d.c, d.ks, d.ks},
+		tensor.Shape{d.b, d.o, d.oh, d.ow}, func(x, w *G.Node) (*G.Node, error) {
+			if own {
+				return convolve(x, w, d.st, d.pad)
+			}
+			return G.Conv2d(x, w, tensor.Shape{d.ks, d.ks}, []int{d.pad, d.pad}, []int{d.st, d.st}, []int{1, 1})
+		})
+}
+
+// opGradients returns y = op(x, w) and the gradients of Σ y ⊙ g with
+// respect to x and w, for x, w and g of the given shapes drawn from
+// rngstream seed.
+func opGradients(t *testing.T, dt tensor.Dtype, seed uint64, xs, ws, os tensor.Shape, op func(x, w *G.Node) (*G.Node, error)) [3][]float64 {
+	t.Helper()
+	r := rngstream.New(seed, 0)
 	vals := func(s tensor.Shape) []float64 {
 		v := make([]float64, s.TotalSize())
 		r.Normals(v)
@@ -73,13 +84,7 @@ func convRun(t *testing.T, dt tensor.Dtype, d convDims, own bool) [3][]float64 {
 	x := G.NewTensor(g, dt, 4, G.WithShape(xs...), G.WithName("x"), G.WithValue(dense(dt, xs, vals(xs))))
 	w := G.NewTensor(g, dt, 4, G.WithShape(ws...), G.WithName("w"), G.WithValue(dense(dt, ws, vals(ws))))
 	ct := G.NewTensor(g, dt, 4, G.WithShape(os...), G.WithName("g"), G.WithValue(dense(dt, os, vals(os))))
-	var y *G.Node
-	var err error
-	if own {
-		y, err = convolve(x, w, d.st, d.pad)
-	} else {
-		y, err = G.Conv2d(x, w, tensor.Shape{d.ks, d.ks}, []int{d.pad, d.pad}, []int{d.st, d.st}, []int{1, 1})
-	}
+	y, err := op(x, w)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,7 @@ package vae
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 
-	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -35,6 +32,7 @@ import (
 // TestUpconvMatchesUpsampleConv bounds the relative difference of output
 // and gradients by 10⁻¹² in float64.
 type upconvOp struct {
+	tensorOp
 	ws     *convScratch
 	xShape tensor.Shape
 	kern   struct { // the phases' kernels W_ab, (4, O, C, 2, 2), and their gradients
@@ -49,7 +47,7 @@ func upconvolve(x, w *G.Node) (*G.Node, error) {
 	if xs.Dims() != 4 || ws.Dims() != 4 || ws[1] != xs[1] || ws[2] != 3 || ws[3] != 3 {
 		return nil, fmt.Errorf("vae: upsampled 3×3 convolution of %v by %v", xs, ws)
 	}
-	return G.ApplyOp(&upconvOp{ws: &convScratch{}, xShape: xs.Clone()}, x, w)
+	return G.ApplyOp(&upconvOp{tensorOp: tensorOp{"upconvOp", 2}, ws: &convScratch{}, xShape: xs.Clone()}, x, w)
 }
 
 // phase returns the dimensions of phase (a, b): a 2×2 convolution of the
@@ -95,13 +93,6 @@ func phaseKernelsAdjoint[T float32 | float64](dk, dw []T) {
 			}
 		}
 	}
-}
-
-func (op *upconvOp) Arity() int { return 2 }
-
-func (op *upconvOp) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
 }
 
 func (op *upconvOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -185,45 +176,20 @@ func upconvFwd[T float32 | float64](op *upconvOp, o int, x, w, out, kern, p, y [
 	return p, y
 }
 
-func (op *upconvOp) ReturnsPtr() bool     { return false }
-func (op *upconvOp) CallsExtern() bool    { return false }
-func (op *upconvOp) OverwritesInput() int { return -1 }
-func (op *upconvOp) String() string       { return "upconvOp" }
-
-func (op *upconvOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "upconvOp%p", op) }
-
-func (op *upconvOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-
 func (op *upconvOp) DiffWRT(int) []bool { return []bool{true, true} }
 
 func (op *upconvOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&upconvDiff{conv: op, wrtW: false}, in[1], grad)
-	if err != nil {
-		return nil, err
-	}
-	dw, err := G.ApplyOp(&upconvDiff{conv: op, wrtW: true}, in[0], grad)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{dx, dw}, nil
+	return diffPair(in, grad, func(wrtW bool) G.Op {
+		return &upconvDiff{tensorOp: tensorOp{fmt.Sprintf("upconvDiff(w=%v)", wrtW), 2}, conv: op, wrtW: wrtW}
+	})
 }
 
 // upconvDiff is upconvOp's gradient with respect to x (inputs w and the
 // output gradient g) or, when wrtW, to w (inputs x and g).
 type upconvDiff struct {
+	tensorOp
 	conv *upconvOp
 	wrtW bool
-}
-
-func (op *upconvDiff) Arity() int { return 2 }
-
-func (op *upconvDiff) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t, t)
 }
 
 func (op *upconvDiff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -270,38 +236,24 @@ func (op *upconvDiff) Do(in ...G.Value) (G.Value, error) {
 
 // upconvGrad writes ∂x (a is w) or, when wrtW, ∂w (a is x) into out.
 func upconvGrad[T float32 | float64](op *upconvOp, o int, wrtW bool, a, g, out, kern, p, y []T) ([]T, []T) {
-	if !wrtW {
-		phaseKernels(a, kern)
-	}
 	d := op.phase(o, 0, 0)
 	bounds := d.chunks()
-	e, hw, ihw, k := maxChunk(bounds), d.hw(), d.ihw(), d.k()
+	e, hw, k := maxChunk(bounds), d.hw(), d.k()
 	p, y = grow(p, e*hw*k), grow(y, e*hw*d.o)
 	if !wrtW {
+		phaseKernels(a, kern)
 		clear(out)
 	}
 	for c := 1; c < len(bounds); c++ {
 		b0, n := bounds[c-1], bounds[c]-bounds[c-1]
-		rows := n * hw
 		for ab := range 4 {
 			pa, pb := ab>>1, ab&1
-			dp := op.phase(o, pa, pb)
 			scatterPhase(d, n, pa, pb, y, g[b0*d.o*4*hw:(b0+n)*d.o*4*hw], true)
 			kab := kern[ab*d.o*k : (ab+1)*d.o*k]
 			if wrtW {
-				for i := range n {
-					im2col(dp, a[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw], p[i*hw*k:(i+1)*hw*k])
-				}
-				var beta T
-				if b0 > 0 {
-					beta = 1
-				}
-				gemm(blas.Trans, blas.NoTrans, d.o, k, rows, y[:rows*d.o], d.o, p[:rows*k], k, beta, kab, k)
-				continue
-			}
-			gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, kab, k, 0, p[:rows*k], k)
-			for i := range n {
-				col2im(dp, p[i*hw*k:(i+1)*hw*k], out[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
+				gradChunk(op.phase(o, pa, pb), true, b0, n, a, y, p, kab)
+			} else {
+				gradChunk(op.phase(o, pa, pb), false, b0, n, kab, y, p, out)
 			}
 		}
 	}
@@ -309,17 +261,4 @@ func upconvGrad[T float32 | float64](op *upconvOp, o int, wrtW bool, a, g, out, 
 		phaseKernelsAdjoint(kern, out)
 	}
 	return p, y
-}
-
-func (op *upconvDiff) ReturnsPtr() bool     { return false }
-func (op *upconvDiff) CallsExtern() bool    { return false }
-func (op *upconvDiff) OverwritesInput() int { return -1 }
-func (op *upconvDiff) String() string       { return fmt.Sprintf("upconvDiff(w=%v)", op.wrtW) }
-
-func (op *upconvDiff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "upconvDiff%p", op) }
-
-func (op *upconvDiff) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
 }

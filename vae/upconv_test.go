@@ -7,8 +7,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
-
-	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 )
 
 // TestUpconvMatchesUpsampleConv: upconvOp's output and gradients equal
@@ -56,51 +54,21 @@ func TestUpconvMatchesUpsampleConv(t *testing.T) {
 	}
 }
 
+// upconvRun returns upconvOp's output and gradients (own) or those of
+// upsample2x followed by convOp.
 func upconvRun(t *testing.T, dt tensor.Dtype, xs tensor.Shape, o int, own bool) [3][]float64 {
 	t.Helper()
-	ws := tensor.Shape{o, xs[1], 3, 3}
-	os := tensor.Shape{xs[0], o, 2 * xs[2], 2 * xs[3]}
-	r := rngstream.New(13, 0)
-	vals := func(s tensor.Shape) []float64 {
-		v := make([]float64, s.TotalSize())
-		r.Normals(v)
-		return v
-	}
-	g := G.NewGraph()
-	x := G.NewTensor(g, dt, 4, G.WithShape(xs...), G.WithName("x"), G.WithValue(dense(dt, xs, vals(xs))))
-	w := G.NewTensor(g, dt, 4, G.WithShape(ws...), G.WithName("w"), G.WithValue(dense(dt, ws, vals(ws))))
-	ct := G.NewTensor(g, dt, 4, G.WithShape(os...), G.WithName("g"), G.WithValue(dense(dt, os, vals(os))))
-	var y *G.Node
-	var err error
-	if own {
-		y, err = upconvolve(x, w)
-	} else {
-		y, err = upsample(x)
-		if err == nil {
-			y, err = convolve(y, w, 1, 1)
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, ct))))
-	if _, err := G.Grad(cost, x, w); err != nil {
-		t.Fatal(err)
-	}
-	m := G.NewTapeMachine(g, G.BindDualValues(x, w))
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	gx, err := x.Grad()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gw, err := w.Grad()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return [3][]float64{floats(y.Value().Data()), floats(gx.Data()), floats(gw.Data())}
+	return opGradients(t, dt, 13, xs, tensor.Shape{o, xs[1], 3, 3}, tensor.Shape{xs[0], o, 2 * xs[2], 2 * xs[3]},
+		func(x, w *G.Node) (*G.Node, error) {
+			if own {
+				return upconvolve(x, w)
+			}
+			y, err := upsample(x)
+			if err != nil {
+				return nil, err
+			}
+			return convolve(y, w, 1, 1)
+		})
 }
 
 // TestSubPixelGradient: the network's gradient of one batch (batchGradient:

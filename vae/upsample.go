@@ -2,10 +2,7 @@ package vae
 
 import (
 	"fmt"
-	"hash"
-	"hash/fnv"
 
-	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -20,21 +17,14 @@ import (
 // Its output is a new tensor each run: the trainer releases the graphs'
 // intermediate values after each run (back to gorgonia's pool), so an op
 // must not keep one.
-type upsample2x struct{}
+type upsample2x struct{ tensorOp }
 
 // upsample applies upsample2x to x.
 func upsample(x *G.Node) (*G.Node, error) {
 	if x.Shape().Dims() != 4 {
 		return nil, fmt.Errorf("vae: upsample of shape %v; want 4 dimensions", x.Shape())
 	}
-	return G.ApplyOp(&upsample2x{}, x)
-}
-
-func (op *upsample2x) Arity() int { return 1 }
-
-func (op *upsample2x) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
+	return G.ApplyOp(&upsample2x{tensorOp{"upsample2x", 1}}, x)
 }
 
 func (op *upsample2x) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -79,23 +69,10 @@ func upsampleFwd[T float32 | float64](dst, src []T, rows, w int) {
 	}
 }
 
-func (op *upsample2x) ReturnsPtr() bool     { return false }
-func (op *upsample2x) CallsExtern() bool    { return false }
-func (op *upsample2x) OverwritesInput() int { return -1 }
-func (op *upsample2x) String() string       { return "upsample2x" }
-
-func (op *upsample2x) WriteHash(h hash.Hash) { fmt.Fprintf(h, "upsample2x%p", op) }
-
-func (op *upsample2x) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
-
 func (op *upsample2x) DiffWRT(int) []bool { return []bool{true} }
 
 func (op *upsample2x) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d, err := G.ApplyOp(&upsample2xDiff{}, grad)
+	d, err := G.ApplyOp(&upsample2xDiff{tensorOp{"upsample2xDiff", 1}}, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -104,14 +81,7 @@ func (op *upsample2x) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 
 // upsample2xDiff is upsample2x's gradient: each input element's gradient
 // is the sum of its 2×2 block of output gradients.
-type upsample2xDiff struct{}
-
-func (op *upsample2xDiff) Arity() int { return 1 }
-
-func (op *upsample2xDiff) Type() hm.Type {
-	t := G.TensorType{Dims: 4, Of: hm.TypeVariable('a')}
-	return hm.NewFnType(t, t)
-}
+type upsample2xDiff struct{ tensorOp }
 
 func (op *upsample2xDiff) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, ok := in[0].(tensor.Shape)
@@ -159,17 +129,4 @@ func upsampleBwd[T float32 | float64](dst, src []T, rows, w int) {
 			out[j] = T(s)
 		}
 	}
-}
-
-func (op *upsample2xDiff) ReturnsPtr() bool     { return false }
-func (op *upsample2xDiff) CallsExtern() bool    { return false }
-func (op *upsample2xDiff) OverwritesInput() int { return -1 }
-func (op *upsample2xDiff) String() string       { return "upsample2xDiff" }
-
-func (op *upsample2xDiff) WriteHash(h hash.Hash) { fmt.Fprintf(h, "upsample2xDiff%p", op) }
-
-func (op *upsample2xDiff) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
 }
