@@ -214,21 +214,28 @@ func im2col[T float32 | float64](d convDims, x, p []T) {
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
+			inside := c0 >= 0 && c0+ks <= d.w // all of the kernel's columns are in the image
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
 					r := i*d.st - d.pad + kr
 					dst := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
-					if r < 0 || r >= d.h {
+					switch {
+					case r < 0 || r >= d.h:
 						clear(dst)
-						continue
-					}
-					xr := xc[r*d.w : (r+1)*d.w]
-					for kc := range dst {
-						if col := c0 + kc; col >= 0 && col < d.w {
-							dst[kc] = xr[col]
-						} else {
-							dst[kc] = 0
+					case inside:
+						src := xc[r*d.w+c0 : r*d.w+c0+ks]
+						for kc := range dst { // a few elements: no copy call
+							dst[kc] = src[kc]
+						}
+					default:
+						xr := xc[r*d.w : (r+1)*d.w]
+						for kc := range dst {
+							if col := c0 + kc; col >= 0 && col < d.w {
+								dst[kc] = xr[col]
+							} else {
+								dst[kc] = 0
+							}
 						}
 					}
 				}
@@ -246,6 +253,7 @@ func col2im[T float32 | float64](d convDims, p, x []T) {
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
+			inside := c0 >= 0 && c0+ks <= d.w
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
@@ -254,6 +262,13 @@ func col2im[T float32 | float64](d convDims, p, x []T) {
 						continue
 					}
 					src := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
+					if inside {
+						xr := xc[r*d.w+c0 : r*d.w+c0+ks]
+						for kc, v := range src[:len(xr)] {
+							xr[kc] += v
+						}
+						continue
+					}
 					xr := xc[r*d.w : (r+1)*d.w]
 					for kc, v := range src {
 						if col := c0 + kc; col >= 0 && col < d.w {
