@@ -5,6 +5,7 @@
 #
 #   benchmarks/vae_vs_torch.sh [ROUNDS] [ESTIMATOR]      # e.g. 3 pathwise
 #
+# Float64 (BenchmarkStep) and float32 (BenchmarkStepFloat32, pathwise and hybrid only) networks.
 # Builds the vae benchmark binary with gonum's pure-Go BLAS and, when libopenblas-dev is
 # installed, with -tags openblas (one OpenBLAS thread unless OPENBLAS_NUM_THREADS says otherwise).
 # The peer runs with each thread count in TORCH_THREADS (default "1 2": on a loaded machine its
@@ -25,8 +26,12 @@ if ls /usr/lib/*/libopenblas.so >/dev/null 2>&1; then
 fi
 for r in $(seq "$rounds"); do
   for b in "${builds[@]}"; do
-    "$tmp/$b.test" -test.run XXX -test.bench "Step/batch=128/$est\$" -test.benchtime 3x |
-      awk -v b="$b" -v r="$r" '/cpu-s\/step/ { for (i = 1; i <= NF; i++) if ($(i+1) == "cpu-s/step") print "round " r ": go " b ": " $i " cpu-s/step" }'
+    for dt in f64 f32; do
+      bench=BenchmarkStep
+      [ "$dt" = f32 ] && bench=BenchmarkStepFloat32
+      "$tmp/$b.test" -test.run XXX -test.bench "^$bench\$/batch=128/$est\$" -test.benchtime 3x |
+        awk -v b="$b $dt" -v r="$r" '/cpu-s\/step/ { for (i = 1; i <= NF; i++) if ($(i+1) == "cpu-s/step") print "round " r ": go " b ": " $i " cpu-s/step" }'
+    done
   done
   if [ -e "$peer" ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     mode=$est
