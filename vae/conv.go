@@ -215,6 +215,10 @@ func im2col[T float32 | float64](d convDims, x, p []T) {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
 			inside := c0 >= 0 && c0+ks <= d.w // all of the kernel's columns are in the image
+			if r0 := i*d.st - d.pad; inside && r0 >= 0 && r0+ks <= d.h {
+				im2colInside(d, x, row, r0*d.w+c0) // and all of its rows
+				continue
+			}
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
@@ -244,6 +248,30 @@ func im2col[T float32 | float64](d convDims, x, p []T) {
 	}
 }
 
+// im2colInside writes one row of im2col's output for a kernel that lies
+// inside the image, its top left element at offset at of each channel.
+func im2colInside[T float32 | float64](d convDims, x, row []T, at int) {
+	ihw, ks, w := d.ihw(), d.ks, d.w
+	if ks == 2 { // the sub-pixel phases: four loads a channel
+		for c := range d.c {
+			src := x[c*ihw+at : c*ihw+at+w+2]
+			dst := row[c*4 : c*4+4]
+			dst[0], dst[1], dst[2], dst[3] = src[0], src[1], src[w], src[w+1]
+		}
+		return
+	}
+	for c := range d.c {
+		src := x[c*ihw+at : c*ihw+at+(ks-1)*w+ks]
+		dst := row[c*ks*ks : (c+1)*ks*ks]
+		for kr := range ks {
+			s, t := src[kr*w:kr*w+ks], dst[kr*ks:(kr+1)*ks]
+			for kc := range t {
+				t[kc] = s[kc]
+			}
+		}
+	}
+}
+
 // col2im is im2col's adjoint: it adds to x (C, H, W) the entries of p that
 // im2col copied from each element, in gorgonia's col2im order (rows of p,
 // then columns); gorgonia's starts from zero.
@@ -254,6 +282,10 @@ func col2im[T float32 | float64](d convDims, p, x []T) {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
 			inside := c0 >= 0 && c0+ks <= d.w
+			if r0 := i*d.st - d.pad; inside && r0 >= 0 && r0+ks <= d.h {
+				col2imInside(d, row, x, r0*d.w+c0)
+				continue
+			}
 			for c := range d.c {
 				xc := x[c*ihw : (c+1)*ihw]
 				for kr := range ks {
@@ -436,5 +468,34 @@ func gradChunk[T float32 | float64](d convDims, wrtW bool, b0, n int, a, y, p, d
 	gemm(blas.NoTrans, blas.NoTrans, rows, k, d.o, y[:rows*d.o], d.o, a, k, 0, p[:rows*k], k)
 	for i := range n {
 		col2im(d, p[i*hw*k:(i+1)*hw*k], dst[(b0+i)*d.c*ihw:(b0+i+1)*d.c*ihw])
+	}
+}
+
+// col2imInside adds one row of im2col's output for a kernel that lies
+// inside the image to x, its top left element at offset at of each
+// channel. Each element of x receives at most one entry of the row, so the
+// order within the row does not change a sum.
+func col2imInside[T float32 | float64](d convDims, row, x []T, at int) {
+	ihw, ks, w := d.ihw(), d.ks, d.w
+	if ks == 2 {
+		for c := range d.c {
+			dst := x[c*ihw+at : c*ihw+at+w+2]
+			src := row[c*4 : c*4+4]
+			dst[0] += src[0]
+			dst[1] += src[1]
+			dst[w] += src[2]
+			dst[w+1] += src[3]
+		}
+		return
+	}
+	for c := range d.c {
+		dst := x[c*ihw+at : c*ihw+at+(ks-1)*w+ks]
+		src := row[c*ks*ks : (c+1)*ks*ks]
+		for kr := range ks {
+			t, s := dst[kr*w:kr*w+ks], src[kr*ks:(kr+1)*ks]
+			for kc := range t {
+				t[kc] += s[kc]
+			}
+		}
 	}
 }
