@@ -303,7 +303,7 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
-		if g < Delta || g > Theta {
+		if g < Delta || g > Volga {
 			return &ParamError{"greek", g}
 		}
 		if g == CrossGamma && len(assets) < 2 {
@@ -386,6 +386,11 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 	exactGBM := gbm(m) && s == sde.Exact
 	if g == Rho || g == Theta {
 		if why := rateTimeInvalid(p, m, s, g); why != "" {
+			return why
+		}
+	}
+	if g == Vanna || g == Volga {
+		if why := secondOrderInvalid(p, m, s, g); why != "" {
 			return why
 		}
 	}

@@ -122,6 +122,7 @@ type plan struct {
 	// fd[g]: accumulate its bump-and-revalue samples.
 	pair, mall, fd   [numGreeks]bool
 	rt               bool    // Rho or Theta asked for: two more slots
+	so               bool    // Vanna or Volga asked for: two more slots after those
 	hr, ht           float64 // absolute rate bump, absolute expiry bump
 	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
@@ -135,19 +136,22 @@ type plan struct {
 }
 
 // numGreeks is the number of Greeks.
-const numGreeks = int(Theta) + 1
+const numGreeks = int(Volga) + 1
 
 // Accumulator slots: the Greeks of one asset a take slot g·d + a (Delta,
 // Gamma, Vega), the cross Gamma of the pair i < j slot 3d + pairIndex(i, j).
 // With one asset the slot of a Greek is the Greek. When Rho or Theta is
 // asked for, they take the two slots after the pairs (Rho first); the
-// slots of a run without them are unchanged.
+// slots of a run without them are unchanged. Vanna and Volga, when asked
+// for, take the two slots after all those.
 func (pl *plan) slot(g Greek, i, j int) int {
 	switch g {
 	case CrossGamma:
 		return 3*pl.d + pairIndex(i, j, pl.d)
 	case Rho, Theta:
 		return 3*pl.d + pl.d*(pl.d-1)/2 + int(g-Rho)
+	case Vanna, Volga:
+		return pl.slots() - 2 + int(g-Vanna)
 	}
 	return int(g)*pl.d + i
 }
@@ -156,6 +160,9 @@ func (pl *plan) slot(g Greek, i, j int) int {
 func (pl *plan) slots() int {
 	n := 3*pl.d + pl.d*(pl.d-1)/2
 	if pl.rt {
+		n += 2
+	}
+	if pl.so {
 		n += 2
 	}
 	return n
@@ -265,6 +272,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		if g == Rho || g == Theta {
 			pl.rt = true
 		}
+		if g == Vanna || g == Volga {
+			pl.so = true
+		}
 		var valid []Method
 		done := map[Method]bool{}
 		for _, x := range methods {
@@ -310,7 +320,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			if g == CrossGamma {
 				lo, hi = i+1, pl.d
 			}
-			if (g == Rho || g == Theta) && i > 0 {
+			if (g == Rho || g == Theta || g == Vanna || g == Volga) && i > 0 {
 				break // one figure for the model
 			}
 			for j := lo; j < hi; j++ {
@@ -359,7 +369,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.need |= sde.NeedDVol
 	}
 	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma] || pl.fd[CrossGamma]
-	pl.volFD = pl.fd[Vega]
+	pl.volFD = pl.fd[Vega] || pl.fd[Vanna] || pl.fd[Volga]
 	pl.h = cfg.Bumps.Spot * par.Spot
 	pl.dv = cfg.Bumps.Vol
 	pl.spotUp, pl.spotDown = m.Bump(par.Spot+pl.h, par.Vol), m.Bump(par.Spot-pl.h, par.Vol)
@@ -504,7 +514,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	lambdas := make([]float64, pl.slots())
 	if pl.localize && pl.eps == 0 {
 		target := Delta
-		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta} {
+		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta, Vanna, Volga} {
 			if pl.pair[g] {
 				target = g
 				break
@@ -771,6 +781,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	if pl.pair[Rho] || pl.pair[Theta] {
 		w.rateTimePairs(pl, n, acc, fold, f, r, grad)
 	}
+	if pl.pair[Vanna] || pl.pair[Volga] {
+		w.secondOrderPairs(pl, n, acc, fold, f, r, grad)
+	}
 	if pl.spotFD {
 		w.spotFD(pl, n, acc, f)
 	}
@@ -779,6 +792,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	}
 	if pl.volFD {
 		w.volFD(pl, n, acc)
+	}
+	if pl.fd[Vanna] || pl.fd[Volga] {
+		w.secondOrderFD(pl, n, acc, f) // after volFD: reuses its σ ± δ paths
 	}
 }
 

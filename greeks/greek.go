@@ -20,6 +20,10 @@ const (
 	// fixed. Both for one GBM asset under the exact scheme, European payoffs.
 	Rho
 	Theta
+	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
+	// one GBM asset under the exact scheme, European payoffs.
+	Vanna
+	Volga
 )
 
 // AllGreeks lists the Greeks of one asset in report order: what a nil
@@ -27,7 +31,7 @@ const (
 // these and CrossGamma.
 var AllGreeks = []Greek{Delta, Gamma, Vega}
 
-var greekNames = []string{"delta", "gamma", "vega", "cross-gamma", "rho", "theta"}
+var greekNames = []string{"delta", "gamma", "vega", "cross-gamma", "rho", "theta", "vanna", "volga"}
 
 func (g Greek) String() string {
 	if g >= 0 && int(g) < len(greekNames) {

@@ -75,7 +75,7 @@ func batchCmd() *cli.Command {
 			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSimulation,
 				Usage: "the most paths a --tolerance trade may use", Action: atLeastTwo("max-paths")},
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho and theta: greeks option only)"},
+				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho, theta, vanna, volga: greeks option only)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,

@@ -97,9 +97,9 @@ func optionCmd() *cli.Command {
 				Action: workers},
 
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, cross-gamma (cross-gamma with --spots; " +
-					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year) for European payoffs " +
-					"on gbm under the exact scheme)"},
+				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma (cross-gamma with --spots; " +
+					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate), theta (per year), vanna (∂²V/∂S∂σ) and " +
+					"volga (∂²V/∂σ², σ absolute even with --vega-unit percent) for European payoffs on gbm under the exact scheme)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},

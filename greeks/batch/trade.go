@@ -409,13 +409,14 @@ func (f *fields) multiAssets(names []string, market Market) multiAssets {
 
 // CheckGreeks returns an error naming the first Greek of gs that a batch
 // does not carry: positions and totals are built for Delta, Gamma, Vega and
-// the cross Gammas; Rho and Theta are refused rather than reported without
-// positions (greeks option computes them).
+// the cross Gammas; Rho, Theta, Vanna and Volga are refused rather than
+// reported without positions (greeks option computes them).
 func CheckGreeks(gs []greeks.Greek) error {
 	for _, g := range gs {
-		if g == greeks.Rho || g == greeks.Theta {
+		switch g {
+		case greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga:
 			return fmt.Errorf("%s: batch positions and totals carry delta, gamma, vega and cross-gamma only; "+
-				"use greeks option for rho and theta", g)
+				"use greeks option for rho, theta, vanna and volga", g)
 		}
 	}
 	return nil

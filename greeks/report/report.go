@@ -217,15 +217,26 @@ func RefGreek(ref analytic.Values, g greeks.Greek) float64 {
 
 // RefGreekOf returns the closed-form value of g for payoff p on model m
 // whose reference values are ref: Rho and Theta from
-// analytic.BlackScholesRateTime on a GBM (NaN for a payoff it does not
+// analytic.BlackScholesRateTime, Vanna and Volga from
+// analytic.BlackScholesSecondOrder on a GBM (NaN for a payoff they do not
 // cover), the other Greeks as RefGreek; NaN when there is none.
 func RefGreekOf(m sde.Model, p payoff.Payoff, ref analytic.Values, g greeks.Greek) float64 {
-	if g != greeks.Rho && g != greeks.Theta {
+	if g != greeks.Rho && g != greeks.Theta && g != greeks.Vanna && g != greeks.Volga {
 		return RefGreek(ref, g)
 	}
 	gbm, ok := m.(sde.GBM)
 	if !ok {
 		return math.NaN()
+	}
+	if g == greeks.Vanna || g == greeks.Volga {
+		so, err := analytic.BlackScholesSecondOrder(gbm, p)
+		switch {
+		case err != nil:
+			return math.NaN()
+		case g == greeks.Vanna:
+			return so.Vanna
+		}
+		return so.Volga
 	}
 	rt, err := analytic.BlackScholesRateTime(gbm, p)
 	switch {
