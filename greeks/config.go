@@ -412,9 +412,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 			return "the mixed pathwise–likelihood-ratio Gamma needs the exact GBM scheme and a European or Asian payoff; use fd"
 		}
 	case Malliavin:
-		if g != Delta && !(exactGBM && european(p)) {
-			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme; "+
-				"elsewhere only the Delta weight is; use fd", g)
+		if g != Delta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
+			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme "+
+				"and for Gamma and Vega of Asian and barrier payoffs on one GBM asset under it; elsewhere only the Delta weight is; use fd", g)
 		}
 	case Localized:
 		if p.Lipschitz() {
@@ -423,8 +423,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 		if !smooth {
 			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
 		}
-		if g != Delta && !(exactGBM && european(p)) {
-			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme; use fd", g, g)
+		if g != Delta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
+			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme "+
+				"and for Gamma and Vega of barriers on one GBM asset under it; use fd", g, g)
 		}
 	case Hybrid:
 		partner := Pathwise

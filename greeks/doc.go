@@ -77,7 +77,12 @@
 // Path-dependent payoffs give their gradient in the fixings; the Malliavin
 // Delta weights of the Asian options do not grow with the number of fixings.
 // Malliavin Gamma and Vega weights exist for European payoffs under exact
-// GBM; elsewhere those Greeks come from fd and, where valid, pathwise.
+// GBM and, on one GBM asset under the exact scheme, for Asian and barrier
+// payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
+// of the increments' Vega scores, conditioned on the average for the
+// geometric Asian), so that barriers have localized and hybrid Gamma and
+// Vega; elsewhere (grids, CEV) those Greeks come from fd and, where valid,
+// pathwise.
 //
 // With d correlated GBM assets (sde.Correlated) every Greek is taken in
 // each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the

@@ -123,6 +123,7 @@ type plan struct {
 	pair, mall, fd   [numGreeks]bool
 	rt               bool    // Rho or Theta asked for: two more slots
 	so               bool    // Vanna or Volga asked for: two more slots after those
+	pdw              bool    // path-dependent Gamma and Vega weights (pathdep_weights.go)
 	hr, ht           float64 // absolute rate bump, absolute expiry bump
 	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
@@ -340,10 +341,12 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			pl.wkind = weightGeoAsian
 		}
 	}
-	// A Greek's Malliavin half needs its weight: only Delta has one beyond
-	// exact European payoffs.
+	// A Greek's Malliavin half needs its weight: Gamma and Vega have one
+	// for exact European payoffs and, on one GBM asset, for Asian and
+	// barrier payoffs (pathDep); Delta everywhere.
+	pl.pdw = pathDep(p, m, cfg.Scheme)
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean {
+		if !exactEuropean && !(pl.pdw && g != CrossGamma) {
 			pl.mall[g] = false
 		}
 	}
@@ -661,6 +664,7 @@ type worker struct {
 	f, fs, r, a, fu, fd, fvu, fvd []float64
 	fx                            [4][]float64
 	pi, phi                       []float64 // per asset and path: Delta weight, Σ_j ∂f/∂S_a S_a
+	pg, pv                        []float64 // per path: path-dependent Gamma and Vega weights
 	grad, gs                      []float64 // per fixing, asset and path
 }
 
@@ -671,6 +675,9 @@ func newWorker(pl *plan) *worker {
 		*s = make([]float64, n)
 	}
 	w.pi, w.phi = make([]float64, n*d), make([]float64, n*d)
+	if pl.pdw {
+		w.pg, w.pv = make([]float64, n), make([]float64, n)
+	}
 	w.grad, w.gs = make([]float64, n*m*d), make([]float64, n*m*d)
 	return w
 }
@@ -739,6 +746,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	}
 	folds := pl.folds
 	weights := pl.pair[Delta] || pl.pair[Gamma] || pl.pair[CrossGamma]
+	if pl.pdw && (pl.mall[Gamma] || pl.mall[Vega]) {
+		w.pathDepWeights(pl, n)
+	}
 	for a := range d {
 		par := pl.assets[a]
 		pi, phi, va := w.pi[a*n:a*n+n], w.phi[a*n:a*n+n], w.a[:n]
@@ -759,14 +769,22 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		if pl.pair[Vega] {
 			contract(grad, b.DVol, va, m, d, a)
 			k := pl.slot(Vega, a, a)*folds + fold
-			acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+			if pl.pdw {
+				acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
+			} else {
+				acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+			}
 		}
 		if pl.pair[Gamma] || pl.pair[CrossGamma] {
 			contract(grad, b.Obs, phi, m, d, a)
 		}
 		if pl.pair[Gamma] {
 			k := pl.slot(Gamma, a, a)*folds + fold
-			acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			if pl.pdw {
+				acc.pair[k].add(pathDepGammaSums(f, phi, r, pi, w.pg, D, par.Spot, pl.mall[Gamma]))
+			} else {
+				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			}
 		}
 	}
 	if pl.pair[CrossGamma] {
