@@ -24,10 +24,13 @@
 //	Vanna        "vanna"        ∂²V/∂S_0∂σ, σ absolute
 //	Volga        "volga"        ∂²V/∂σ², σ absolute
 //
-// Rho, Theta, Vanna and Volga are estimated for European payoffs on one GBM
-// asset under the exact scheme (by every method valid for the payoff);
-// elsewhere they are skipped with the reason, or refused (*MethodError) when
-// methods are named.
+// Rho and Theta are estimated by every method valid for the payoff under
+// the exact scheme (European, Asian and barrier payoffs on one GBM asset,
+// European payoffs on correlated GBM assets: one Rho, one Theta), and by fd
+// on an Euler or Milstein grid (GBM, CEV; Theta for European payoffs), see
+// ratetime_more.go. Vanna and Volga are estimated for European payoffs on
+// one GBM asset under the exact scheme. Elsewhere they are skipped with the
+// reason, or refused (*MethodError) when methods are named.
 //
 // The methods (type Method; AllMethods lists them in report order), with the
 // names ParseMethod uses:

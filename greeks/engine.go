@@ -822,6 +822,10 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 // otherwise) and grad the payoff's gradient (the smoothed payoff's when
 // localizing). The pathwise part uses the smoothed payoff f_ε = f − r.
 func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	if pl.fixings > 1 || pl.multi {
+		w.rateTimePairsGeneral(pl, n, acc, fold, f, r, grad)
+		return
+	}
 	b := &w.base
 	phi := w.a[:n]
 	contract(grad, b.Obs, phi, 1, 1, 0) // f'(S_T) S_T
@@ -887,6 +891,10 @@ func rateTimeSums(g Greek, f, fp, phi, r, w []float64, D float64, par sde.Params
 // S_T(T ± h) = S_0 exp(μ(T ± h) + σ√(T ± h) Z) under e^{−r(T±h)}.
 // Theta = −(V(T + h) − V(T − h))/(2h).
 func (w *worker) rateTimeFD(pl *plan, n int, acc *chunkAcc) {
+	if pl.fixings > 1 || pl.multi || pl.scheme != sde.Exact {
+		w.rateTimeFDGeneral(pl, n, acc)
+		return
+	}
 	b := &w.base
 	fu, fdn := w.fu[:n], w.fd[:n]
 	w.up.ResizeAssets(n, 1, 1)

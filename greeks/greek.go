@@ -16,8 +16,12 @@ const (
 	// model; a figure carries the pair (Figure.Asset, Figure.Asset2).
 	CrossGamma
 	// Rho is ∂V/∂r per unit of rate (0.01 = 1%), the discount and the
-	// drift moved together; Theta is −∂V/∂T per year, the other inputs
-	// fixed. Both for one GBM asset under the exact scheme, European payoffs.
+	// drift moved together (one figure shared by the assets of a
+	// multi-asset model); Theta is −∂V/∂T per year, the other inputs fixed,
+	// the fixing schedule of a path-dependent payoff moving with the
+	// valuation date (the contract ages). Every method valid for the payoff
+	// under the exact scheme (GBM, correlated GBM); fd only on a grid (GBM,
+	// CEV), where Theta is for European payoffs.
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for

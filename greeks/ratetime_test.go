@@ -166,26 +166,26 @@ func TestRateTimeWorkers(t *testing.T) {
 	}
 }
 
-// TestRateTimeElsewhere: beyond European payoffs on one GBM asset under the
-// exact scheme, Rho and Theta are skipped by every method with the reason,
-// and naming a method is a *MethodError; no figure is produced.
-func TestRateTimeElsewhere(t *testing.T) {
+// TestRateTimeOnGrid: on an Euler or Milstein grid (GBM, CEV) Rho and
+// Theta are fd only: the other methods are skipped with the reason and
+// naming one is a *MethodError; Theta of a path-dependent payoff on a grid
+// is skipped by every method; Asian, barrier and basket payoffs under the
+// exact scheme report them.
+func TestRateTimeOnGrid(t *testing.T) {
 	gbm := sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}
-	corr, err := sde.NewCorrelated([]float64{100, 95}, []float64{0, 0.03}, []float64{0.25, 0.2}, 0.05, 1, [][]float64{{1, 0.6}, {0.6, 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cev := sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}
 	for _, c := range []struct {
-		name string
-		m    sde.Model
-		p    payoff.Payoff
-		cfg  Config
+		name      string
+		m         sde.Model
+		p         payoff.Payoff
+		cfg       Config
+		fdRho     bool
+		fdTheta   bool
+		wantSkips int
 	}{
-		{"euler", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Euler, Steps: 4}},
-		{"cev", sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 4}},
-		{"asian", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{}},
-		{"barrier", gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 4}}, Config{}},
-		{"basket", corr, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.5}}, Config{}},
+		{"euler", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Euler, Steps: 4}, true, true, 8},
+		{"cev", cev, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 4}, true, true, 8},
+		{"asian euler", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{Scheme: sde.Euler, Steps: 4}, true, false, 9},
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Greeks = ChunkSize, []Greek{Delta, Rho, Theta}
@@ -194,27 +194,25 @@ func TestRateTimeElsewhere(t *testing.T) {
 		for _, s := range r.Skipped {
 			if s.Greek == Rho || s.Greek == Theta {
 				n++
-				if !strings.Contains(s.Reason, "one GBM asset under the exact scheme") {
+				if !strings.Contains(s.Reason, "fd only") && !strings.Contains(s.Reason, "off the grid") {
 					t.Errorf("%s: %s(%s) skipped for %q", c.name, s.Greek, s.Method, s.Reason)
 				}
 			}
 		}
-		if n != 2*len(AllMethods) {
-			t.Errorf("%s: %d rho/theta skips, want %d", c.name, n, 2*len(AllMethods))
+		if n != c.wantSkips {
+			t.Errorf("%s: %d rho/theta skips, want %d: %v", c.name, n, c.wantSkips, r.Skipped)
 		}
-		for _, f := range r.Figures {
-			if f.Greek == Rho || f.Greek == Theta {
-				t.Errorf("%s: %s(%s) reported", c.name, f.Greek, f.Method)
-			}
+		if _, ok := r.Figure(Rho, FD); ok != c.fdRho {
+			t.Errorf("%s: fd rho reported %v, want %v", c.name, ok, c.fdRho)
 		}
-		if _, ok := r.Figure(Delta, FD); !ok {
-			t.Errorf("%s: no fd Delta", c.name)
+		if _, ok := r.Figure(Theta, FD); ok != c.fdTheta {
+			t.Errorf("%s: fd theta reported %v, want %v", c.name, ok, c.fdTheta)
 		}
-		cfg.Methods = []Method{FD}
+		cfg.Methods = []Method{Malliavin}
 		_, err := Run(context.Background(), c.m, c.p, cfg)
 		var me *MethodError
 		if !errors.As(err, &me) || me.Greek != Rho {
-			t.Errorf("%s: fd rho: err = %v, want a *MethodError for rho", c.name, err)
+			t.Errorf("%s: malliavin rho: err = %v, want a *MethodError for rho", c.name, err)
 		}
 	}
 }

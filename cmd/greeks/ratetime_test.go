@@ -80,31 +80,31 @@ func TestOptionRhoTheta(t *testing.T) {
 	}
 }
 
-// TestRhoThetaRefusals: rho and theta on a payoff or model that does not
-// carry them are skipped with the reason (or exit 2 when a method is
-// named); bad bumps and batch --greeks rho exit 2 naming the flag; the batch
-// library refuses them before reading a row.
+// TestRhoThetaRefusals: theta of an Asian on a grid is skipped with the
+// reason, and a method other than fd for rho on a grid exits 2; bad bumps
+// and batch --greeks rho exit 2 naming the flag; the batch library refuses
+// them before reading a row.
 func TestRhoThetaRefusals(t *testing.T) {
-	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--greeks", "delta,rho")
+	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--scheme", "euler", "--steps", "24", "--greeks", "delta,rho,theta")
 	for _, f := range r.Greeks {
-		if f.Greek == "rho" {
-			t.Errorf("asian rho reported: %+v", f)
+		if f.Greek == "theta" || (f.Greek == "rho" && f.Method != "fd") {
+			t.Errorf("asian on euler: %s %s reported: %+v", f.Greek, f.Method, f)
 		}
 	}
 	skips := 0
 	for _, s := range r.Skipped {
-		if s.Greek == "rho" && strings.Contains(s.Reason, "European payoffs on one GBM asset") {
+		if s.Greek == "theta" && strings.Contains(s.Reason, "off the grid") {
 			skips++
 		}
 	}
 	if skips != len(greeks.AllMethods) {
-		t.Errorf("asian rho: %d skips with the reason, want %d: %+v", skips, len(greeks.AllMethods), r.Skipped)
+		t.Errorf("asian theta on euler: %d skips with the reason, want %d: %+v", skips, len(greeks.AllMethods), r.Skipped)
 	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"option", "--paths", "8192", "--payoff", "asian-call", "--greeks", "rho", "--methods", "fd"}, "rho"},
+		{[]string{"option", "--paths", "8192", "--scheme", "euler", "--greeks", "rho", "--methods", "pathwise"}, "rho"},
 		{[]string{"option", "--rate-bump", "0.3", "--greeks", "rho"}, "--rate-bump"},
 		{[]string{"option", "--expiry-bump", "0.5", "--greeks", "theta"}, "--expiry-bump"},
 		{[]string{"batch", "--greeks", "delta,rho"}, "rho"},
