@@ -31,14 +31,17 @@ func TestNoPerPathAllocation(t *testing.T) {
 	} {
 		allocs := func(paths int64) float64 {
 			cfg := Config{Paths: paths, Seed: 1, Workers: 2, Scheme: tc.s, Steps: 50, Smoothing: 5, Greeks: []Greek{Delta}}
-			if tc.s == sde.Exact && !european(tc.p) {
-				cfg.Greeks = AllGreeks // the path-dependent Gamma and Vega weights
+			if !european(tc.p) {
+				// The path-dependent Gamma and Vega weights, Rho and Theta
+				// (fd Rho only on a grid).
+				cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
 			}
 			if _, ok := tc.p.(payoff.DigitalCall); ok {
 				cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}
 			}
 			if _, ok := tc.m.(sde.Correlated); ok {
-				cfg.Greeks = nil // every Greek of every asset and the cross Gammas, fd included
+				// Every Greek of every asset, the cross Gammas, Rho and Theta, fd included.
+				cfg.Greeks = []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta}
 			}
 			return testing.AllocsPerRun(2, func() {
 				if _, err := Run(context.Background(), tc.m, tc.p, cfg); err != nil {

@@ -133,6 +133,7 @@ type plan struct {
 	hs, up, down     []float64 // each asset's absolute spot bump h_a and (S_a ± h_a)/S_a
 	spotUp, spotDown sde.Model
 	volUp, volDown   sde.Model
+	rateUp, rateDown sde.Model // r ± h_r, for the fd Rho on a grid
 	folds            int
 }
 
@@ -384,6 +385,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.down = append(pl.down, (a.Spot-h)/a.Spot)
 	}
 	pl.hr = cfg.Bumps.Rate
+	if cfg.Scheme != sde.Exact && pl.fd[Rho] {
+		pl.rateUp, pl.rateDown = withRate(m, par.Rate+pl.hr), withRate(m, par.Rate-pl.hr)
+	}
 	pl.ht = cfg.Bumps.Expiry * par.Expiry
 	pl.eps = cfg.Smoothing
 	return pl, reports, skipped, nil

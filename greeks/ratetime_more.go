@@ -181,8 +181,8 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 	if pl.fd[Rho] {
 		h := pl.hr
 		if pl.scheme != sde.Exact {
-			w.simulate(pl, withRate(pl.model, r+h), n, &w.up, 0)
-			w.simulate(pl, withRate(pl.model, r-h), n, &w.down, 0)
+			w.simulate(pl, pl.rateUp, n, &w.up, 0)
+			w.simulate(pl, pl.rateDown, n, &w.down, 0)
 		} else {
 			w.up.ResizeAssets(n, m, d)
 			w.down.ResizeAssets(n, m, d)

@@ -273,3 +273,31 @@ func TestGridRhoThetaCEV(t *testing.T) {
 		t.Logf("cev put %s(fd) = %.5g ± %.2g, closed form %.5g", g, f.Value, f.StdErr, want[g])
 	}
 }
+
+// TestPathDepWorkers: the same seed gives bit-identical figures whatever
+// the worker count for the Greeks this issue added beyond Europeans (the
+// path-dependent Gamma and Vega weights, Rho and Theta of barriers, Asians
+// and several assets, fd on a grid).
+func TestPathDepWorkers(t *testing.T) {
+	gbm := testref.Cases[0].Model
+	two := correlated(t, []float64{100, 95}, []float64{0.01, 0.03}, []float64{0.25, 0.2}, constCorr(2, 0.5))
+	for _, c := range []struct {
+		m   sde.Model
+		p   payoff.Payoff
+		cfg Config
+	}{
+		{gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 125, Fixings: 12}}, Config{}},
+		{gbm, payoff.AsianPut{Strike: 100, Fixings: 6}, Config{}},
+		{two, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.5}}, Config{}},
+		{sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}, payoff.Put{Strike: 95}, Config{Scheme: sde.Euler, Steps: 8}},
+	} {
+		cfg := c.cfg
+		cfg.Paths, cfg.Seed, cfg.Workers = 9*ChunkSize+17, 3, 1
+		cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+		one := run(t, c.m, c.p, cfg)
+		cfg.Workers = 3
+		if d := sameResult(run(t, c.m, c.p, cfg), one); d != "" {
+			t.Errorf("%s: 3 workers: %s", c.p.Name(), d)
+		}
+	}
+}
