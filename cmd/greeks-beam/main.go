@@ -164,7 +164,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSim,
 				Usage: "the most paths a row may ask for"},
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimate,
-				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho, theta, vanna, volga: greeks option only)"},
+				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma; " +
+					"rho, theta and volga positions add into the * total, vanna (in shares, like delta) does not"},
 			&cli.StringFlag{Name: "methods", Category: catEstimate,
 				Usage: "comma-separated methods; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimate,

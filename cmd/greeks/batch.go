@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -75,7 +76,8 @@ func batchCmd() *cli.Command {
 			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSimulation,
 				Usage: "the most paths a --tolerance trade may use", Action: atLeastTwo("max-paths")},
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho, theta, vanna, volga: greeks option only)"},
+				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma; " +
+					"rho, theta and volga positions add into the * total, vanna (in shares, like delta) does not"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,
@@ -163,7 +165,7 @@ func runBatch(c *cli.Context) error {
 	case format == "csv":
 		rw, err = batch.NewReportWriter(w, batch.CSV)
 	default:
-		rw = newTableWriter(w, vegaUnit)
+		rw = newTableWriter(w, vegaUnit, cfg.Greeks)
 	}
 	if err != nil {
 		return err
@@ -283,14 +285,20 @@ const maxTableWarnings = 100
 type tableWriter struct {
 	w        io.Writer
 	vegaUnit batch.VegaUnit
+	extra    []string // the asked-for Greeks beyond delta, gamma, vega: a column each, after the methods
 	tw       *tabwriter.Writer
 	rows     int
 	warnings []string
 	more     int
 }
 
-func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit) *tableWriter {
+func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit, gs []greeks.Greek) *tableWriter {
 	t := &tableWriter{w: w, vegaUnit: vegaUnit}
+	for _, g := range batch.PositionGreeks[3:] { // rho, theta, vanna, volga
+		if slices.Contains(gs, g) {
+			t.extra = append(t.extra, g.String())
+		}
+	}
 	t.block()
 	return t
 }
@@ -298,7 +306,11 @@ func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit) *tableWriter {
 // block starts a block of aligned rows with the column header.
 func (t *tableWriter) block() {
 	t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)\n", vegaHeader(t.vegaUnit))
+	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)", vegaHeader(t.vegaUnit))
+	for _, g := range t.extra {
+		fmt.Fprintf(t.tw, "\t%s (%s)", strings.ToUpper(g), extraUnit[g])
+	}
+	fmt.Fprintln(t.tw)
 }
 
 func (t *tableWriter) Row(tr batch.TradeReport) error {
@@ -318,8 +330,16 @@ func (t *tableWriter) Row(tr batch.TradeReport) error {
 		return nil
 	}
 	p, m := tr.Position, tr.PositionMethods
-	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
+	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
 		tr.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+	for _, g := range t.extra {
+		if v := p[g]; v != "" {
+			fmt.Fprintf(t.tw, "\t%s (%s)", v, m[g])
+		} else {
+			fmt.Fprint(t.tw, "\t-")
+		}
+	}
+	fmt.Fprintln(t.tw)
 	// A multi-asset trade: a line per asset (its Greeks' positions, which
 	// add into that underlying's totals), then per cross Gamma (in GAMMA).
 	for _, a := range tr.Assets {
@@ -364,6 +384,9 @@ func (t *tableWriter) End(s *batch.Summary) error {
 	fmt.Fprintln(tw, deskNote(s))
 	return tw.Flush()
 }
+
+// extraUnit names the unit of the table's columns beyond Vega.
+var extraUnit = map[string]string{"rho": "per unit rate", "theta": "per year", "vanna": "∂²V/∂S∂σ", "volga": "∂²V/∂σ²"}
 
 // cell makes input text one table cell: a tab or a line break in a
 // trade_id or an error would shift or split the row.

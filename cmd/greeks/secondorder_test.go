@@ -14,7 +14,7 @@ import (
 // every valid method with the closed form of
 // analytic.BlackScholesSecondOrder in the analytic column, each estimate
 // within 5 standard errors of it (fd's bump bias is far below one standard
-// error here); the table names them; batch refuses them with exit 2.
+// error here); the table names them.
 func TestOptionVannaVolga(t *testing.T) {
 	args := []string{"--paths", "200000", "--payoff", "digital-call", "--strike", "105", "--cash", "1", "--div", "0.01", "--vol", "0.2"}
 	r, _ := runJSON(t, append(args, "--greeks", "delta,vanna,volga")...)
@@ -51,9 +51,5 @@ func TestOptionVannaVolga(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
-	}
-	code, _, errb = runCLI(t, "batch", "--greeks", "delta,vanna")
-	if code != 2 || !strings.Contains(errb, "vanna") {
-		t.Errorf("batch --greeks vanna: exit %d, stderr %q; want 2 naming vanna", code, errb)
 	}
 }

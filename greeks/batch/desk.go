@@ -15,7 +15,9 @@ import (
 // Vega is ∂V/∂σ with σ absolute (0.2 = 20%) unless the batch asks for
 // VegaPercent, the change for one vol point (σ + 0.01): the absolute Vega
 // ÷ 100. The unit figures of a row's result keep the estimators' absolute
-// Vega; the unit applies to the positions and totals.
+// Vega; the unit applies to the positions and totals. Vanna and Volga stay
+// per unit of σ; Rho is per unit of rate (÷ 10⁴ per basis point), Theta
+// per year.
 //
 // Cash Delta is Delta × spot (the money value of the share position, the
 // change of value for a move of the spot by 100%, to first order), and
@@ -151,8 +153,10 @@ func deskSpot(m sde.Model, i int) float64 {
 }
 
 // addsAcross reports whether positions of key add across underlyings into
-// the portfolio total: share Delta and Gamma do not.
-func addsAcross(key string) bool { return key != "delta" && key != "gamma" }
+// the portfolio total: share Delta and Gamma do not, nor Vanna (∂Delta/∂σ,
+// in shares too); price, Vega, Rho, Theta, Volga and the cash figures are
+// money amounts and do.
+func addsAcross(key string) bool { return key != "delta" && key != "gamma" && key != "vanna" }
 
 // conventions returns the report's vega unit and valuation date.
 func (o Options) conventions() (vegaUnit, valuationDate string) {

@@ -62,7 +62,8 @@ type TradeReport struct {
 	Quantity   string       `json:"quantity"`
 	Result     *report.Unit `json:"result"`
 	// Position holds quantity × unit figure per key (price, delta, gamma,
-	// vega, cash_delta, cash_gamma: desk.go) as decimal strings;
+	// vega, rho, theta, vanna, volga — those asked for — cash_delta,
+	// cash_gamma: desk.go) as decimal strings;
 	// PositionStdErr their standard errors. VegaUnit is the unit of the
 	// vega position, set with the positions.
 	Position        map[string]string  `json:"position"`
@@ -124,7 +125,7 @@ type Report struct {
 }
 
 // Keys of positions and totals, in report order.
-var positionKeys = []string{"price", "delta", "gamma", "vega", "cash_delta", "cash_gamma"}
+var positionKeys = []string{"price", "delta", "gamma", "vega", "rho", "theta", "vanna", "volga", "cash_delta", "cash_gamma"}
 
 // WithDefaults returns o with its zero fields filled in as Run fills them:
 // Config.Paths DefaultPaths, Workers GOMAXPROCS.
@@ -171,8 +172,8 @@ func Check(rows []Row, market Market, opt Options) (out []TradeReport, trades []
 // Run prices every row on the worker pool and returns the report. Rows
 // that fail to parse or to run become error entries; Run itself fails only
 // when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
-// nothing, or before any row when Options.Config.Greeks names Rho or Theta
-// (CheckGreeks). progress, when not nil, is called after each row with the
+// nothing, or before any row when Options.Config.Greeks holds a value that
+// is not a Greek (CheckGreeks). progress, when not nil, is called after each row with the
 // number done. Run holds every row; Stream holds only those in flight.
 func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
 	i := 0
@@ -453,12 +454,14 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 		return
 	}
 	pos["price"], se["price"], methods["price"] = v, s, "price"
-	if tr.Underlyings == nil {
-		for _, g := range greeks.AllGreeks {
-			if err := put(g.String(), g, 0, 0, pos, se, methods); err != nil {
-				t.Fail(err)
-				return
-			}
+	trade := PositionGreeks // one asset: every Greek in the trade's position
+	if tr.Underlyings != nil {
+		trade = []greeks.Greek{greeks.Rho, greeks.Theta} // several: the model's one Rho and Theta
+	}
+	for _, g := range trade {
+		if err := put(g.String(), g, 0, 0, pos, se, methods); err != nil {
+			t.Fail(err)
+			return
 		}
 	}
 	var assets []AssetPosition

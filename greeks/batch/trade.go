@@ -408,19 +408,23 @@ func (f *fields) multiAssets(names []string, market Market) multiAssets {
 }
 
 // CheckGreeks returns an error naming the first Greek of gs that a batch
-// does not carry: positions and totals are built for Delta, Gamma, Vega and
-// the cross Gammas; Rho, Theta, Vanna and Volga are refused rather than
-// reported without positions (greeks option computes them).
+// does not carry. Positions and totals are built for every Greek
+// (PositionGreeks, and the cross Gammas), so only a value that is not a
+// Greek is refused.
 func CheckGreeks(gs []greeks.Greek) error {
 	for _, g := range gs {
-		switch g {
-		case greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga:
-			return fmt.Errorf("%s: batch positions and totals carry delta, gamma, vega and cross-gamma only; "+
-				"use greeks option for rho, theta, vanna and volga", g)
+		if g < greeks.Delta || g > greeks.Volga {
+			return fmt.Errorf("%s: not a greek a batch carries", g)
 		}
 	}
 	return nil
 }
+
+// PositionGreeks are the Greeks of one asset that have positions, in
+// report order. A multi-asset trade has Delta, Gamma and Vega positions per
+// asset and its one Rho and one Theta in the trade's position (Vanna and
+// Volga are single-asset Greeks).
+var PositionGreeks = []greeks.Greek{greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga}
 
 // tradeGreeks returns the Greeks a trade computes of the batch's list gs:
 // a single-asset trade leaves out the cross Gamma; a multi-asset trade adds

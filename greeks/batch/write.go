@@ -141,7 +141,7 @@ func (j *jsonWriter) End(s *Summary) error {
 
 // csvFigures are the (Greek, method) columns of the CSV report.
 func csvFigures() (cols []string, keys [][2]int) {
-	for _, g := range greeks.AllGreeks {
+	for _, g := range PositionGreeks {
 		for _, m := range greeks.AllMethods {
 			base := g.String() + "_" + m.String()
 			cols = append(cols, base, base+"_stderr")
