@@ -785,7 +785,7 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		if pl.pair[Gamma] {
 			k := pl.slot(Gamma, a, a)*folds + fold
 			if pl.pdw {
-				acc.pair[k].add(pathDepGammaSums(f, phi, r, pi, w.pg, D, par.Spot, pl.mall[Gamma]))
+				acc.pair[k].add(pairSums(f, w.pathDepGammaSamples(n, phi, pi, par.Spot), r, w.pg, D/par.Spot, D, pl.mall[Gamma]))
 			} else {
 				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
 			}

@@ -121,29 +121,15 @@ func (w *worker) pathDepWeights(pl *plan, n int) {
 	}
 }
 
-// pathDepGammaSums pairs the mixed pathwise–likelihood-ratio Gamma
+// pathDepGammaSamples returns the mixed pathwise–likelihood-ratio Gamma
+// samples over D/S_0, φ (π − 1/S_0), for pairSums to pair
 // P = D φ (π − 1/S_0)/S_0 (+ D r γ) with the Malliavin M = D f γ, γ the
-// path-dependent Gamma weight of each path.
-func pathDepGammaSums(f, phi, r, pi, gw []float64, D, s0 float64, mall bool) sums {
-	n := len(f)
-	phi, pi, gw = phi[:n], pi[:n], gw[:n]
+// path-dependent Gamma weight w.pg.
+func (w *worker) pathDepGammaSamples(n int, phi, pi []float64, s0 float64) []float64 {
+	a := w.fx[0][:n]
 	inv := 1 / s0
-	cm := D
-	if !mall {
-		cm = 0
+	for i, p := range phi[:n] {
+		a[i] = p * (pi[i] - inv)
 	}
-	var sp, spp, sm, smm, spm float64
-	for i, fv := range f {
-		p := D * phi[i] * (pi[i] - inv) * inv
-		if r != nil {
-			p += D * r[i] * gw[i]
-		}
-		q := cm * fv * gw[i]
-		sp += p
-		spp += p * p
-		sm += q
-		smm += q * q
-		spm += p * q
-	}
-	return sums{float64(n), sp, spp, sm, smm, spm}
+	return a
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,34 +61,52 @@ func fdTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (rho, theta fl
 // sign or factor error in a weight (a wrong −r, μ or 1/(2T) term) is tens of
 // standard errors off.
 func TestRateTimeClosedForm(t *testing.T) {
+	checkClosedForms(t, [2]Greek{Rho, Theta}, rateTimeTargets)
+}
+
+// targets returns, for one case, the closed form of each of a pair of
+// Greeks and the exact expectation of its fd estimate with the bumps b.
+type targets func(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (want, wantFD map[Greek]float64)
+
+// rateTimeTargets are the targets of Rho and Theta.
+func rateTimeTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (want, wantFD map[Greek]float64) {
+	t.Helper()
+	cf, err := analytic.BlackScholesRateTime(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rho, theta := fdTargets(t, m, p, b)
+	return map[Greek]float64{Rho: cf.Rho, Theta: cf.Theta}, map[Greek]float64{Rho: rho, Theta: theta}
+}
+
+// checkClosedForms runs each rate/time case for the pair gs and checks
+// every valid method against the closed form within 5 standard errors, fd
+// against its expectation with the run's bumps, and that the other methods
+// are skipped with a reason.
+func checkClosedForms(t *testing.T, gs [2]Greek, tg targets) {
 	paths := int64(1 << 18)
 	if testing.Short() {
 		paths = 1 << 16
 	}
 	for _, c := range rateTimeCases {
 		t.Run(c.name, func(t *testing.T) {
-			r := run(t, c.m, c.p, Config{Paths: paths, Greeks: []Greek{Rho, Theta}})
-			cf, err := analytic.BlackScholesRateTime(c.m, c.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fdRho, fdTheta := fdTargets(t, c.m, c.p, r.Bumps)
-			for _, g := range []Greek{Rho, Theta} {
-				want, wantFD := cf.Rho, fdRho
-				if g == Theta {
-					want, wantFD = cf.Theta, fdTheta
-				}
+			r := run(t, c.m, c.p, Config{Paths: paths, Greeks: gs[:]})
+			want, wantFD := tg(t, c.m, c.p, r.Bumps)
+			for _, g := range gs {
 				for _, x := range c.methods {
 					f, ok := r.Figure(g, x)
 					if !ok {
 						t.Fatalf("%s(%s) missing; skipped %v", g, x, r.Skipped)
 					}
-					target := want
+					target := want[g]
 					if x == FD {
-						target = wantFD
+						target = wantFD[g]
 					}
 					if !within(f.Estimate, target) || !(f.StdErr > 0) {
-						t.Errorf("%s(%s) = %.6g ± %.3g, want %.6g (closed form %.6g)", g, x, f.Value, f.StdErr, target, want)
+						t.Errorf("%s(%s) = %.6g ± %.3g, want %.6g (closed form %.6g)", g, x, f.Value, f.StdErr, target, want[g])
+					}
+					if testing.Verbose() {
+						t.Logf("%s(%s) = %.6g ± %.3g, want %.6g", g, x, f.Value, f.StdErr, target)
 					}
 				}
 				n := 0
@@ -117,22 +136,22 @@ func TestRateTimeClosedForm(t *testing.T) {
 // difference's mean must be within 5 of its standard errors of the fd's
 // known bump bias (closed form minus fd's expectation).
 func TestRateTimeVsFD(t *testing.T) {
+	checkVsFD(t, [2]Greek{Rho, Theta}, rateTimeTargets)
+}
+
+// checkVsFD runs the first three rate/time cases k times for each Greek of
+// gs and each method but fd, and checks the mean paired difference with fd
+// against fd's known bump bias within 5 of its standard errors.
+func checkVsFD(t *testing.T, gs [2]Greek, tg targets) {
 	k := 8
 	if testing.Short() {
 		k = 4
 	}
 	for _, c := range rateTimeCases[:3] {
-		cf, err := analytic.BlackScholesRateTime(c.m, c.p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fdRho, fdTheta := fdTargets(t, c.m, c.p, DefaultBumps(c.m))
+		want, wantFD := tg(t, c.m, c.p, DefaultBumps(c.m))
 		for _, x := range c.methods[1:] {
-			for _, g := range []Greek{Rho, Theta} {
-				bias := cf.Rho - fdRho
-				if g == Theta {
-					bias = cf.Theta - fdTheta
-				}
+			for _, g := range gs {
+				bias := want[g] - wantFD[g]
 				mean, se := vsFD(t, c.m, c.p, g, x, Config{Paths: 1 << 15}, k)
 				if !(math.Abs(mean-bias) <= 5*se) {
 					t.Errorf("%s %s(%s) − fd = %.4g ± %.3g, want %.4g", c.name, g, x, mean, se, bias)
@@ -146,21 +165,29 @@ func TestRateTimeVsFD(t *testing.T) {
 // whatever the worker count, and asking for them leaves the Delta, Gamma
 // and Vega figures bit-identical.
 func TestRateTimeWorkers(t *testing.T) {
+	checkAdded(t, []Greek{Delta, Gamma, Vega}, []Greek{Rho, Theta})
+}
+
+// checkAdded runs the first three rate/time cases with the Greeks base and
+// added: bit-identical with 1 and 3 workers, and base's figures
+// bit-identical to a run of base alone.
+func checkAdded(t *testing.T, base, added []Greek) {
+	t.Helper()
 	for _, c := range rateTimeCases[:3] {
-		base := Config{Paths: 9*ChunkSize + 17, Seed: 3, Workers: 1}
-		all := base
-		all.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+		plainCfg := Config{Paths: 9*ChunkSize + 17, Seed: 3, Workers: 1, Greeks: base}
+		all := plainCfg
+		all.Greeks = append(slices.Clip(base), added...)
 		one := run(t, c.m, c.p, all)
 		all.Workers = 3
 		three := run(t, c.m, c.p, all)
 		if d := sameResult(three, one); d != "" {
 			t.Errorf("%s: 3 workers: %s", c.name, d)
 		}
-		plain := run(t, c.m, c.p, base)
+		plain := run(t, c.m, c.p, plainCfg)
 		for _, f := range plain.Figures {
 			g, ok := one.Figure(f.Greek, f.Method)
 			if !ok || !sameFloat(g.Value, f.Value) || !sameFloat(g.StdErr, f.StdErr) || !sameFloat(g.Lambda, f.Lambda) {
-				t.Errorf("%s: %s(%s) = %+v with rho and theta, %+v without", c.name, f.Greek, f.Method, g, f)
+				t.Errorf("%s: %s(%s) = %+v with %v, %+v without", c.name, f.Greek, f.Method, g, added, f)
 			}
 		}
 	}

@@ -67,36 +67,36 @@ func secondOrderInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) str
 // f is the payoff, r the remainder f − f_ε when localizing (nil otherwise)
 // and grad the payoff's gradient (the smoothed payoff's when localizing).
 func (w *worker) secondOrderPairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
-	phi := w.a[:n]
+	phi, a, wt := w.a[:n], w.fx[0][:n], w.fx[1][:n]
 	contract(grad, w.base.Obs, phi, 1, 1, 0) // f'(S_T) S_T
 	for _, g := range []Greek{Vanna, Volga} {
 		if !pl.pair[g] {
 			continue
 		}
+		secondOrderSamples(g, phi, w.base.W[:n], pl.par, a, wt)
 		k := pl.slot(g, 0, 0)*pl.folds + fold
-		acc.pair[k].add(secondOrderSums(g, f, phi, r, w.base.W[:n], pl.disc, pl.par, pl.mall[g]))
+		acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[g]))
 	}
 }
 
-// secondOrderSums pairs the mixed Vanna or Volga P (plus D r times the
-// weight when localizing) with the Malliavin M = D f w:
+// secondOrderSamples sets a to the mixed Vanna or Volga sample over D and
+// wt to the Malliavin weight, path by path:
 //
-//	Vanna  P = D φ ν/S_0,                  w = (W³/(σT) − W² − 3W/σ + T)/(S_0 σT)
-//	Volga  P = D φ ((W − σT) ν − W/σ),     w = ν² + 1/σ² − T + 3W/σ − 3W²/(σ²T)
+//	Vanna  a = φ ν/S_0,                  wt = (W³/(σT) − W² − 3W/σ + T)/(S_0 σT)
+//	Volga  a = φ ((W − σT) ν − W/σ),     wt = ν² + 1/σ² − T + 3W/σ − 3W²/(σ²T)
 //
 // ν = W²/(σT) − W − 1/σ, φ = f'(S_T) S_T (of the smoothed payoff when
-// localizing).
-func secondOrderSums(g Greek, f, phi, r, w []float64, D float64, par sde.Params, mall bool) sums {
-	n := len(f)
-	phi, w = phi[:n], w[:n]
+// localizing); pairSums makes P = D a (+ D r wt) and M = D f wt.
+func secondOrderSamples(g Greek, phi, w []float64, par sde.Params, a, wt []float64) {
+	n := len(a)
+	phi, w, wt = phi[:n], w[:n], wt[:n]
 	T, sig := par.Expiry, par.Vol
 	st, is := sig*T, 1/sig
 	// ν = a2 W² + a1 W + a0.
 	a2, a1, a0 := 1/st, -1.0, -is
-	// P = D φ (p2 W² + p1 W + p0) (Vanna: ν/S_0) or D φ ((W − σT)ν − W/σ).
-	// Weight = c3 W³ + c2 W² + c1 W + c0 (Vanna), ν² + c2 W² + c1 W + c0 (Volga).
+	// a = φ (kv ν + kw ((W − σT)ν − W/σ)); wt = c3 W³ + c2 W² + c1 W + c0 + sq ν².
 	var c3, c2, c1, c0, sq float64
-	kv, kw := 0.0, 1.0 // P = D φ (kv ν + kw ((W − σT)ν − W/σ))
+	kv, kw := 0.0, 1.0
 	if g == Vanna {
 		kv, kw = 1/par.Spot, 0
 		inv := 1 / (par.Spot * st)
@@ -105,26 +105,11 @@ func secondOrderSums(g Greek, f, phi, r, w []float64, D float64, par sde.Params,
 		sq = 1
 		c2, c1, c0 = -3*is*is/T, 3*is, is*is-T
 	}
-	if !mall {
-		c3, c2, c1, c0, sq = 0, 0, 0, 0, 0
-	}
-	var sp, spp, sm, smm, spm float64
-	for i, fv := range f {
-		x := w[i]
+	for i, x := range w {
 		nu := (a2*x+a1)*x + a0
-		wt := ((c3*x+c2)*x+c1)*x + c0 + sq*nu*nu
-		p := D * phi[i] * (kv*nu + kw*((x-st)*nu-x*is))
-		if r != nil {
-			p += D * r[i] * wt
-		}
-		q := D * fv * wt
-		sp += p
-		spp += p * p
-		sm += q
-		smm += q * q
-		spm += p * q
+		wt[i] = ((c3*x+c2)*x+c1)*x + c0 + sq*nu*nu
+		a[i] = phi[i] * (kv*nu + kw*((x-st)*nu-x*is))
 	}
-	return sums{float64(n), sp, spp, sm, smm, spm}
 }
 
 // secondOrderFD adds the fd Vanna and Volga of one GBM asset under the

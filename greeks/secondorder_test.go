@@ -14,7 +14,7 @@ import (
 
 // secondOrderCases are the reference cases of Vanna and Volga: the Rho and
 // Theta cases (ATM call, OTM put with dividends, digitals, a short-dated
-// asset call).
+// asset call), which checkClosedForms and checkVsFD run.
 var secondOrderCases = rateTimeCases
 
 // secondOrderFDTargets returns the exact expectations of the fd Vanna and
@@ -45,50 +45,18 @@ func secondOrderFDTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (va
 // 2¹⁸ paths a wrong coefficient in a weight (3W/σ → 2W/σ, a missing T) is
 // tens of standard errors off (TestSecondOrderWeightsCatch).
 func TestSecondOrderClosedForm(t *testing.T) {
-	paths := int64(1 << 18)
-	if testing.Short() {
-		paths = 1 << 16
+	checkClosedForms(t, [2]Greek{Vanna, Volga}, secondOrderTargets)
+}
+
+// secondOrderTargets are the targets of Vanna and Volga.
+func secondOrderTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (want, wantFD map[Greek]float64) {
+	t.Helper()
+	cf, err := analytic.BlackScholesSecondOrder(m, p)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range secondOrderCases {
-		t.Run(c.name, func(t *testing.T) {
-			r := run(t, c.m, c.p, Config{Paths: paths, Greeks: []Greek{Vanna, Volga}})
-			cf, err := analytic.BlackScholesSecondOrder(c.m, c.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fdVanna, fdVolga := secondOrderFDTargets(t, c.m, c.p, r.Bumps)
-			for _, g := range []Greek{Vanna, Volga} {
-				want, wantFD := cf.Vanna, fdVanna
-				if g == Volga {
-					want, wantFD = cf.Volga, fdVolga
-				}
-				for _, x := range c.methods {
-					f, ok := r.Figure(g, x)
-					if !ok {
-						t.Fatalf("%s(%s) missing; skipped %v", g, x, r.Skipped)
-					}
-					target := want
-					if x == FD {
-						target = wantFD
-					}
-					if !within(f.Estimate, target) || !(f.StdErr > 0) {
-						t.Errorf("%s(%s) = %.6g ± %.3g, want %.6g (closed form %.6g)", g, x, f.Value, f.StdErr, target, want)
-					}
-					if testing.Verbose() {
-						t.Logf("%s(%s) = %.6g ± %.3g, want %.6g", g, x, f.Value, f.StdErr, target)
-					}
-				}
-			}
-			if len(r.Skipped) != 2*(len(AllMethods)-len(c.methods)) {
-				t.Errorf("skipped %v", r.Skipped)
-			}
-			for _, s := range r.Skipped {
-				if s.Reason == "" {
-					t.Errorf("%s(%s) skipped without a reason", s.Greek, s.Method)
-				}
-			}
-		})
-	}
+	vanna, volga := secondOrderFDTargets(t, m, p, b)
+	return map[Greek]float64{Vanna: cf.Vanna, Volga: cf.Volga}, map[Greek]float64{Vanna: vanna, Volga: volga}
 }
 
 // TestSecondOrderWeightsCatch shows the closed-form test can fail: a
@@ -127,53 +95,14 @@ func mustBS(t *testing.T, m sde.GBM, p payoff.Payoff) analytic.Values {
 // paired difference's mean must be within 5 of its standard errors of the
 // fd's known bump bias (closed form minus fd's expectation).
 func TestSecondOrderVsFD(t *testing.T) {
-	k := 8
-	if testing.Short() {
-		k = 4
-	}
-	for _, c := range secondOrderCases[:3] {
-		cf, err := analytic.BlackScholesSecondOrder(c.m, c.p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fdVanna, fdVolga := secondOrderFDTargets(t, c.m, c.p, DefaultBumps(c.m))
-		for _, x := range c.methods[1:] {
-			for _, g := range []Greek{Vanna, Volga} {
-				bias := cf.Vanna - fdVanna
-				if g == Volga {
-					bias = cf.Volga - fdVolga
-				}
-				mean, se := vsFD(t, c.m, c.p, g, x, Config{Paths: 1 << 15}, k)
-				if !(math.Abs(mean-bias) <= 5*se) {
-					t.Errorf("%s %s(%s) − fd = %.4g ± %.3g, want %.4g", c.name, g, x, mean, se, bias)
-				}
-			}
-		}
-	}
+	checkVsFD(t, [2]Greek{Vanna, Volga}, secondOrderTargets)
 }
 
 // TestSecondOrderWorkers: the same seed gives bit-identical Vanna and
 // Volga whatever the worker count, and asking for them leaves the other
 // figures bit-identical.
 func TestSecondOrderWorkers(t *testing.T) {
-	for _, c := range secondOrderCases[:3] {
-		base := Config{Paths: 9*ChunkSize + 17, Seed: 3, Workers: 1, Greeks: []Greek{Delta, Gamma, Vega, Rho, Theta}}
-		all := base
-		all.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta, Vanna, Volga}
-		one := run(t, c.m, c.p, all)
-		all.Workers = 3
-		three := run(t, c.m, c.p, all)
-		if d := sameResult(three, one); d != "" {
-			t.Errorf("%s: 3 workers: %s", c.name, d)
-		}
-		plain := run(t, c.m, c.p, base)
-		for _, f := range plain.Figures {
-			g, ok := one.Figure(f.Greek, f.Method)
-			if !ok || !sameFloat(g.Value, f.Value) || !sameFloat(g.StdErr, f.StdErr) || !sameFloat(g.Lambda, f.Lambda) {
-				t.Errorf("%s: %s(%s) = %+v with vanna and volga, %+v without", c.name, f.Greek, f.Method, g, f)
-			}
-		}
-	}
+	checkAdded(t, []Greek{Delta, Gamma, Vega, Rho, Theta}, []Greek{Vanna, Volga})
 }
 
 // TestSecondOrderElsewhere: beyond European payoffs on one GBM asset under

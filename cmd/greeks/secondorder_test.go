@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"strings"
 	"testing"
 
@@ -22,25 +21,7 @@ func TestOptionVannaVolga(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, f := range r.Greeks {
-		want := cf.Vanna
-		switch f.Greek {
-		case "volga":
-			want = cf.Volga
-		case "vanna":
-		default:
-			continue
-		}
-		n++
-		if f.Analytic == nil || math.Abs(*f.Analytic-want) > 1e-12*math.Abs(want) {
-			t.Errorf("%s %s: analytic %v, want %v", f.Greek, f.Method, f.Analytic, want)
-		}
-		if !(math.Abs(f.Estimate-want) <= 5*f.StdErr) {
-			t.Errorf("%s %s = %v ± %v, closed form %v", f.Greek, f.Method, f.Estimate, f.StdErr, want)
-		}
-	}
-	if n != 8 { // fd, malliavin, localized, hybrid for each
+	if n := checkAnalytic(t, r, map[string]float64{"vanna": cf.Vanna, "volga": cf.Volga}); n != 8 { // fd, malliavin, localized, hybrid for each
 		t.Errorf("%d vanna/volga figures, want 8: %+v", n, r.Greeks)
 	}
 	code, out, errb := runCLI(t, append([]string{"option"}, append(args, "--paths", "20000", "--greeks", "vanna,volga")...)...)

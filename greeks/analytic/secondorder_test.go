@@ -14,22 +14,10 @@ import (
 
 // TestSecondOrderVsFD checks the closed-form Vanna and Volga of every
 // European payoff against gonum's central difference of the closed-form
-// Vega in S and in σ, in and out of the money, with and without a
-// dividend yield, short- and long-dated.
+// Vega in S and in σ on fdModels and fdPayoffs.
 func TestSecondOrderVsFD(t *testing.T) {
-	models := []sde.GBM{
-		{Spot: 100, Rate: 0.05, Div: 0, Vol: 0.2, Expiry: 1},
-		{Spot: 100, Rate: 0.03, Div: 0.01, Vol: 0.3, Expiry: 0.05},
-		{Spot: 90, Rate: -0.01, Div: 0.04, Vol: 0.45, Expiry: 3},
-		{Spot: 120, Rate: 0.08, Div: 0.02, Vol: 0.1, Expiry: 0.5},
-	}
-	payoffs := []payoff.Payoff{
-		payoff.Call{Strike: 100}, payoff.Put{Strike: 100}, payoff.Call{Strike: 110}, payoff.Put{Strike: 92},
-		payoff.DigitalCall{Strike: 100, Cash: 1}, payoff.DigitalPut{Strike: 105, Cash: 2},
-		payoff.AssetCall{Strike: 100}, payoff.AssetPut{Strike: 95},
-	}
-	for _, m := range models {
-		for _, p := range payoffs {
+	for _, m := range fdModels {
+		for _, p := range fdPayoffs {
 			got, err := analytic.BlackScholesSecondOrder(m, p)
 			if err != nil {
 				t.Fatalf("%s on %+v: %v", p.Name(), m, err)
