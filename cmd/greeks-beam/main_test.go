@@ -315,6 +315,7 @@ func TestUsage(t *testing.T) {
 		{"--out", out, "--lambda", "best"},
 		{"--out", out, "--greeks", "charm"},
 		{"--out", out, "--vega-unit", "bp"},
+		{"--out", out, "--rho-unit", "percent"},
 		{"--out", out, "--valuation-date", "2026-02-30"},
 		{"--out", strings.TrimSuffix(out, ".json") + ".txt"},
 		{"--out", out, "--beam-option", "no_such_option=1"},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -59,6 +60,7 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "correlations-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
 			cliflag.ValuationDateFlag(catInput),
 			cliflag.VegaUnitFlag(catOutput),
+			cliflag.RhoUnitFlag(catOutput),
 			&cli.StringFlag{Name: "out", Category: catOutput,
 				Usage: "report file, .json or .csv, written atomically; default: a table on stdout"},
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
@@ -118,6 +120,10 @@ func runBatch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	rhoUnit, err := cliflag.RhoUnit(c)
+	if err != nil {
+		return usagef("%v", err)
+	}
 	format := c.String("format")
 	if format != "table" && format != "json" && format != "csv" {
 		return usagef("invalid --format %q: want table, json or csv", format)
@@ -165,13 +171,13 @@ func runBatch(c *cli.Context) error {
 	case format == "csv":
 		rw, err = batch.NewReportWriter(w, batch.CSV)
 	default:
-		rw = newTableWriter(w, vegaUnit, cfg.Greeks)
+		rw = newTableWriter(w, vegaUnit, rhoUnit, cfg.Greeks)
 	}
 	if err != nil {
 		return err
 	}
 	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d), Correlations: corr,
-		VegaUnit: vegaUnit, ValuationDate: valuation}
+		VegaUnit: vegaUnit, ValuationDate: valuation, RhoUnit: rhoUnit}
 	progress, stopProgress := countProgress(c.App.ErrWriter, "trades")
 	var written, unmet int
 	sum, err := batch.Stream(c.Context, fileUsageNext(next), market, opt, func(t batch.TradeReport) error {
@@ -285,15 +291,19 @@ const maxTableWarnings = 100
 type tableWriter struct {
 	w        io.Writer
 	vegaUnit batch.VegaUnit
-	extra    []string // the asked-for Greeks beyond delta, gamma, vega: a column each, after the methods
+	extra    []string          // the asked-for Greeks beyond delta, gamma, vega: a column each, after the methods
+	units    map[string]string // the unit in each extra column's heading
 	tw       *tabwriter.Writer
 	rows     int
 	warnings []string
 	more     int
 }
 
-func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit, gs []greeks.Greek) *tableWriter {
-	t := &tableWriter{w: w, vegaUnit: vegaUnit}
+func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit, rhoUnit batch.RhoUnit, gs []greeks.Greek) *tableWriter {
+	t := &tableWriter{w: w, vegaUnit: vegaUnit, units: maps.Clone(extraUnit)}
+	if rhoUnit == batch.RhoBasisPoint {
+		t.units["rho"] = "per bp"
+	}
 	for _, g := range batch.PositionGreeks[3:] { // rho, theta, vanna, volga
 		if slices.Contains(gs, g) {
 			t.extra = append(t.extra, g.String())
@@ -308,7 +318,7 @@ func (t *tableWriter) block() {
 	t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)", vegaHeader(t.vegaUnit))
 	for _, g := range t.extra {
-		fmt.Fprintf(t.tw, "\t%s (%s)", strings.ToUpper(g), extraUnit[g])
+		fmt.Fprintf(t.tw, "\t%s (%s)", strings.ToUpper(g), t.units[g])
 	}
 	fmt.Fprintln(t.tw)
 }

@@ -41,6 +41,9 @@ func deskNote(s *batch.Summary) string {
 	}
 	note := fmt.Sprintf("%s; cash_delta = Delta × spot, cash_gamma = Gamma × spot²/100 (per 1%% move); "+
 		"the \"*\" total adds only price, vega, rho, theta, volga and the cash figures", v)
+	if s.RhoUnit == batch.RhoBasisPoint.String() {
+		note += "; Rho per basis point (∂V/∂r ÷ 10⁴)"
+	}
 	if s.ValuationDate != "" {
 		note += fmt.Sprintf("; expiries from %s, %s", s.ValuationDate, batch.DayCount)
 	}

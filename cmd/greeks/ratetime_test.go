@@ -109,6 +109,7 @@ func TestRhoThetaRefusals(t *testing.T) {
 		{[]string{"option", "--paths", "8192", "--scheme", "euler", "--greeks", "rho", "--methods", "pathwise"}, "rho"},
 		{[]string{"option", "--rate-bump", "0.3", "--greeks", "rho"}, "--rate-bump"},
 		{[]string{"option", "--expiry-bump", "0.5", "--greeks", "theta"}, "--expiry-bump"},
+		{[]string{"batch", "--greeks", "rho", "--rho-unit", "bps"}, "--rho-unit"},
 	} {
 		code, _, errb := runCLI(t, c.args...)
 		if code != 2 || !strings.Contains(errb, c.want) {

@@ -123,3 +123,35 @@ func TestRhoThetaVannaVolgaPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestRhoUnit: RhoBasisPoint gives Rho positions and totals per basis
+// point, the absolute ones ÷ 10⁴ (same seeds, same figures), and the
+// report says so; nothing else changes.
+func TestRhoUnit(t *testing.T) {
+	rows, m := deskRows(t)
+	o := opts(2)
+	o.Config.Greeks = []greeks.Greek{greeks.Delta, greeks.Rho}
+	abs := runBatch(t, rows, m, o)
+	o.RhoUnit = RhoBasisPoint
+	bp := runBatch(t, rows, m, o)
+	if abs.RhoUnit != "" || bp.RhoUnit != "bp" {
+		t.Errorf("rho_unit %q and %q, want \"\" and bp", abs.RhoUnit, bp.RhoUnit)
+	}
+	for i, tr := range bp.Trades {
+		a := abs.Trades[i]
+		got, want := dec(t, tr.Position["rho"]).InexactFloat64(), dec(t, a.Position["rho"]).InexactFloat64()/1e4
+		if math.Abs(got-want) > 1e-6 || math.Abs(tr.PositionStdErr["rho"]-a.PositionStdErr["rho"]/1e4) > 1e-12*a.PositionStdErr["rho"] {
+			t.Errorf("%s: rho %v ± %v per bp, absolute %v ± %v", tr.TradeID, got, tr.PositionStdErr["rho"], a.Position["rho"], a.PositionStdErr["rho"])
+		}
+		if tr.Position["delta"] != a.Position["delta"] {
+			t.Errorf("%s: delta %s with rho per bp, %s without", tr.TradeID, tr.Position["delta"], a.Position["delta"])
+		}
+	}
+	var buf bytes.Buffer
+	if err := bp.Write(&buf, JSON); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"rho_unit": "bp"`) {
+		t.Errorf("JSON report lacks rho_unit: %s", buf.String()[max(0, buf.Len()-200):])
+	}
+}

@@ -39,6 +39,8 @@ type Options struct {
 	Decimals int32 // decimal places of positions and totals (half-to-even)
 	// VegaUnit is the unit of Vega positions and totals (desk.go).
 	VegaUnit VegaUnit
+	// RhoUnit is the unit of Rho positions and totals (desk.go).
+	RhoUnit RhoUnit
 	// ValuationDate is the date from which a row's expiry is counted;
 	// zero means none, and a row with an expiry is then an error.
 	ValuationDate time.Time
@@ -122,6 +124,9 @@ type Report struct {
 	// ValuationDate the date expiries count from (YYYY-MM-DD), "" for none.
 	VegaUnit      string `json:"vega_unit"`
 	ValuationDate string `json:"valuation_date,omitempty"`
+	// RhoUnit is "bp" when the Rho positions and totals are per basis
+	// point; "" (absent) for the default, per unit of rate.
+	RhoUnit string `json:"rho_unit,omitempty"`
 }
 
 // Keys of positions and totals, in report order.
@@ -197,7 +202,7 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 		return nil, err
 	}
 	return &Report{Trades: trades, Totals: sum.Totals, Seed: sum.Seed, Decimals: sum.Decimals, OK: sum.OK, Errors: sum.Errors,
-		VegaUnit: sum.VegaUnit, ValuationDate: sum.ValuationDate}, nil
+		VegaUnit: sum.VegaUnit, ValuationDate: sum.ValuationDate, RhoUnit: sum.RhoUnit}, nil
 }
 
 // Summary is what a batch reports after its rows: the totals and counts.
@@ -210,6 +215,7 @@ type Summary struct {
 	// The report's conventions, as in Report.
 	VegaUnit      string
 	ValuationDate string
+	RhoUnit       string
 }
 
 // Window is the most rows a stream holds per worker: rows started or done
@@ -247,7 +253,7 @@ func Stream(ctx context.Context, next func() (Row, error), market Market, opt Op
 	finished := make(chan done, window)
 	acc := newTotals()
 	sum := &Summary{Seed: opt.Config.Seed, Decimals: opt.Decimals}
-	sum.VegaUnit, sum.ValuationDate = opt.conventions()
+	sum.VegaUnit, sum.ValuationDate, sum.RhoUnit = opt.conventions()
 	var emitErr error
 	emitted := make(chan struct{})
 	go func() {
@@ -436,7 +442,7 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	put := func(key string, g greeks.Greek, i, j int, pos map[string]string, se map[string]float64, methods map[string]string) error {
 		for _, x := range PositionOrder {
 			if f, ok := res.AssetFigure(g, x, i, j); ok {
-				for _, d := range deskFigures(key, g, f.Estimate, deskSpot(tr.Model, i), tr.VegaUnit) {
+				for _, d := range deskFigures(key, g, f.Estimate, deskSpot(tr.Model, i), tr.VegaUnit, tr.RhoUnit) {
 					v, s, err := position(d.key, d.e)
 					if err != nil {
 						return err

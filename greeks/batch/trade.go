@@ -81,6 +81,7 @@ type Trade struct {
 	Model       sde.Model
 	Config      greeks.Config // the trade's run: defaults from Options, overrides from the row
 	VegaUnit    VegaUnit      // the unit of its Vega positions, from Options
+	RhoUnit     RhoUnit       // the unit of its Rho positions, from Options
 }
 
 // FieldError reports a field of a row whose value is missing or invalid.
@@ -198,7 +199,7 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		return nil, r.Err
 	}
 	f := &fields{raw: r.Fields}
-	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying"), VegaUnit: opt.VegaUnit}
+	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying"), VegaUnit: opt.VegaUnit, RhoUnit: opt.RhoUnit}
 	if t.ID == "" {
 		f.fail("trade_id", "", "missing")
 	}

@@ -56,7 +56,7 @@ func (r *Report) Write(w io.Writer, f Format) error {
 		}
 	}
 	return rw.End(&Summary{Totals: r.Totals, Seed: r.Seed, Decimals: r.Decimals, OK: r.OK, Errors: r.Errors,
-		VegaUnit: r.VegaUnit, ValuationDate: r.ValuationDate})
+		VegaUnit: r.VegaUnit, ValuationDate: r.ValuationDate, RhoUnit: r.RhoUnit})
 }
 
 // ReportWriter writes a report row by row, as Stream emits the rows: Row
@@ -133,6 +133,9 @@ func (j *jsonWriter) End(s *Summary) error {
 	vd := ""
 	if s.ValuationDate != "" {
 		vd = fmt.Sprintf(",\n \"valuation_date\": %q", s.ValuationDate)
+	}
+	if s.RhoUnit != "" {
+		vd += fmt.Sprintf(",\n \"rho_unit\": %q", s.RhoUnit)
 	}
 	_, err = fmt.Fprintf(j.w, "%s,\n \"totals\": %s,\n \"seed\": %d,\n \"decimals\": %d,\n \"ok\": %d,\n \"errors\": %d,\n \"vega_unit\": %q%s\n}\n",
 		end, b, s.Seed, s.Decimals, s.OK, s.Errors, s.VegaUnit, vd)
