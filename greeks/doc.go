@@ -29,8 +29,9 @@
 // European payoffs on correlated GBM assets: one Rho, one Theta), and by fd
 // on an Euler or Milstein grid (GBM, CEV; Theta for European payoffs), see
 // ratetime_more.go. Vanna and Volga are estimated for European payoffs on
-// one GBM asset under the exact scheme. Elsewhere they are skipped with the
-// reason, or refused (*MethodError) when methods are named.
+// GBM assets under the exact scheme (each asset's own, with several; see
+// secondorder.go). Elsewhere they are skipped with the reason, or refused
+// (*MethodError) when methods are named.
 //
 // The methods (type Method; AllMethods lists them in report order), with the
 // names ParseMethod uses:

@@ -145,7 +145,7 @@ const numGreeks = int(Volga) + 1
 // With one asset the slot of a Greek is the Greek. When Rho or Theta is
 // asked for, they take the two slots after the pairs (Rho first); the
 // slots of a run without them are unchanged. Vanna and Volga, when asked
-// for, take the two slots after all those.
+// for, take 2d slots after all those (each asset's Vanna, then Volga).
 func (pl *plan) slot(g Greek, i, j int) int {
 	switch g {
 	case CrossGamma:
@@ -153,7 +153,7 @@ func (pl *plan) slot(g Greek, i, j int) int {
 	case Rho, Theta:
 		return 3*pl.d + pl.d*(pl.d-1)/2 + int(g-Rho)
 	case Vanna, Volga:
-		return pl.slots() - 2 + int(g-Vanna)
+		return pl.slots() - 2*pl.d + int(g-Vanna)*pl.d + i
 	}
 	return int(g)*pl.d + i
 }
@@ -165,7 +165,7 @@ func (pl *plan) slots() int {
 		n += 2
 	}
 	if pl.so {
-		n += 2
+		n += 2 * pl.d
 	}
 	return n
 }
@@ -322,7 +322,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			if g == CrossGamma {
 				lo, hi = i+1, pl.d
 			}
-			if (g == Rho || g == Theta || g == Vanna || g == Volga) && i > 0 {
+			if (g == Rho || g == Theta) && i > 0 {
 				break // one figure for the model
 			}
 			for j := lo; j < hi; j++ {

@@ -25,7 +25,8 @@ const (
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
-	// one GBM asset under the exact scheme, European payoffs.
+	// European payoffs on GBM under the exact scheme; with several assets,
+	// each asset's ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
 	Vanna
 	Volga
 )

@@ -52,86 +52,121 @@ import (
 //
 // the spot bump scaling the σ ± δ paths (S_T is linear in S_0).
 
+// d correlated GBM assets (European payoffs): each asset a has its own
+// Vanna ∂²V/∂S_a∂σ_a and Volga ∂²V/∂σ_a². With u_b = W_b (the correlated
+// W_T), Ŵ = ρ⁻¹W_T, the scores of the density of ln S(T) at fixed x are
+// π_a = Ŵ_a/(S_aσ_aT) and ν_a = Ŵ_aW_a/(σ_aT) − Ŵ_a − 1/σ_a, and with
+// g_a = ∂u_a/∂σ_a = T − W_a/σ_a,
+//
+//	∂_σa π_a = (ρ⁻¹_aa g_a − Ŵ_a/σ_a)/(S_aσ_aT)
+//	∂_σa ν_a = −(ρ⁻¹_aa g_a² + Ŵ_a(2W_a/σ_a² − T/σ_a))/T + 1/σ_a²
+//
+// so w_va = π_aν_a + ∂_σa π_a and w_vo = ν_a² + ∂_σa ν_a; with d = 1
+// (Ŵ = W, ρ⁻¹ = 1) these are the weights above. The mixed estimators are
+// those above with φ_a = S_a ∂f/∂S_a and ν_a: Vanna_a = E[D φ_a ν_a]/S_a,
+// Volga_a = E[D φ_a ((W_a − σ_aT)ν_a − W_a/σ_a)] (W_a − σ_aT moves with
+// σ_a at fixed x by g_a − T = −W_a/σ_a). fd bumps one asset's σ on the same
+// draws (Correlated.Revol) and scales its fixings for the spot bump.
+
 // secondOrderInvalid returns why Vanna or Volga is not offered for p on m
 // under s, by any method, or "".
 func secondOrderInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) string {
-	if _, ok := m.(sde.GBM); !ok || s != sde.Exact || !european(p) {
-		return fmt.Sprintf("%s is implemented for European payoffs on one GBM asset under the exact scheme "+
+	if !gbm(m) || s != sde.Exact || !european(p) {
+		return fmt.Sprintf("%s is implemented for European payoffs on GBM assets under the exact scheme "+
 			"(not %s on %s, scheme %s)", g, p.Name(), m.Name(), s)
 	}
 	return ""
 }
 
-// secondOrderPairs adds the paired Vanna and Volga samples (mixed
-// pathwise–likelihood-ratio, or localized, against the Malliavin weight).
-// f is the payoff, r the remainder f − f_ε when localizing (nil otherwise)
-// and grad the payoff's gradient (the smoothed payoff's when localizing).
+// secondOrderPairs adds the paired Vanna and Volga samples of every asset
+// (mixed pathwise–likelihood-ratio, or localized, against the Malliavin
+// weight). f is the payoff, r the remainder f − f_ε when localizing (nil
+// otherwise) and grad the payoff's gradient (the smoothed payoff's when
+// localizing).
 func (w *worker) secondOrderPairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	b, d := &w.base, pl.d
 	phi, a, wt := w.a[:n], w.fx[0][:n], w.fx[1][:n]
-	contract(grad, w.base.Obs, phi, 1, 1, 0) // f'(S_T) S_T
-	for _, g := range []Greek{Vanna, Volga} {
-		if !pl.pair[g] {
-			continue
+	wd := b.W
+	if d > 1 {
+		wd = b.Dual
+	}
+	for as, par := range pl.assets {
+		contract(grad, b.Obs, phi, 1, d, as) // S_a ∂f/∂S_a
+		for _, g := range []Greek{Vanna, Volga} {
+			if !pl.pair[g] {
+				continue
+			}
+			secondOrderSamples(g, phi, b.W[as*n:as*n+n], wd[as*n:as*n+n], par, pl.rinv[as*d+as], a, wt)
+			k := pl.slot(g, as, as)*pl.folds + fold
+			acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[g]))
 		}
-		secondOrderSamples(g, phi, w.base.W[:n], pl.par, a, wt)
-		k := pl.slot(g, 0, 0)*pl.folds + fold
-		acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[g]))
 	}
 }
 
-// secondOrderSamples sets a to the mixed Vanna or Volga sample over D and
-// wt to the Malliavin weight, path by path:
+// secondOrderSamples sets a to the mixed Vanna or Volga sample of one asset
+// over D and wt to its Malliavin weight, path by path, from the asset's
+// W = W_T, its dual Ŵ (W for one asset) and ρ⁻¹_aa (1):
 //
-//	Vanna  a = φ ν/S_0,                  wt = (W³/(σT) − W² − 3W/σ + T)/(S_0 σT)
-//	Volga  a = φ ((W − σT) ν − W/σ),     wt = ν² + 1/σ² − T + 3W/σ − 3W²/(σ²T)
+//	Vanna  a = φ ν/S_0,                  wt = π ν + (ρ⁻¹_aa g − Ŵ/σ)/(S_0 σT)
+//	Volga  a = φ ((W − σT) ν − W/σ),     wt = ν² − (ρ⁻¹_aa g² + Ŵ(2W/σ² − T/σ))/T + 1/σ²
 //
-// ν = W²/(σT) − W − 1/σ, φ = f'(S_T) S_T (of the smoothed payoff when
-// localizing); pairSums makes P = D a (+ D r wt) and M = D f wt.
-func secondOrderSamples(g Greek, phi, w []float64, par sde.Params, a, wt []float64) {
+// π = Ŵ/(S_0σT), ν = ŴW/(σT) − Ŵ − 1/σ, g = T − W/σ, φ = S_0-asset's
+// S ∂f/∂S (of the smoothed payoff when localizing); pairSums makes
+// P = D a (+ D r wt) and M = D f wt.
+func secondOrderSamples(g Greek, phi, w, wd []float64, par sde.Params, rinv float64, a, wt []float64) {
 	n := len(a)
-	phi, w, wt = phi[:n], w[:n], wt[:n]
-	T, sig := par.Expiry, par.Vol
+	phi, w, wd, wt = phi[:n], w[:n], wd[:n], wt[:n]
+	T, sig, s0 := par.Expiry, par.Vol, par.Spot
 	st, is := sig*T, 1/sig
-	// ν = a2 W² + a1 W + a0.
-	a2, a1, a0 := 1/st, -1.0, -is
-	// a = φ (kv ν + kw ((W − σT)ν − W/σ)); wt = c3 W³ + c2 W² + c1 W + c0 + sq ν².
-	var c3, c2, c1, c0, sq float64
-	kv, kw := 0.0, 1.0
-	if g == Vanna {
-		kv, kw = 1/par.Spot, 0
-		inv := 1 / (par.Spot * st)
-		c3, c2, c1, c0 = inv/st, -inv, -3*is*inv, T*inv
-	} else {
-		sq = 1
-		c2, c1, c0 = -3*is*is/T, 3*is, is*is-T
-	}
+	cs := 1 / (s0 * st)
 	for i, x := range w {
-		nu := (a2*x+a1)*x + a0
-		wt[i] = ((c3*x+c2)*x+c1)*x + c0 + sq*nu*nu
-		a[i] = phi[i] * (kv*nu + kw*((x-st)*nu-x*is))
+		y := wd[i]
+		nu := y*x/st - y - is
+		gg := T - x*is
+		if g == Vanna {
+			wt[i] = y*cs*nu + (rinv*gg-y*is)*cs
+			a[i] = phi[i] * nu / s0
+		} else {
+			wt[i] = nu*nu - (rinv*gg*gg+y*(2*x*is*is-T*is))/T + is*is
+			a[i] = phi[i] * ((x-st)*nu - x*is)
+		}
 	}
 }
 
-// secondOrderFD adds the fd Vanna and Volga of one GBM asset under the
-// exact scheme: volFD has left the σ ± δ paths in w.vu, w.vd and their
-// payoffs in w.fvu, w.fvd; f is the payoff on the base paths.
+// secondOrderFD adds the fd Vanna and Volga of every asset under the
+// exact scheme. With one asset volFD has left the σ ± δ paths in w.vu,
+// w.vd and their payoffs in w.fvu, w.fvd; with several it resamples each
+// asset at σ_a ± δ here (Correlated.Revol). f is the payoff on the base
+// paths.
 func (w *worker) secondOrderFD(pl *plan, n int, acc *chunkAcc, f []float64) {
 	fu, fdn := w.fvu[:n], w.fvd[:n]
-	D, h, dv := pl.disc, pl.hs[0], pl.dv
-	if pl.fd[Volga] {
-		acc.fd[pl.slot(Volga, 0, 0)].add(secondDiffSums(fu, f, fdn, D/(dv*dv)))
+	D, dv := pl.disc, pl.dv
+	z := w.z[:n*pl.fixings*pl.drivers]
+	for as, p := range pl.assets {
+		if pl.multi {
+			pl.corr.Revol(as, p.Vol+dv, z, &w.base, &w.vu)
+			pl.corr.Revol(as, p.Vol-dv, z, &w.base, &w.vd)
+			pl.p.Eval(w.vu.Obs, fu, nil)
+			pl.p.Eval(w.vd.Obs, fdn, nil)
+		}
+		if pl.fd[Volga] {
+			acc.fd[pl.slot(Volga, as, as)].add(secondDiffSums(fu, f, fdn, D/(dv*dv)))
+		}
+		if !pl.fd[Vanna] {
+			continue
+		}
+		x := &w.up
+		copyBlock(x, &w.vu)
+		for k, c := range [4]struct {
+			b *sde.Block
+			s float64
+		}{{&w.vu, pl.up[as]}, {&w.vd, pl.up[as]}, {&w.vu, pl.down[as]}, {&w.vd, pl.down[as]}} {
+			if pl.multi {
+				copy(x.Obs, c.b.Obs) // the other assets at σ ± δ' paths, this one's scaled below
+			}
+			scaleAsset(x, c.b, as, c.s)
+			pl.p.Eval(x.Obs, w.fx[k][:n], nil)
+		}
+		acc.fd[pl.slot(Vanna, as, as)].add(crossDiffSums(w.fx[0][:n], w.fx[1][:n], w.fx[2][:n], w.fx[3][:n], D/(4*pl.hs[as]*dv)))
 	}
-	if !pl.fd[Vanna] {
-		return
-	}
-	x := &w.up
-	copyBlock(x, &w.vu)
-	for k, c := range [4]struct {
-		b *sde.Block
-		s float64
-	}{{&w.vu, pl.up[0]}, {&w.vd, pl.up[0]}, {&w.vu, pl.down[0]}, {&w.vd, pl.down[0]}} {
-		scaleAsset(x, c.b, 0, c.s)
-		pl.p.Eval(x.Obs, w.fx[k][:n], nil)
-	}
-	acc.fd[pl.slot(Vanna, 0, 0)].add(crossDiffSums(w.fx[0][:n], w.fx[1][:n], w.fx[2][:n], w.fx[3][:n], D/(4*h*dv)))
 }

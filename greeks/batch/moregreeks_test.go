@@ -20,7 +20,7 @@ import (
 // totals that add the positions, a portfolio total of rho, theta and volga
 // (money amounts) but not of vanna (in shares, like Delta), the CSV
 // columns, and a multi-asset trade's one Rho and Theta in its trade
-// position.
+// position, its Vanna and Volga in each asset's.
 func TestRhoThetaVannaVolgaPositions(t *testing.T) {
 	rows, m := deskRows(t, "B1,ACME|GLOBEX,basket-call,10,80,1,,15")
 	o := opts(2)
@@ -50,6 +50,13 @@ func TestRhoThetaVannaVolgaPositions(t *testing.T) {
 			for _, a := range tr.Assets {
 				if _, ok := a.Position["rho"]; ok {
 					t.Errorf("B1 asset %d has a rho position: the model's one Rho is the trade's", a.Asset)
+				}
+				for _, k := range []string{"vanna", "volga"} {
+					if a.Position[k] == "" {
+						t.Errorf("B1 asset %d: no %s position: %v", a.Asset, k, a.Position)
+						continue
+					}
+					sums[[2]string{a.Underlying, k}] += dec(t, a.Position[k]).InexactFloat64()
 				}
 			}
 			continue

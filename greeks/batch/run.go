@@ -474,7 +474,7 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	var cross []CrossPosition
 	for i, ui := range tr.Underlyings {
 		a := AssetPosition{Asset: i, Underlying: ui, Position: map[string]string{}, PositionStdErr: map[string]float64{}, PositionMethods: map[string]string{}}
-		for _, g := range greeks.AllGreeks {
+		for _, g := range assetGreeks {
 			if err := put(g.String(), g, i, i, a.Position, a.PositionStdErr, a.PositionMethods); err != nil {
 				t.Fail(fmt.Errorf("%s: %w", ui, err))
 				return

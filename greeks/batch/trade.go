@@ -422,10 +422,14 @@ func CheckGreeks(gs []greeks.Greek) error {
 }
 
 // PositionGreeks are the Greeks of one asset that have positions, in
-// report order. A multi-asset trade has Delta, Gamma and Vega positions per
-// asset and its one Rho and one Theta in the trade's position (Vanna and
-// Volga are single-asset Greeks).
+// report order. A multi-asset trade has Delta, Gamma, Vega, Vanna and Volga
+// positions per asset (assetGreeks) and its one Rho and one Theta in the
+// trade's position.
 var PositionGreeks = []greeks.Greek{greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga}
+
+// assetGreeks are the Greeks with a position per asset of a multi-asset
+// trade.
+var assetGreeks = []greeks.Greek{greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Vanna, greeks.Volga}
 
 // tradeGreeks returns the Greeks a trade computes of the batch's list gs:
 // a single-asset trade leaves out the cross Gamma; a multi-asset trade adds
