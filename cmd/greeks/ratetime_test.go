@@ -60,6 +60,31 @@ func TestOptionRhoTheta(t *testing.T) {
 	}
 }
 
+// TestMultiRhoThetaCLI: with --spots, Rho and Theta are one figure each,
+// in the table's "all assets" block and without an asset in the JSON.
+func TestMultiRhoThetaCLI(t *testing.T) {
+	args := []string{"--spots", "100,95", "--vols", "0.25,0.2", "--correlation", "0.5", "--payoff", "spread-call", "--strike", "0",
+		"--paths", "8192", "--greeks", "delta,rho,theta"}
+	_, raw := runJSON(t, args...)
+	n := 0
+	for _, x := range raw["greeks"].([]any) {
+		f := x.(map[string]any)
+		if f["greek"] == "rho" || f["greek"] == "theta" {
+			n++
+			if a, ok := f["asset"]; ok {
+				t.Errorf("%s %s: asset %v, want none", f["greek"], f["method"], a)
+			}
+		}
+	}
+	if n != 8 {
+		t.Errorf("%d rho/theta figures, want 8", n)
+	}
+	code, out, errb := runCLI(t, append([]string{"option"}, args...)...)
+	if code != 0 || !strings.Contains(out, "all assets") || strings.Index(out, "theta ") < strings.Index(out, "all assets") {
+		t.Errorf("table: exit %d (%s), want theta under the all-assets block:\n%s", code, errb, out)
+	}
+}
+
 // checkAnalytic checks each figure of r whose Greek is in want: its
 // analytic column is want's value, its estimate within 5 standard errors
 // of it. It returns the number of figures checked.

@@ -129,6 +129,17 @@ func TestRhoThetaVannaVolgaPositions(t *testing.T) {
 			t.Errorf("csv header lacks %s: %s", col, strings.Join(recs[0], ","))
 		}
 	}
+	// The multi-asset trade's own line carries its Rho figure.
+	id, st, rho := slices.Index(recs[0], "trade_id"), slices.Index(recs[0], "status"), slices.Index(recs[0], "rho_hybrid")
+	found := false
+	for _, rec := range recs[1:] {
+		if rec[id] == "B1" && rec[st] == "ok" {
+			found = rec[rho] != ""
+		}
+	}
+	if !found {
+		t.Error("csv: the B1 trade line has no rho_hybrid figure")
+	}
 }
 
 // TestRhoUnit: RhoBasisPoint gives Rho positions and totals per basis

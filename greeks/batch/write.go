@@ -167,10 +167,11 @@ func (c *csvWriter) Row(t TradeReport) error {
 	if t.Result == nil || t.Result.Assets == 0 {
 		return c.line(t, t.Underlying, t.Status, "", func(report.Figure) bool { return true }, t.Position, t.PositionStdErr, t.PositionMethods)
 	}
-	// A multi-asset trade: its line (the price), then a line per asset
-	// and per cross Gamma.
-	none := func(report.Figure) bool { return false }
-	if err := c.line(t, t.Underlying, t.Status, "", none, t.Position, t.PositionStdErr, t.PositionMethods); err != nil {
+	// A multi-asset trade: its line (the price, and the model's Rho and
+	// Theta: the figures of no asset), then a line per asset and per cross
+	// Gamma.
+	model := func(f report.Figure) bool { return f.Asset == nil && len(f.Pair) == 0 }
+	if err := c.line(t, t.Underlying, t.Status, "", model, t.Position, t.PositionStdErr, t.PositionMethods); err != nil {
 		return err
 	}
 	for _, a := range t.Assets {

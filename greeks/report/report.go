@@ -155,7 +155,8 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 
 // NewMultiUnit builds the unit object of a run of payoff p on the
 // multi-asset model m, with the closed form ref where there is one (nil
-// otherwise): each figure carries its asset, or its pair of assets.
+// otherwise): each figure carries its asset, or its pair of assets; Rho
+// and Theta, the model's, carry neither.
 func NewMultiUnit(m sde.Correlated, p payoff.Payoff, res *greeks.Result, ref *analytic.AssetValues) Unit {
 	price := math.NaN()
 	if ref != nil {
@@ -167,9 +168,11 @@ func NewMultiUnit(m sde.Correlated, p payoff.Payoff, res *greeks.Result, ref *an
 	for i, f := range res.Figures {
 		g := &u.Greeks[i]
 		g.Analytic = Num(RefAsset(ref, f))
-		if f.Greek == greeks.CrossGamma {
+		switch f.Greek {
+		case greeks.CrossGamma:
 			g.Pair = []int{f.Asset, f.Asset2}
-		} else {
+		case greeks.Rho, greeks.Theta: // the model's, no asset
+		default:
 			a := f.Asset
 			g.Asset = &a
 		}
