@@ -27,15 +27,21 @@ func TestNoPerPathAllocation(t *testing.T) {
 		{testref.Cases[0].Model, payoff.AsianCall{Strike: 100, Fixings: 12}, sde.Exact},
 		{testref.Cases[0].Model, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 50}}, sde.Euler},
 		{three, payoff.WorstOfDigitalCall{Strike: 100, Cash: 1, N: 3}, sde.Exact},
-		{testref.Cases[0].Model, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.Exact}, // rho and theta, every method
+		{testref.Cases[0].Model, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.Exact}, // rho, theta, vanna, volga, every method
 	} {
 		allocs := func(paths int64) float64 {
 			cfg := Config{Paths: paths, Seed: 1, Workers: 2, Scheme: tc.s, Steps: 50, Smoothing: 5, Greeks: []Greek{Delta}}
+			if !european(tc.p) {
+				// The path-dependent Gamma and Vega weights, Rho and Theta
+				// (fd Rho only on a grid).
+				cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+			}
 			if _, ok := tc.p.(payoff.DigitalCall); ok {
-				cfg.Greeks = []Greek{Delta, Rho, Theta}
+				cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}
 			}
 			if _, ok := tc.m.(sde.Correlated); ok {
-				cfg.Greeks = nil // every Greek of every asset and the cross Gammas, fd included
+				// Every Greek of every asset, the cross Gammas, Rho and Theta, fd included.
+				cfg.Greeks = []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta}
 			}
 			return testing.AllocsPerRun(2, func() {
 				if _, err := Run(context.Background(), tc.m, tc.p, cfg); err != nil {

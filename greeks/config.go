@@ -82,11 +82,14 @@ const roundChunks = 32
 // A step of 2.5% of T moves the width σ√T by about 1.25% of itself, the
 // same order as the other steps. Theta's bumped paths keep the normals:
 // S_T(T ± h) = S_0 exp((r − q − σ²/2)(T ± h) + σ√(T ± h) Z), Z = W_T/√T.
+// For a payoff with m fixings the expiry step is relative to the time to
+// the first fixing t_1 = T/m, the interval that moves as the contract
+// ages (h = Expiry·T/m; see ratetime_more.go).
 type Bumps struct {
 	Spot   float64 // relative spot bump h/S_0 for Delta and Gamma, in [MinBump, 0.5); 0 means width-scaled
 	Vol    float64 // absolute volatility bump δ for Vega, in [MinBump, σ); 0 means width-scaled
 	Rate   float64 // absolute rate bump for Rho, in [MinBump, 0.25]; 0 means width-scaled
-	Expiry float64 // relative expiry bump h_T/T for Theta, in [MinBump, 0.5); 0 means DefaultBumpScale
+	Expiry float64 // relative expiry bump h_T/t_1 for Theta (t_1 = T/m, T for a European), in [MinBump, 0.5); 0 means DefaultBumpScale
 }
 
 // DefaultBumps returns the bumps a zero Bumps stands for on model m (see
@@ -303,7 +306,7 @@ func (c Config) validate(m sde.Model) error {
 		return &ParamError{"max paths", c.MaxPaths}
 	}
 	for _, g := range c.Greeks {
-		if g < Delta || g > Theta {
+		if g < Delta || g > Volga {
 			return &ParamError{"greek", g}
 		}
 		if g == CrossGamma && len(assets) < 2 {
@@ -385,7 +388,12 @@ func asian(p payoff.Payoff) bool {
 func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) string {
 	exactGBM := gbm(m) && s == sde.Exact
 	if g == Rho || g == Theta {
-		if why := rateTimeInvalid(p, m, s, g); why != "" {
+		if why := rateTimeInvalid(p, m, s, g, x); why != "" {
+			return why
+		}
+	}
+	if g == Vanna || g == Volga {
+		if why := secondOrderInvalid(p, m, s, g); why != "" {
 			return why
 		}
 	}
@@ -407,9 +415,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 			return "the mixed pathwise–likelihood-ratio Gamma needs the exact GBM scheme and a European or Asian payoff; use fd"
 		}
 	case Malliavin:
-		if g != Delta && !(exactGBM && european(p)) {
-			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme; "+
-				"elsewhere only the Delta weight is; use fd", g)
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
+			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme "+
+				"and for Gamma and Vega of Asian and barrier payoffs on one GBM asset under it; elsewhere only the Delta weight is; use fd", g)
 		}
 	case Localized:
 		if p.Lipschitz() {
@@ -418,8 +426,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 		if !smooth {
 			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
 		}
-		if g != Delta && !(exactGBM && european(p)) {
-			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme; use fd", g, g)
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
+			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme "+
+				"and for Gamma and Vega of barriers on one GBM asset under it; use fd", g, g)
 		}
 	case Hybrid:
 		partner := Pathwise
@@ -431,20 +440,6 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
 			}
 		}
-	}
-	return ""
-}
-
-// rateTimeInvalid returns why Rho or Theta is not offered for p on m under
-// s, by any method, or "". They are implemented for one GBM asset under the
-// exact scheme and a European payoff: there the fd revaluation on the same
-// normals and the weights of sde.GBM are derived and tested. Elsewhere a
-// bump in r or T would also move the grid (Euler, Milstein), the fixing
-// dates (Asian, barrier) or every asset's drift, which is not tested.
-func rateTimeInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) string {
-	if _, ok := m.(sde.GBM); !ok || s != sde.Exact || !european(p) {
-		return fmt.Sprintf("%s is implemented for European payoffs on one GBM asset under the exact scheme "+
-			"(not %s on %s, scheme %s)", g, p.Name(), m.Name(), s)
 	}
 	return ""
 }

@@ -21,10 +21,17 @@
 //	CrossGamma   "cross-gamma"  ∂²V/∂S_i∂S_j for two assets i < j (several assets only)
 //	Rho          "rho"          ∂V/∂r per unit of rate (0.01 = 1%), discount and drift together
 //	Theta        "theta"        −∂V/∂T per year, the other inputs fixed
+//	Vanna        "vanna"        ∂²V/∂S_0∂σ, σ absolute
+//	Volga        "volga"        ∂²V/∂σ², σ absolute
 //
-// Rho and Theta are estimated for European payoffs on one GBM asset under
-// the exact scheme (by every method valid for the payoff); elsewhere they are
-// skipped with the reason, or refused (*MethodError) when methods are named.
+// Rho and Theta are estimated by every method valid for the payoff under
+// the exact scheme (European, Asian and barrier payoffs on one GBM asset,
+// European payoffs on correlated GBM assets: one Rho, one Theta), and by fd
+// on an Euler or Milstein grid (GBM, CEV; Theta for European payoffs), see
+// ratetime_more.go. Vanna and Volga are estimated for European payoffs on
+// GBM assets under the exact scheme (each asset's own, with several; see
+// secondorder.go). Elsewhere they are skipped with the reason, or refused
+// (*MethodError) when methods are named.
 //
 // The methods (type Method; AllMethods lists them in report order), with the
 // names ParseMethod uses:
@@ -58,10 +65,15 @@
 //	       mw   D f(S_T) (W_T/σ − T)
 //	Theta  pw   −D (−r f + f'(S_T) S_T (μ + σ W_T/(2T)))      μ = r − q − σ²/2
 //	       mw   −D f(S_T) (−r + μ W_T/(σT) + (W_T² − T)/(2T²))
+//	Vanna  pw   D f'(S_T) S_T ν/S_0          ν = W_T²/(σT) − W_T − 1/σ (pathwise–likelihood-ratio)
+//	       mw   D f(S_T) (W_T³/(σT) − W_T² − 3W_T/σ + T)/(S_0 σT)
+//	Volga  pw   D f'(S_T) S_T ((W_T − σT) ν − W_T/σ)                  (pathwise–likelihood-ratio)
+//	       mw   D f(S_T) (ν² + 1/σ² − T + 3W_T/σ − 3W_T²/(σ²T))
 //	fd          D (f(S_T(S_0+h)) − f(S_T(S_0−h)))/(2h), and likewise
 //	            (f⁺ − 2f + f⁻)/h² for Gamma and a central σ bump for Vega;
 //	            central bumps in r and in T on the same normals for Rho and
-//	            Theta (see Bumps)
+//	            Theta (see Bumps); the four-point mixed difference in S_0
+//	            and σ for Vanna, (f(σ+δ) − 2f + f(σ−δ))/δ² for Volga
 //
 // Pathwise samples need a Lipschitz payoff; for a digital f' = 0 almost
 // surely and the pathwise "Delta" is 0, biased, so it is refused.
@@ -69,7 +81,12 @@
 // Path-dependent payoffs give their gradient in the fixings; the Malliavin
 // Delta weights of the Asian options do not grow with the number of fixings.
 // Malliavin Gamma and Vega weights exist for European payoffs under exact
-// GBM; elsewhere those Greeks come from fd and, where valid, pathwise.
+// GBM and, on one GBM asset under the exact scheme, for Asian and barrier
+// payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
+// of the increments' Vega scores, conditioned on the average for the
+// geometric Asian), so that barriers have localized and hybrid Gamma and
+// Vega; elsewhere (grids, CEV) those Greeks come from fd and, where valid,
+// pathwise.
 //
 // With d correlated GBM assets (sde.Correlated) every Greek is taken in
 // each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the

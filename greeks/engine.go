@@ -122,6 +122,8 @@ type plan struct {
 	// fd[g]: accumulate its bump-and-revalue samples.
 	pair, mall, fd   [numGreeks]bool
 	rt               bool    // Rho or Theta asked for: two more slots
+	so               bool    // Vanna or Volga asked for: two more slots after those
+	pdw              bool    // path-dependent Gamma and Vega weights (pathdep_weights.go)
 	hr, ht           float64 // absolute rate bump, absolute expiry bump
 	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
@@ -131,23 +133,27 @@ type plan struct {
 	hs, up, down     []float64 // each asset's absolute spot bump h_a and (S_a ± h_a)/S_a
 	spotUp, spotDown sde.Model
 	volUp, volDown   sde.Model
+	rateUp, rateDown sde.Model // r ± h_r, for the fd Rho on a grid
 	folds            int
 }
 
 // numGreeks is the number of Greeks.
-const numGreeks = int(Theta) + 1
+const numGreeks = int(Volga) + 1
 
 // Accumulator slots: the Greeks of one asset a take slot g·d + a (Delta,
 // Gamma, Vega), the cross Gamma of the pair i < j slot 3d + pairIndex(i, j).
 // With one asset the slot of a Greek is the Greek. When Rho or Theta is
 // asked for, they take the two slots after the pairs (Rho first); the
-// slots of a run without them are unchanged.
+// slots of a run without them are unchanged. Vanna and Volga, when asked
+// for, take 2d slots after all those (each asset's Vanna, then Volga).
 func (pl *plan) slot(g Greek, i, j int) int {
 	switch g {
 	case CrossGamma:
 		return 3*pl.d + pairIndex(i, j, pl.d)
 	case Rho, Theta:
 		return 3*pl.d + pl.d*(pl.d-1)/2 + int(g-Rho)
+	case Vanna, Volga:
+		return pl.slots() - 2*pl.d + int(g-Vanna)*pl.d + i
 	}
 	return int(g)*pl.d + i
 }
@@ -157,6 +163,9 @@ func (pl *plan) slots() int {
 	n := 3*pl.d + pl.d*(pl.d-1)/2
 	if pl.rt {
 		n += 2
+	}
+	if pl.so {
+		n += 2 * pl.d
 	}
 	return n
 }
@@ -265,6 +274,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		if g == Rho || g == Theta {
 			pl.rt = true
 		}
+		if g == Vanna || g == Volga {
+			pl.so = true
+		}
 		var valid []Method
 		done := map[Method]bool{}
 		for _, x := range methods {
@@ -330,10 +342,12 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			pl.wkind = weightGeoAsian
 		}
 	}
-	// A Greek's Malliavin half needs its weight: only Delta has one beyond
-	// exact European payoffs.
+	// A Greek's Malliavin half needs its weight: Gamma and Vega have one
+	// for exact European payoffs and, on one GBM asset, for Asian and
+	// barrier payoffs (pathDep); Delta everywhere.
+	pl.pdw = pathDep(p, m, cfg.Scheme)
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean {
+		if !exactEuropean && !(pl.pdw && g != CrossGamma) {
 			pl.mall[g] = false
 		}
 	}
@@ -359,7 +373,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.need |= sde.NeedDVol
 	}
 	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma] || pl.fd[CrossGamma]
-	pl.volFD = pl.fd[Vega]
+	pl.volFD = pl.fd[Vega] || pl.fd[Vanna] || pl.fd[Volga]
 	pl.h = cfg.Bumps.Spot * par.Spot
 	pl.dv = cfg.Bumps.Vol
 	pl.spotUp, pl.spotDown = m.Bump(par.Spot+pl.h, par.Vol), m.Bump(par.Spot-pl.h, par.Vol)
@@ -371,6 +385,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.down = append(pl.down, (a.Spot-h)/a.Spot)
 	}
 	pl.hr = cfg.Bumps.Rate
+	if cfg.Scheme != sde.Exact && pl.fd[Rho] {
+		pl.rateUp, pl.rateDown = withRate(m, par.Rate+pl.hr), withRate(m, par.Rate-pl.hr)
+	}
 	pl.ht = cfg.Bumps.Expiry * par.Expiry
 	pl.eps = cfg.Smoothing
 	return pl, reports, skipped, nil
@@ -504,7 +521,7 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	lambdas := make([]float64, pl.slots())
 	if pl.localize && pl.eps == 0 {
 		target := Delta
-		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta} {
+		for _, g := range []Greek{Delta, Gamma, Vega, CrossGamma, Rho, Theta, Vanna, Volga} {
 			if pl.pair[g] {
 				target = g
 				break
@@ -651,6 +668,7 @@ type worker struct {
 	f, fs, r, a, fu, fd, fvu, fvd []float64
 	fx                            [4][]float64
 	pi, phi                       []float64 // per asset and path: Delta weight, Σ_j ∂f/∂S_a S_a
+	pg, pv                        []float64 // per path: path-dependent Gamma and Vega weights
 	grad, gs                      []float64 // per fixing, asset and path
 }
 
@@ -661,6 +679,9 @@ func newWorker(pl *plan) *worker {
 		*s = make([]float64, n)
 	}
 	w.pi, w.phi = make([]float64, n*d), make([]float64, n*d)
+	if pl.pdw {
+		w.pg, w.pv = make([]float64, n), make([]float64, n)
+	}
 	w.grad, w.gs = make([]float64, n*m*d), make([]float64, n*m*d)
 	return w
 }
@@ -729,6 +750,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	}
 	folds := pl.folds
 	weights := pl.pair[Delta] || pl.pair[Gamma] || pl.pair[CrossGamma]
+	if pl.pdw && (pl.mall[Gamma] || pl.mall[Vega]) {
+		w.pathDepWeights(pl, n)
+	}
 	for a := range d {
 		par := pl.assets[a]
 		pi, phi, va := w.pi[a*n:a*n+n], w.phi[a*n:a*n+n], w.a[:n]
@@ -749,14 +773,22 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		if pl.pair[Vega] {
 			contract(grad, b.DVol, va, m, d, a)
 			k := pl.slot(Vega, a, a)*folds + fold
-			acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+			if pl.pdw {
+				acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
+			} else {
+				acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+			}
 		}
 		if pl.pair[Gamma] || pl.pair[CrossGamma] {
 			contract(grad, b.Obs, phi, m, d, a)
 		}
 		if pl.pair[Gamma] {
 			k := pl.slot(Gamma, a, a)*folds + fold
-			acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			if pl.pdw {
+				acc.pair[k].add(pairSums(f, w.pathDepGammaSamples(n, phi, pi, par.Spot), r, w.pg, D/par.Spot, D, pl.mall[Gamma]))
+			} else {
+				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			}
 		}
 	}
 	if pl.pair[CrossGamma] {
@@ -771,6 +803,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	if pl.pair[Rho] || pl.pair[Theta] {
 		w.rateTimePairs(pl, n, acc, fold, f, r, grad)
 	}
+	if pl.pair[Vanna] || pl.pair[Volga] {
+		w.secondOrderPairs(pl, n, acc, fold, f, r, grad)
+	}
 	if pl.spotFD {
 		w.spotFD(pl, n, acc, f)
 	}
@@ -780,6 +815,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	if pl.volFD {
 		w.volFD(pl, n, acc)
 	}
+	if pl.fd[Vanna] || pl.fd[Volga] {
+		w.secondOrderFD(pl, n, acc, f) // after volFD: reuses its σ ± δ paths
+	}
 }
 
 // rateTimePairs adds the paired Rho and Theta samples of one GBM asset
@@ -788,6 +826,10 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 // otherwise) and grad the payoff's gradient (the smoothed payoff's when
 // localizing). The pathwise part uses the smoothed payoff f_ε = f − r.
 func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	if pl.fixings > 1 || pl.multi {
+		w.rateTimePairsGeneral(pl, n, acc, fold, f, r, grad)
+		return
+	}
 	b := &w.base
 	phi := w.a[:n]
 	contract(grad, b.Obs, phi, 1, 1, 0) // f'(S_T) S_T
@@ -853,6 +895,10 @@ func rateTimeSums(g Greek, f, fp, phi, r, w []float64, D float64, par sde.Params
 // S_T(T ± h) = S_0 exp(μ(T ± h) + σ√(T ± h) Z) under e^{−r(T±h)}.
 // Theta = −(V(T + h) − V(T − h))/(2h).
 func (w *worker) rateTimeFD(pl *plan, n int, acc *chunkAcc) {
+	if pl.fixings > 1 || pl.multi || pl.scheme != sde.Exact {
+		w.rateTimeFDGeneral(pl, n, acc)
+		return
+	}
 	b := &w.base
 	fu, fdn := w.fu[:n], w.fd[:n]
 	w.up.ResizeAssets(n, 1, 1)

@@ -16,10 +16,19 @@ const (
 	// model; a figure carries the pair (Figure.Asset, Figure.Asset2).
 	CrossGamma
 	// Rho is ∂V/∂r per unit of rate (0.01 = 1%), the discount and the
-	// drift moved together; Theta is −∂V/∂T per year, the other inputs
-	// fixed. Both for one GBM asset under the exact scheme, European payoffs.
+	// drift moved together (one figure shared by the assets of a
+	// multi-asset model); Theta is −∂V/∂T per year, the other inputs fixed,
+	// the fixing schedule of a path-dependent payoff moving with the
+	// valuation date (the contract ages). Every method valid for the payoff
+	// under the exact scheme (GBM, correlated GBM); fd only on a grid (GBM,
+	// CEV), where Theta is for European payoffs.
 	Rho
 	Theta
+	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
+	// European payoffs on GBM under the exact scheme; with several assets,
+	// each asset's ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
+	Vanna
+	Volga
 )
 
 // AllGreeks lists the Greeks of one asset in report order: what a nil
@@ -27,7 +36,7 @@ const (
 // these and CrossGamma.
 var AllGreeks = []Greek{Delta, Gamma, Vega}
 
-var greekNames = []string{"delta", "gamma", "vega", "cross-gamma", "rho", "theta"}
+var greekNames = []string{"delta", "gamma", "vega", "cross-gamma", "rho", "theta", "vanna", "volga"}
 
 func (g Greek) String() string {
 	if g >= 0 && int(g) < len(greekNames) {

@@ -290,7 +290,7 @@ func TestErrors(t *testing.T) {
 	var pe *ParamError
 	for _, cfg := range []Config{
 		{Paths: 1}, {Paths: -5}, {Scheme: sde.Euler, Steps: -1}, {Bumps: Bumps{Spot: 0.7}},
-		{Bumps: Bumps{Vol: 0.3}}, {Greeks: []Greek{7}}, {Methods: []Method{9}},
+		{Bumps: Bumps{Vol: 0.3}}, {Greeks: []Greek{Volga + 1}}, {Methods: []Method{9}},
 	} {
 		if _, err := Run(ctx, m, call, cfg); !errors.As(err, &pe) {
 			t.Errorf("Run(%+v) error = %v, want a *ParamError", cfg, err)

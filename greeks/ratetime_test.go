@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,34 +61,52 @@ func fdTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (rho, theta fl
 // sign or factor error in a weight (a wrong −r, μ or 1/(2T) term) is tens of
 // standard errors off.
 func TestRateTimeClosedForm(t *testing.T) {
+	checkClosedForms(t, [2]Greek{Rho, Theta}, rateTimeTargets)
+}
+
+// targets returns, for one case, the closed form of each of a pair of
+// Greeks and the exact expectation of its fd estimate with the bumps b.
+type targets func(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (want, wantFD map[Greek]float64)
+
+// rateTimeTargets are the targets of Rho and Theta.
+func rateTimeTargets(t *testing.T, m sde.GBM, p payoff.Payoff, b Bumps) (want, wantFD map[Greek]float64) {
+	t.Helper()
+	cf, err := analytic.BlackScholesRateTime(m, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rho, theta := fdTargets(t, m, p, b)
+	return map[Greek]float64{Rho: cf.Rho, Theta: cf.Theta}, map[Greek]float64{Rho: rho, Theta: theta}
+}
+
+// checkClosedForms runs each rate/time case for the pair gs and checks
+// every valid method against the closed form within 5 standard errors, fd
+// against its expectation with the run's bumps, and that the other methods
+// are skipped with a reason.
+func checkClosedForms(t *testing.T, gs [2]Greek, tg targets) {
 	paths := int64(1 << 18)
 	if testing.Short() {
 		paths = 1 << 16
 	}
 	for _, c := range rateTimeCases {
 		t.Run(c.name, func(t *testing.T) {
-			r := run(t, c.m, c.p, Config{Paths: paths, Greeks: []Greek{Rho, Theta}})
-			cf, err := analytic.BlackScholesRateTime(c.m, c.p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fdRho, fdTheta := fdTargets(t, c.m, c.p, r.Bumps)
-			for _, g := range []Greek{Rho, Theta} {
-				want, wantFD := cf.Rho, fdRho
-				if g == Theta {
-					want, wantFD = cf.Theta, fdTheta
-				}
+			r := run(t, c.m, c.p, Config{Paths: paths, Greeks: gs[:]})
+			want, wantFD := tg(t, c.m, c.p, r.Bumps)
+			for _, g := range gs {
 				for _, x := range c.methods {
 					f, ok := r.Figure(g, x)
 					if !ok {
 						t.Fatalf("%s(%s) missing; skipped %v", g, x, r.Skipped)
 					}
-					target := want
+					target := want[g]
 					if x == FD {
-						target = wantFD
+						target = wantFD[g]
 					}
 					if !within(f.Estimate, target) || !(f.StdErr > 0) {
-						t.Errorf("%s(%s) = %.6g ± %.3g, want %.6g (closed form %.6g)", g, x, f.Value, f.StdErr, target, want)
+						t.Errorf("%s(%s) = %.6g ± %.3g, want %.6g (closed form %.6g)", g, x, f.Value, f.StdErr, target, want[g])
+					}
+					if testing.Verbose() {
+						t.Logf("%s(%s) = %.6g ± %.3g, want %.6g", g, x, f.Value, f.StdErr, target)
 					}
 				}
 				n := 0
@@ -117,22 +136,22 @@ func TestRateTimeClosedForm(t *testing.T) {
 // difference's mean must be within 5 of its standard errors of the fd's
 // known bump bias (closed form minus fd's expectation).
 func TestRateTimeVsFD(t *testing.T) {
+	checkVsFD(t, [2]Greek{Rho, Theta}, rateTimeTargets)
+}
+
+// checkVsFD runs the first three rate/time cases k times for each Greek of
+// gs and each method but fd, and checks the mean paired difference with fd
+// against fd's known bump bias within 5 of its standard errors.
+func checkVsFD(t *testing.T, gs [2]Greek, tg targets) {
 	k := 8
 	if testing.Short() {
 		k = 4
 	}
 	for _, c := range rateTimeCases[:3] {
-		cf, err := analytic.BlackScholesRateTime(c.m, c.p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fdRho, fdTheta := fdTargets(t, c.m, c.p, DefaultBumps(c.m))
+		want, wantFD := tg(t, c.m, c.p, DefaultBumps(c.m))
 		for _, x := range c.methods[1:] {
-			for _, g := range []Greek{Rho, Theta} {
-				bias := cf.Rho - fdRho
-				if g == Theta {
-					bias = cf.Theta - fdTheta
-				}
+			for _, g := range gs {
+				bias := want[g] - wantFD[g]
 				mean, se := vsFD(t, c.m, c.p, g, x, Config{Paths: 1 << 15}, k)
 				if !(math.Abs(mean-bias) <= 5*se) {
 					t.Errorf("%s %s(%s) − fd = %.4g ± %.3g, want %.4g", c.name, g, x, mean, se, bias)
@@ -146,46 +165,54 @@ func TestRateTimeVsFD(t *testing.T) {
 // whatever the worker count, and asking for them leaves the Delta, Gamma
 // and Vega figures bit-identical.
 func TestRateTimeWorkers(t *testing.T) {
+	checkAdded(t, []Greek{Delta, Gamma, Vega}, []Greek{Rho, Theta})
+}
+
+// checkAdded runs the first three rate/time cases with the Greeks base and
+// added: bit-identical with 1 and 3 workers, and base's figures
+// bit-identical to a run of base alone.
+func checkAdded(t *testing.T, base, added []Greek) {
+	t.Helper()
 	for _, c := range rateTimeCases[:3] {
-		base := Config{Paths: 9*ChunkSize + 17, Seed: 3, Workers: 1}
-		all := base
-		all.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+		plainCfg := Config{Paths: 9*ChunkSize + 17, Seed: 3, Workers: 1, Greeks: base}
+		all := plainCfg
+		all.Greeks = append(slices.Clip(base), added...)
 		one := run(t, c.m, c.p, all)
 		all.Workers = 3
 		three := run(t, c.m, c.p, all)
 		if d := sameResult(three, one); d != "" {
 			t.Errorf("%s: 3 workers: %s", c.name, d)
 		}
-		plain := run(t, c.m, c.p, base)
+		plain := run(t, c.m, c.p, plainCfg)
 		for _, f := range plain.Figures {
 			g, ok := one.Figure(f.Greek, f.Method)
 			if !ok || !sameFloat(g.Value, f.Value) || !sameFloat(g.StdErr, f.StdErr) || !sameFloat(g.Lambda, f.Lambda) {
-				t.Errorf("%s: %s(%s) = %+v with rho and theta, %+v without", c.name, f.Greek, f.Method, g, f)
+				t.Errorf("%s: %s(%s) = %+v with %v, %+v without", c.name, f.Greek, f.Method, g, added, f)
 			}
 		}
 	}
 }
 
-// TestRateTimeElsewhere: beyond European payoffs on one GBM asset under the
-// exact scheme, Rho and Theta are skipped by every method with the reason,
-// and naming a method is a *MethodError; no figure is produced.
-func TestRateTimeElsewhere(t *testing.T) {
+// TestRateTimeOnGrid: on an Euler or Milstein grid (GBM, CEV) Rho and
+// Theta are fd only: the other methods are skipped with the reason and
+// naming one is a *MethodError; Theta of a path-dependent payoff on a grid
+// is skipped by every method; Asian, barrier and basket payoffs under the
+// exact scheme report them.
+func TestRateTimeOnGrid(t *testing.T) {
 	gbm := sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}
-	corr, err := sde.NewCorrelated([]float64{100, 95}, []float64{0, 0.03}, []float64{0.25, 0.2}, 0.05, 1, [][]float64{{1, 0.6}, {0.6, 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cev := sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}
 	for _, c := range []struct {
-		name string
-		m    sde.Model
-		p    payoff.Payoff
-		cfg  Config
+		name      string
+		m         sde.Model
+		p         payoff.Payoff
+		cfg       Config
+		fdRho     bool
+		fdTheta   bool
+		wantSkips int
 	}{
-		{"euler", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Euler, Steps: 4}},
-		{"cev", sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 4}},
-		{"asian", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{}},
-		{"barrier", gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 4}}, Config{}},
-		{"basket", corr, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.5}}, Config{}},
+		{"euler", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Euler, Steps: 4}, true, true, 8},
+		{"cev", cev, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 4}, true, true, 8},
+		{"asian euler", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{Scheme: sde.Euler, Steps: 4}, true, false, 9},
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Greeks = ChunkSize, []Greek{Delta, Rho, Theta}
@@ -194,27 +221,25 @@ func TestRateTimeElsewhere(t *testing.T) {
 		for _, s := range r.Skipped {
 			if s.Greek == Rho || s.Greek == Theta {
 				n++
-				if !strings.Contains(s.Reason, "one GBM asset under the exact scheme") {
+				if !strings.Contains(s.Reason, "fd only") && !strings.Contains(s.Reason, "off the grid") {
 					t.Errorf("%s: %s(%s) skipped for %q", c.name, s.Greek, s.Method, s.Reason)
 				}
 			}
 		}
-		if n != 2*len(AllMethods) {
-			t.Errorf("%s: %d rho/theta skips, want %d", c.name, n, 2*len(AllMethods))
+		if n != c.wantSkips {
+			t.Errorf("%s: %d rho/theta skips, want %d: %v", c.name, n, c.wantSkips, r.Skipped)
 		}
-		for _, f := range r.Figures {
-			if f.Greek == Rho || f.Greek == Theta {
-				t.Errorf("%s: %s(%s) reported", c.name, f.Greek, f.Method)
-			}
+		if _, ok := r.Figure(Rho, FD); ok != c.fdRho {
+			t.Errorf("%s: fd rho reported %v, want %v", c.name, ok, c.fdRho)
 		}
-		if _, ok := r.Figure(Delta, FD); !ok {
-			t.Errorf("%s: no fd Delta", c.name)
+		if _, ok := r.Figure(Theta, FD); ok != c.fdTheta {
+			t.Errorf("%s: fd theta reported %v, want %v", c.name, ok, c.fdTheta)
 		}
-		cfg.Methods = []Method{FD}
+		cfg.Methods = []Method{Malliavin}
 		_, err := Run(context.Background(), c.m, c.p, cfg)
 		var me *MethodError
 		if !errors.As(err, &me) || me.Greek != Rho {
-			t.Errorf("%s: fd rho: err = %v, want a *MethodError for rho", c.name, err)
+			t.Errorf("%s: malliavin rho: err = %v, want a *MethodError for rho", c.name, err)
 		}
 	}
 }

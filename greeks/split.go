@@ -291,8 +291,9 @@ type Chunk struct {
 }
 
 // maxSlots bounds the slot count a chunk encoding may claim: the slots of
-// 1000 assets, far beyond any model the engine validates, and Rho and Theta.
-const maxSlots = 3*1000 + 1000*999/2 + 2
+// 1000 assets, far beyond any model the engine validates, Rho and Theta,
+// Vanna and Volga.
+const maxSlots = 3*1000 + 1000*999/2 + 2 + 2*1000
 
 // pairBytes is the size of one encoded Pair: N and five float64s.
 const pairBytes = 6 * 8

@@ -27,8 +27,7 @@ func TestHardening(t *testing.T) {
 		{"--in", in, "--out", dir + "/./p.json"},
 		{"--in", in, "--out", filepath.Join(dir, "missing", "r.json")},
 		{"--in", in, "--out", out, "--paths", "0x1000"},
-		{"--in", in, "--out", out, "--greeks", "delta,rho"},
-		{"--in", in, "--out", out, "--greeks", "theta"},
+		{"--in", in, "--out", out, "--greeks", "delta,charm"},
 	} {
 		if code, stderr := runCLI(args...); code != 2 {
 			t.Errorf("greeks-beam %s: exit %d (%s), want 2", strings.Join(args, " "), code, stderr)

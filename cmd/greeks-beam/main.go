@@ -151,6 +151,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			cliflag.ValuationDateFlag(catIO),
 			&cli.StringFlag{Name: "out", Category: catIO, Usage: "report file, .json or .csv, written atomically (a local path, or gs://bucket/…)"},
 			cliflag.VegaUnitFlag(catIO),
+			cliflag.RhoUnitFlag(catIO),
 			&cli.IntFlag{Name: "decimals", Value: batch.DefaultDecimals, Category: catIO,
 				Usage: "decimal places of positions and totals (half-to-even)"},
 			&cli.Int64Flag{Name: "paths", Value: batch.DefaultPaths, Category: catSim, EnvVars: []string{"GREEKS_PATHS"},
@@ -164,7 +165,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSim,
 				Usage: "the most paths a row may ask for"},
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimate,
-				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho and theta: greeks option only)"},
+				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma; " +
+					"rho, theta and volga positions add into the * total, vanna (in shares, like delta) does not"},
 			&cli.StringFlag{Name: "methods", Category: catEstimate,
 				Usage: "comma-separated methods; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimate,
@@ -317,7 +319,12 @@ func jobOf(c *cli.Context) (job, error) {
 	if err != nil {
 		return j, usagef("%v", err)
 	}
-	j.Options = batch.Options{Config: cfg, Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation}.WithDefaults()
+	rhoUnit, err := cliflag.RhoUnit(c)
+	if err != nil {
+		return j, usagef("%v", err)
+	}
+	j.Options = batch.Options{Config: cfg, Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation,
+		RhoUnit: rhoUnit}.WithDefaults()
 	// Workers is per shard on a Beam worker machine, whose CPU count the
 	// launcher does not know: 0 there means all of them.
 	j.Options.Workers = c.Int("workers")

@@ -99,8 +99,9 @@ func runCLI(args ...string) (int, string) {
 }
 
 // batchReport runs greeks batch's engine (batch.Run) on the same files and
-// options and writes its report in format f.
-func batchReport(t *testing.T, in, market, corr, out string, seed uint64) {
+// options and writes its report in format f: the Greeks gs, or
+// greeks.AllGreeks when none are given.
+func batchReport(t *testing.T, in, market, corr, out string, seed uint64, gs ...greeks.Greek) {
 	t.Helper()
 	read := func(name string) *os.File {
 		f, err := os.Open(name)
@@ -122,7 +123,10 @@ func batchReport(t *testing.T, in, market, corr, out string, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := batch.Options{Config: greeks.Config{Paths: paths, Seed: seed, Greeks: greeks.AllGreeks,
+	if gs == nil {
+		gs = greeks.AllGreeks
+	}
+	o := batch.Options{Config: greeks.Config{Paths: paths, Seed: seed, Greeks: gs,
 		MaxPaths: greeks.DefaultMaxPaths, Lambda: greeks.Crossfit}, Workers: 2, Decimals: batch.DefaultDecimals,
 		Correlations: c}
 	rep, err := batch.Run(context.Background(), rows, m, o, nil)
@@ -226,6 +230,35 @@ func TestSameReportAsBatch(t *testing.T) {
 	}
 }
 
+// TestRhoThetaVannaVolga: greeks-beam carries rho, theta, vanna and
+// volga, and its report (two shards a trade) is greeks batch's.
+func TestRhoThetaVannaVolga(t *testing.T) {
+	dir := t.TempDir()
+	in, market, corr := portfolio(t, dir)
+	const seed = 5
+	want := filepath.Join(dir, "batch.json")
+	batchReport(t, in, market, corr, want, seed, greeks.Delta, greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga)
+	out := filepath.Join(dir, "beam.json")
+	runCLI("--in", in, "--market", market, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(paths),
+		"--seed", fmt.Sprint(seed), "--greeks", "delta,rho,theta,vanna,volga", "--shards-per-trade", "2")
+	if got, w := normalized(t, out), normalized(t, want); !bytes.Equal(got, w) {
+		t.Errorf("report differs from greeks batch's: %s", firstDiff(got, w))
+	}
+	var rep batch.Report
+	if err := json.Unmarshal(mustRead(t, out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, tot := range rep.Totals {
+		if tot.Underlying == batch.TotalUnderlying {
+			found[tot.Greek] = true
+		}
+	}
+	if !found["rho"] || !found["theta"] || !found["volga"] || found["vanna"] {
+		t.Errorf("* totals %v: want rho, theta and volga, no vanna", found)
+	}
+}
+
 // TestManyShardsEqualOne prices single trades (a localized digital with
 // its pilot, a 52-date barrier, an Euler CEV call, a localized basket
 // digital on two underlyings) cut into one shard and into one shard a
@@ -280,8 +313,9 @@ func TestUsage(t *testing.T) {
 		{"--out", out, "--shards-per-trade", "0"},
 		{"--out", out, "--paths", "1"},
 		{"--out", out, "--lambda", "best"},
-		{"--out", out, "--greeks", "theta"},
+		{"--out", out, "--greeks", "charm"},
 		{"--out", out, "--vega-unit", "bp"},
+		{"--out", out, "--rho-unit", "percent"},
 		{"--out", out, "--valuation-date", "2026-02-30"},
 		{"--out", strings.TrimSuffix(out, ".json") + ".txt"},
 		{"--out", out, "--beam-option", "no_such_option=1"},

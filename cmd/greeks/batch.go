@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -58,6 +60,7 @@ func batchCmd() *cli.Command {
 			&cli.StringFlag{Name: "correlations-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
 			cliflag.ValuationDateFlag(catInput),
 			cliflag.VegaUnitFlag(catOutput),
+			cliflag.RhoUnitFlag(catOutput),
 			&cli.StringFlag{Name: "out", Category: catOutput,
 				Usage: "report file, .json or .csv, written atomically; default: a table on stdout"},
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
@@ -75,7 +78,8 @@ func batchCmd() *cli.Command {
 			&cli.Int64Flag{Name: "max-paths", Value: greeks.DefaultMaxPaths, Category: catSimulation,
 				Usage: "the most paths a --tolerance trade may use", Action: atLeastTwo("max-paths")},
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, cross-gamma (rho and theta: greeks option only)"},
+				Usage: "comma-separated Greeks to estimate, of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma; " +
+					"rho, theta and volga positions add into the * total, vanna (in shares, like delta) does not"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,
@@ -115,6 +119,10 @@ func runBatch(c *cli.Context) error {
 	vegaUnit, valuation, err := deskFlags(c)
 	if err != nil {
 		return err
+	}
+	rhoUnit, err := cliflag.RhoUnit(c)
+	if err != nil {
+		return usagef("%v", err)
 	}
 	format := c.String("format")
 	if format != "table" && format != "json" && format != "csv" {
@@ -163,13 +171,13 @@ func runBatch(c *cli.Context) error {
 	case format == "csv":
 		rw, err = batch.NewReportWriter(w, batch.CSV)
 	default:
-		rw = newTableWriter(w, vegaUnit)
+		rw = newTableWriter(w, vegaUnit, rhoUnit, cfg.Greeks)
 	}
 	if err != nil {
 		return err
 	}
 	opt := batch.Options{Config: cfg, Workers: c.Int("workers"), Decimals: int32(d), Correlations: corr,
-		VegaUnit: vegaUnit, ValuationDate: valuation}
+		VegaUnit: vegaUnit, ValuationDate: valuation, RhoUnit: rhoUnit}
 	progress, stopProgress := countProgress(c.App.ErrWriter, "trades")
 	var written, unmet int
 	sum, err := batch.Stream(c.Context, fileUsageNext(next), market, opt, func(t batch.TradeReport) error {
@@ -283,14 +291,24 @@ const maxTableWarnings = 100
 type tableWriter struct {
 	w        io.Writer
 	vegaUnit batch.VegaUnit
+	extra    []string          // the asked-for Greeks beyond delta, gamma, vega: a column each, after the methods
+	units    map[string]string // the unit in each extra column's heading
 	tw       *tabwriter.Writer
 	rows     int
 	warnings []string
 	more     int
 }
 
-func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit) *tableWriter {
-	t := &tableWriter{w: w, vegaUnit: vegaUnit}
+func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit, rhoUnit batch.RhoUnit, gs []greeks.Greek) *tableWriter {
+	t := &tableWriter{w: w, vegaUnit: vegaUnit, units: maps.Clone(extraUnit)}
+	if rhoUnit == batch.RhoBasisPoint {
+		t.units["rho"] = "per bp"
+	}
+	for _, g := range batch.PositionGreeks[3:] { // rho, theta, vanna, volga
+		if slices.Contains(gs, g) {
+			t.extra = append(t.extra, g.String())
+		}
+	}
 	t.block()
 	return t
 }
@@ -298,7 +316,11 @@ func newTableWriter(w io.Writer, vegaUnit batch.VegaUnit) *tableWriter {
 // block starts a block of aligned rows with the column header.
 func (t *tableWriter) block() {
 	t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)\n", vegaHeader(t.vegaUnit))
+	fmt.Fprintf(t.tw, "ROW\tTRADE\tUNDERLYING\tPAYOFF\tQUANTITY\tSTATUS\tPRICE\tDELTA\tGAMMA\t%s\tMETHODS (delta/gamma/vega)", vegaHeader(t.vegaUnit))
+	for _, g := range t.extra {
+		fmt.Fprintf(t.tw, "\t%s (%s)", strings.ToUpper(g), t.units[g])
+	}
+	fmt.Fprintln(t.tw)
 }
 
 func (t *tableWriter) Row(tr batch.TradeReport) error {
@@ -318,8 +340,16 @@ func (t *tableWriter) Row(tr batch.TradeReport) error {
 		return nil
 	}
 	p, m := tr.Position, tr.PositionMethods
-	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s\n", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
+	fmt.Fprintf(t.tw, "%d\t%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t%s/%s/%s", tr.Row, cell(tr.TradeID), cell(tr.Underlying), tr.Result.Payoff,
 		tr.Quantity, dash(p["price"]), dash(p["delta"]), dash(p["gamma"]), dash(p["vega"]), dash(m["delta"]), dash(m["gamma"]), dash(m["vega"]))
+	for _, g := range t.extra {
+		if v := p[g]; v != "" {
+			fmt.Fprintf(t.tw, "\t%s (%s)", v, m[g])
+		} else {
+			fmt.Fprint(t.tw, "\t-")
+		}
+	}
+	fmt.Fprintln(t.tw)
 	// A multi-asset trade: a line per asset (its Greeks' positions, which
 	// add into that underlying's totals), then per cross Gamma (in GAMMA).
 	for _, a := range tr.Assets {
@@ -364,6 +394,9 @@ func (t *tableWriter) End(s *batch.Summary) error {
 	fmt.Fprintln(tw, deskNote(s))
 	return tw.Flush()
 }
+
+// extraUnit names the unit of the table's columns beyond Vega.
+var extraUnit = map[string]string{"rho": "per unit rate", "theta": "per year", "vanna": "∂²V/∂S∂σ", "volga": "∂²V/∂σ²"}
 
 // cell makes input text one table cell: a tab or a line break in a
 // trade_id or an error would shift or split the row.

@@ -40,7 +40,10 @@ func deskNote(s *batch.Summary) string {
 		v = "Vega per vol point (∂V/∂σ ÷ 100)"
 	}
 	note := fmt.Sprintf("%s; cash_delta = Delta × spot, cash_gamma = Gamma × spot²/100 (per 1%% move); "+
-		"the \"*\" total adds only price, vega and the cash figures", v)
+		"the \"*\" total adds only price, vega, rho, theta, volga and the cash figures", v)
+	if s.RhoUnit == batch.RhoBasisPoint.String() {
+		note += "; Rho per basis point (∂V/∂r ÷ 10⁴)"
+	}
 	if s.ValuationDate != "" {
 		note += fmt.Sprintf("; expiries from %s, %s", s.ValuationDate, batch.DayCount)
 	}

@@ -245,16 +245,29 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefAsset(ref, f)), lambdaCell(f))
 	}
 	header := "GREEK\tMETHOD\tESTIMATE\tSTDERR\tCI95-LO\tCI95-HI\tANALYTIC\tLAMBDA"
+	// Rho and Theta are the model's, one figure each: in their own block.
+	shared := func(g greeks.Greek) bool { return g == greeks.Rho || g == greeks.Theta }
 	for a := range m.Assets() {
 		fmt.Fprintf(tw, "\nasset %d\tspot %g  vol %g  div %g\n", a, m.Spot[a], m.Vol[a], m.Div[a])
 		fmt.Fprintln(tw, header)
 		for _, f := range res.Figures {
-			if f.Greek != greeks.CrossGamma && f.Asset == a {
+			if f.Greek != greeks.CrossGamma && !shared(f.Greek) && f.Asset == a {
 				row(f)
 			}
 		}
 	}
 	first := true
+	for _, f := range res.Figures {
+		if !shared(f.Greek) {
+			continue
+		}
+		if first {
+			fmt.Fprintf(tw, "\nall assets\trate %g  expiry %g (one Rho, one Theta)\n%s\n", m.Rate, m.Expiry, header)
+			first = false
+		}
+		row(f)
+	}
+	first = true
 	for _, f := range res.Figures {
 		if f.Greek != greeks.CrossGamma {
 			continue

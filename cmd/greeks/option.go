@@ -97,9 +97,10 @@ func optionCmd() *cli.Command {
 				Action: workers},
 
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
-				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, cross-gamma (cross-gamma with --spots; " +
-					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year) for European payoffs " +
-					"on gbm under the exact scheme)"},
+				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma (cross-gamma with --spots; " +
+					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year, the fixings moving with the " +
+					"valuation date) by every method under the exact scheme, by fd on a grid (theta: European payoffs); vanna (∂²V/∂S∂σ) and " +
+					"volga (∂²V/∂σ², σ absolute even with --vega-unit percent) for European payoffs on gbm (each asset's with --spots) under the exact scheme)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},
@@ -122,7 +123,7 @@ func optionCmd() *cli.Command {
 			&cli.Float64Flag{Name: "rate-bump", Category: catEstimators, DefaultText: "0.025·σ/√T, 0.005 at σ = 0.2, T = 1",
 				Usage: "fd rate bump for rho, absolute, in [1e-6, 0.25]", Action: rateBump},
 			&cli.Float64Flag{Name: "expiry-bump", Category: catEstimators, DefaultText: "0.025",
-				Usage: "fd expiry bump for theta, relative to the expiry, in [1e-6, 0.5)", Action: expiryBump},
+				Usage: "fd expiry bump for theta, relative to the expiry (to the first fixing of a path-dependent payoff), in [1e-6, 0.5)", Action: expiryBump},
 
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io"
 	"math"
 	"strings"
 	"testing"
@@ -38,25 +36,7 @@ func TestOptionRhoTheta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, f := range r.Greeks {
-		want := cf.Rho
-		switch f.Greek {
-		case "theta":
-			want = cf.Theta
-		case "rho":
-		default:
-			continue
-		}
-		n++
-		if f.Analytic == nil || math.Abs(*f.Analytic-want) > 1e-12*math.Abs(want) {
-			t.Errorf("%s %s: analytic %v, want %v", f.Greek, f.Method, f.Analytic, want)
-		}
-		if !(math.Abs(f.Estimate-want) <= 5*f.StdErr) {
-			t.Errorf("%s %s = %v ± %v, closed form %v", f.Greek, f.Method, f.Estimate, f.StdErr, want)
-		}
-	}
-	if n != 8 { // fd, pathwise, malliavin, hybrid for each
+	if n := checkAnalytic(t, r, map[string]float64{"rho": cf.Rho, "theta": cf.Theta}); n != 8 { // fd, pathwise, malliavin, hybrid for each
 		t.Errorf("%d rho/theta figures, want 8: %+v", n, r.Greeks)
 	}
 	if len(plain.Greeks) != 12 {
@@ -80,46 +60,98 @@ func TestOptionRhoTheta(t *testing.T) {
 	}
 }
 
-// TestRhoThetaRefusals: rho and theta on a payoff or model that does not
-// carry them are skipped with the reason (or exit 2 when a method is
-// named); bad bumps and batch --greeks rho exit 2 naming the flag; the batch
-// library refuses them before reading a row.
-func TestRhoThetaRefusals(t *testing.T) {
-	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--greeks", "delta,rho")
+// TestMultiRhoThetaCLI: with --spots, Rho and Theta are one figure each,
+// in the table's "all assets" block and without an asset in the JSON.
+func TestMultiRhoThetaCLI(t *testing.T) {
+	args := []string{"--spots", "100,95", "--vols", "0.25,0.2", "--correlation", "0.5", "--payoff", "spread-call", "--strike", "0",
+		"--paths", "8192", "--greeks", "delta,rho,theta"}
+	_, raw := runJSON(t, args...)
+	n := 0
+	for _, x := range raw["greeks"].([]any) {
+		f := x.(map[string]any)
+		if f["greek"] == "rho" || f["greek"] == "theta" {
+			n++
+			if a, ok := f["asset"]; ok {
+				t.Errorf("%s %s: asset %v, want none", f["greek"], f["method"], a)
+			}
+		}
+	}
+	if n != 8 {
+		t.Errorf("%d rho/theta figures, want 8", n)
+	}
+	code, out, errb := runCLI(t, append([]string{"option"}, args...)...)
+	if code != 0 || !strings.Contains(out, "all assets") || strings.Index(out, "theta ") < strings.Index(out, "all assets") {
+		t.Errorf("table: exit %d (%s), want theta under the all-assets block:\n%s", code, errb, out)
+	}
+}
+
+// checkAnalytic checks each figure of r whose Greek is in want: its
+// analytic column is want's value, its estimate within 5 standard errors
+// of it. It returns the number of figures checked.
+func checkAnalytic(t *testing.T, r unitReport, want map[string]float64) int {
+	t.Helper()
+	n := 0
 	for _, f := range r.Greeks {
-		if f.Greek == "rho" {
-			t.Errorf("asian rho reported: %+v", f)
+		w, ok := want[f.Greek]
+		if !ok {
+			continue
+		}
+		n++
+		if f.Analytic == nil || math.Abs(*f.Analytic-w) > 1e-12*math.Abs(w) {
+			t.Errorf("%s %s: analytic %v, want %v", f.Greek, f.Method, f.Analytic, w)
+		}
+		if !(math.Abs(f.Estimate-w) <= 5*f.StdErr) {
+			t.Errorf("%s %s = %v ± %v, closed form %v", f.Greek, f.Method, f.Estimate, f.StdErr, w)
+		}
+	}
+	return n
+}
+
+// TestRhoThetaRefusals: theta of an Asian on a grid is skipped with the
+// reason, and a method other than fd for rho on a grid exits 2; bad bumps
+// and batch --greeks rho exit 2 naming the flag; the batch library refuses
+// them before reading a row.
+func TestRhoThetaRefusals(t *testing.T) {
+	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--scheme", "euler", "--steps", "24", "--greeks", "delta,rho,theta")
+	for _, f := range r.Greeks {
+		if f.Greek == "theta" || (f.Greek == "rho" && f.Method != "fd") {
+			t.Errorf("asian on euler: %s %s reported: %+v", f.Greek, f.Method, f)
 		}
 	}
 	skips := 0
 	for _, s := range r.Skipped {
-		if s.Greek == "rho" && strings.Contains(s.Reason, "European payoffs on one GBM asset") {
+		if s.Greek == "theta" && strings.Contains(s.Reason, "off the grid") {
 			skips++
 		}
 	}
 	if skips != len(greeks.AllMethods) {
-		t.Errorf("asian rho: %d skips with the reason, want %d: %+v", skips, len(greeks.AllMethods), r.Skipped)
+		t.Errorf("asian theta on euler: %d skips with the reason, want %d: %+v", skips, len(greeks.AllMethods), r.Skipped)
 	}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"option", "--paths", "8192", "--payoff", "asian-call", "--greeks", "rho", "--methods", "fd"}, "rho"},
+		{[]string{"option", "--paths", "8192", "--scheme", "euler", "--greeks", "rho", "--methods", "pathwise"}, "rho"},
 		{[]string{"option", "--rate-bump", "0.3", "--greeks", "rho"}, "--rate-bump"},
 		{[]string{"option", "--expiry-bump", "0.5", "--greeks", "theta"}, "--expiry-bump"},
-		{[]string{"batch", "--greeks", "delta,rho"}, "rho"},
-		{[]string{"batch", "--greeks", "theta"}, "theta"},
+		{[]string{"batch", "--greeks", "rho", "--rho-unit", "bps"}, "--rho-unit"},
 	} {
 		code, _, errb := runCLI(t, c.args...)
 		if code != 2 || !strings.Contains(errb, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", c.args, code, errb, c.want)
 		}
 	}
-	read := false
-	next := func() (batch.Row, error) { read = true; return batch.Row{}, io.EOF }
-	opt := batch.Options{Config: greeks.Config{Greeks: []greeks.Greek{greeks.Delta, greeks.Theta}}}
-	_, err := batch.Stream(context.Background(), next, batch.Market{}, opt, func(batch.TradeReport) error { return nil }, nil)
-	if err == nil || !strings.Contains(err.Error(), "theta") || read || errors.Is(err, greeks.ErrCanceled) {
-		t.Errorf("batch.Stream with theta: err %v, read %v; want an error naming theta before any row", err, read)
+	// The batch library accepts them: a row with rho and theta is ok.
+	rows, err := batch.ReadTrades(strings.NewReader("trade_id,underlying,payoff,quantity,strike,maturity,spot,vol,rate,div\nT1,X,call,1,100,1,100,0.2,0.03,0\n"), batch.CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := batch.Options{Config: greeks.Config{Paths: 4096, Greeks: []greeks.Greek{greeks.Delta, greeks.Theta, greeks.Rho}}}
+	rep, err := batch.Run(context.Background(), rows, batch.Market{}, opt, nil)
+	if err != nil || rep.OK != 1 || rep.Trades[0].Position["theta"] == "" || rep.Trades[0].Position["rho"] == "" {
+		t.Errorf("batch with rho and theta: err %v, report %+v", err, rep)
+		if rep != nil && rep.Trades[0].Error != nil {
+			t.Log(*rep.Trades[0].Error)
+		}
 	}
 }

@@ -12,24 +12,30 @@ import (
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
 
-// TestRateTimeVsFD checks the closed-form Rho and Theta of every European
-// payoff against gonum's central difference of the closed-form price in r
-// and in T (Theta = −∂V/∂T), in and out of the money, with and without a
-// dividend yield, short- and long-dated.
-func TestRateTimeVsFD(t *testing.T) {
-	models := []sde.GBM{
+// fdModels and fdPayoffs are the cases on which closed-form Greeks are
+// checked against central differences of other closed forms: in and out
+// of the money, with and without a dividend yield, short- and long-dated.
+var (
+	fdModels = []sde.GBM{
 		{Spot: 100, Rate: 0.05, Div: 0, Vol: 0.2, Expiry: 1},
 		{Spot: 100, Rate: 0.03, Div: 0.01, Vol: 0.3, Expiry: 0.05},
 		{Spot: 90, Rate: -0.01, Div: 0.04, Vol: 0.45, Expiry: 3},
 		{Spot: 120, Rate: 0.08, Div: 0.02, Vol: 0.1, Expiry: 0.5},
 	}
-	payoffs := []payoff.Payoff{
+	fdPayoffs = []payoff.Payoff{
 		payoff.Call{Strike: 100}, payoff.Put{Strike: 100}, payoff.Call{Strike: 110}, payoff.Put{Strike: 92},
 		payoff.DigitalCall{Strike: 100, Cash: 1}, payoff.DigitalPut{Strike: 105, Cash: 2},
 		payoff.AssetCall{Strike: 100}, payoff.AssetPut{Strike: 95},
 	}
-	for _, m := range models {
-		for _, p := range payoffs {
+)
+
+// TestRateTimeVsFD checks the closed-form Rho and Theta of every European
+// payoff against gonum's central difference of the closed-form price in r
+// and in T (Theta = −∂V/∂T), in and out of the money, with and without a
+// dividend yield, short- and long-dated.
+func TestRateTimeVsFD(t *testing.T) {
+	for _, m := range fdModels {
+		for _, p := range fdPayoffs {
 			got, err := analytic.BlackScholesRateTime(m, p)
 			if err != nil {
 				t.Fatalf("%s on %+v: %v", p.Name(), m, err)

@@ -15,7 +15,9 @@ import (
 // Vega is ∂V/∂σ with σ absolute (0.2 = 20%) unless the batch asks for
 // VegaPercent, the change for one vol point (σ + 0.01): the absolute Vega
 // ÷ 100. The unit figures of a row's result keep the estimators' absolute
-// Vega; the unit applies to the positions and totals.
+// Vega; the unit applies to the positions and totals. Vanna and Volga stay
+// per unit of σ. Rho is per unit of rate unless the batch asks for
+// RhoBasisPoint (÷ 10⁴: per basis point); Theta is per year.
 //
 // Cash Delta is Delta × spot (the money value of the share position, the
 // change of value for a move of the spot by 100%, to first order), and
@@ -54,6 +56,35 @@ func ParseVegaUnit(name string) (VegaUnit, error) {
 		return VegaPercent, nil
 	}
 	return 0, fmt.Errorf("unknown vega unit %q (want absolute or percent)", name)
+}
+
+// RhoUnit is the unit of Rho positions and totals.
+type RhoUnit int
+
+const (
+	// RhoAbsolute is ∂V/∂r per unit of rate (the project's convention).
+	RhoAbsolute RhoUnit = iota
+	// RhoBasisPoint is the change of value for one basis point of rate
+	// (r + 0.0001): ∂V/∂r ÷ 10⁴.
+	RhoBasisPoint
+)
+
+func (u RhoUnit) String() string {
+	if u == RhoBasisPoint {
+		return "bp"
+	}
+	return "absolute"
+}
+
+// ParseRhoUnit returns the unit called name: absolute or bp.
+func ParseRhoUnit(name string) (RhoUnit, error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "absolute":
+		return RhoAbsolute, nil
+	case "bp":
+		return RhoBasisPoint, nil
+	}
+	return 0, fmt.Errorf("unknown rho unit %q (want absolute or bp)", name)
 }
 
 // DayCount is the day count of expiry dates.
@@ -123,9 +154,9 @@ type deskFigure struct {
 
 // deskFigures returns the positions, by key, that a unit estimate of
 // Greek g (position key key) gives in the desk's units: Delta also as cash
-// Delta, Gamma also as cash Gamma (spot is the asset's), Vega in unit u. A
-// cross Gamma has no cash figure here.
-func deskFigures(key string, g greeks.Greek, e greeks.Estimate, spot float64, u VegaUnit) []deskFigure {
+// Delta, Gamma also as cash Gamma (spot is the asset's), Vega in unit u,
+// Rho in unit ru. A cross Gamma has no cash figure here.
+func deskFigures(key string, g greeks.Greek, e greeks.Estimate, spot float64, u VegaUnit, ru RhoUnit) []deskFigure {
 	scale := func(k float64) greeks.Estimate {
 		return greeks.Estimate{Value: e.Value * k, StdErr: e.StdErr * k, N: e.N}
 	}
@@ -137,6 +168,10 @@ func deskFigures(key string, g greeks.Greek, e greeks.Estimate, spot float64, u 
 	case greeks.Vega:
 		if u == VegaPercent {
 			return []deskFigure{{key, scale(0.01)}}
+		}
+	case greeks.Rho:
+		if ru == RhoBasisPoint {
+			return []deskFigure{{key, scale(1e-4)}}
 		}
 	}
 	return []deskFigure{{key, e}}
@@ -151,19 +186,25 @@ func deskSpot(m sde.Model, i int) float64 {
 }
 
 // addsAcross reports whether positions of key add across underlyings into
-// the portfolio total: share Delta and Gamma do not.
-func addsAcross(key string) bool { return key != "delta" && key != "gamma" }
+// the portfolio total: share Delta and Gamma do not, nor Vanna (∂Delta/∂σ,
+// in shares too); price, Vega, Rho, Theta, Volga and the cash figures are
+// money amounts and do.
+func addsAcross(key string) bool { return key != "delta" && key != "gamma" && key != "vanna" }
 
-// conventions returns the report's vega unit and valuation date.
-func (o Options) conventions() (vegaUnit, valuationDate string) {
+// conventions returns the report's vega unit, valuation date and rho unit
+// ("" for the default, absolute).
+func (o Options) conventions() (vegaUnit, valuationDate, rhoUnit string) {
 	if !o.ValuationDate.IsZero() {
 		valuationDate = o.ValuationDate.Format(DateLayout)
 	}
-	return o.VegaUnit.String(), valuationDate
+	if o.RhoUnit != RhoAbsolute {
+		rhoUnit = o.RhoUnit.String()
+	}
+	return o.VegaUnit.String(), valuationDate, rhoUnit
 }
 
-// SetConventions records opt's vega unit and valuation date in r, as Run
-// and Stream do; for a report made by NewReport.
+// SetConventions records opt's vega unit, valuation date and rho unit in
+// r, as Run and Stream do; for a report made by NewReport.
 func (r *Report) SetConventions(opt Options) {
-	r.VegaUnit, r.ValuationDate = opt.conventions()
+	r.VegaUnit, r.ValuationDate, r.RhoUnit = opt.conventions()
 }

@@ -39,6 +39,8 @@ type Options struct {
 	Decimals int32 // decimal places of positions and totals (half-to-even)
 	// VegaUnit is the unit of Vega positions and totals (desk.go).
 	VegaUnit VegaUnit
+	// RhoUnit is the unit of Rho positions and totals (desk.go).
+	RhoUnit RhoUnit
 	// ValuationDate is the date from which a row's expiry is counted;
 	// zero means none, and a row with an expiry is then an error.
 	ValuationDate time.Time
@@ -62,7 +64,8 @@ type TradeReport struct {
 	Quantity   string       `json:"quantity"`
 	Result     *report.Unit `json:"result"`
 	// Position holds quantity × unit figure per key (price, delta, gamma,
-	// vega, cash_delta, cash_gamma: desk.go) as decimal strings;
+	// vega, rho, theta, vanna, volga — those asked for — cash_delta,
+	// cash_gamma: desk.go) as decimal strings;
 	// PositionStdErr their standard errors. VegaUnit is the unit of the
 	// vega position, set with the positions.
 	Position        map[string]string  `json:"position"`
@@ -121,10 +124,13 @@ type Report struct {
 	// ValuationDate the date expiries count from (YYYY-MM-DD), "" for none.
 	VegaUnit      string `json:"vega_unit"`
 	ValuationDate string `json:"valuation_date,omitempty"`
+	// RhoUnit is "bp" when the Rho positions and totals are per basis
+	// point; "" (absent) for the default, per unit of rate.
+	RhoUnit string `json:"rho_unit,omitempty"`
 }
 
 // Keys of positions and totals, in report order.
-var positionKeys = []string{"price", "delta", "gamma", "vega", "cash_delta", "cash_gamma"}
+var positionKeys = []string{"price", "delta", "gamma", "vega", "rho", "theta", "vanna", "volga", "cash_delta", "cash_gamma"}
 
 // WithDefaults returns o with its zero fields filled in as Run fills them:
 // Config.Paths DefaultPaths, Workers GOMAXPROCS.
@@ -171,8 +177,8 @@ func Check(rows []Row, market Market, opt Options) (out []TradeReport, trades []
 // Run prices every row on the worker pool and returns the report. Rows
 // that fail to parse or to run become error entries; Run itself fails only
 // when ctx ends (an error wrapping greeks.ErrCanceled), and then reports
-// nothing, or before any row when Options.Config.Greeks names Rho or Theta
-// (CheckGreeks). progress, when not nil, is called after each row with the
+// nothing, or before any row when Options.Config.Greeks holds a value that
+// is not a Greek (CheckGreeks). progress, when not nil, is called after each row with the
 // number done. Run holds every row; Stream holds only those in flight.
 func Run(ctx context.Context, rows []Row, market Market, opt Options, progress func(done, total int)) (*Report, error) {
 	i := 0
@@ -196,7 +202,7 @@ func Run(ctx context.Context, rows []Row, market Market, opt Options, progress f
 		return nil, err
 	}
 	return &Report{Trades: trades, Totals: sum.Totals, Seed: sum.Seed, Decimals: sum.Decimals, OK: sum.OK, Errors: sum.Errors,
-		VegaUnit: sum.VegaUnit, ValuationDate: sum.ValuationDate}, nil
+		VegaUnit: sum.VegaUnit, ValuationDate: sum.ValuationDate, RhoUnit: sum.RhoUnit}, nil
 }
 
 // Summary is what a batch reports after its rows: the totals and counts.
@@ -209,6 +215,7 @@ type Summary struct {
 	// The report's conventions, as in Report.
 	VegaUnit      string
 	ValuationDate string
+	RhoUnit       string
 }
 
 // Window is the most rows a stream holds per worker: rows started or done
@@ -246,7 +253,7 @@ func Stream(ctx context.Context, next func() (Row, error), market Market, opt Op
 	finished := make(chan done, window)
 	acc := newTotals()
 	sum := &Summary{Seed: opt.Config.Seed, Decimals: opt.Decimals}
-	sum.VegaUnit, sum.ValuationDate = opt.conventions()
+	sum.VegaUnit, sum.ValuationDate, sum.RhoUnit = opt.conventions()
 	var emitErr error
 	emitted := make(chan struct{})
 	go func() {
@@ -435,7 +442,7 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 	put := func(key string, g greeks.Greek, i, j int, pos map[string]string, se map[string]float64, methods map[string]string) error {
 		for _, x := range PositionOrder {
 			if f, ok := res.AssetFigure(g, x, i, j); ok {
-				for _, d := range deskFigures(key, g, f.Estimate, deskSpot(tr.Model, i), tr.VegaUnit) {
+				for _, d := range deskFigures(key, g, f.Estimate, deskSpot(tr.Model, i), tr.VegaUnit, tr.RhoUnit) {
 					v, s, err := position(d.key, d.e)
 					if err != nil {
 						return err
@@ -453,19 +460,21 @@ func (t *TradeReport) Succeed(tr *Trade, res *greeks.Result, places int32) {
 		return
 	}
 	pos["price"], se["price"], methods["price"] = v, s, "price"
-	if tr.Underlyings == nil {
-		for _, g := range greeks.AllGreeks {
-			if err := put(g.String(), g, 0, 0, pos, se, methods); err != nil {
-				t.Fail(err)
-				return
-			}
+	trade := PositionGreeks // one asset: every Greek in the trade's position
+	if tr.Underlyings != nil {
+		trade = []greeks.Greek{greeks.Rho, greeks.Theta} // several: the model's one Rho and Theta
+	}
+	for _, g := range trade {
+		if err := put(g.String(), g, 0, 0, pos, se, methods); err != nil {
+			t.Fail(err)
+			return
 		}
 	}
 	var assets []AssetPosition
 	var cross []CrossPosition
 	for i, ui := range tr.Underlyings {
 		a := AssetPosition{Asset: i, Underlying: ui, Position: map[string]string{}, PositionStdErr: map[string]float64{}, PositionMethods: map[string]string{}}
-		for _, g := range greeks.AllGreeks {
+		for _, g := range assetGreeks {
 			if err := put(g.String(), g, i, i, a.Position, a.PositionStdErr, a.PositionMethods); err != nil {
 				t.Fail(fmt.Errorf("%s: %w", ui, err))
 				return

@@ -81,6 +81,7 @@ type Trade struct {
 	Model       sde.Model
 	Config      greeks.Config // the trade's run: defaults from Options, overrides from the row
 	VegaUnit    VegaUnit      // the unit of its Vega positions, from Options
+	RhoUnit     RhoUnit       // the unit of its Rho positions, from Options
 }
 
 // FieldError reports a field of a row whose value is missing or invalid.
@@ -198,7 +199,7 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		return nil, r.Err
 	}
 	f := &fields{raw: r.Fields}
-	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying"), VegaUnit: opt.VegaUnit}
+	t := &Trade{ID: f.str("trade_id"), Underlying: f.str("underlying"), VegaUnit: opt.VegaUnit, RhoUnit: opt.RhoUnit}
 	if t.ID == "" {
 		f.fail("trade_id", "", "missing")
 	}
@@ -408,18 +409,27 @@ func (f *fields) multiAssets(names []string, market Market) multiAssets {
 }
 
 // CheckGreeks returns an error naming the first Greek of gs that a batch
-// does not carry: positions and totals are built for Delta, Gamma, Vega and
-// the cross Gammas; Rho and Theta are refused rather than reported without
-// positions (greeks option computes them).
+// does not carry. Positions and totals are built for every Greek
+// (PositionGreeks, and the cross Gammas), so only a value that is not a
+// Greek is refused.
 func CheckGreeks(gs []greeks.Greek) error {
 	for _, g := range gs {
-		if g == greeks.Rho || g == greeks.Theta {
-			return fmt.Errorf("%s: batch positions and totals carry delta, gamma, vega and cross-gamma only; "+
-				"use greeks option for rho and theta", g)
+		if g < greeks.Delta || g > greeks.Volga {
+			return fmt.Errorf("%s: not a greek a batch carries", g)
 		}
 	}
 	return nil
 }
+
+// PositionGreeks are the Greeks of one asset that have positions, in
+// report order. A multi-asset trade has Delta, Gamma, Vega, Vanna and Volga
+// positions per asset (assetGreeks) and its one Rho and one Theta in the
+// trade's position.
+var PositionGreeks = []greeks.Greek{greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Rho, greeks.Theta, greeks.Vanna, greeks.Volga}
+
+// assetGreeks are the Greeks with a position per asset of a multi-asset
+// trade.
+var assetGreeks = []greeks.Greek{greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Vanna, greeks.Volga}
 
 // tradeGreeks returns the Greeks a trade computes of the batch's list gs:
 // a single-asset trade leaves out the cross Gamma; a multi-asset trade adds

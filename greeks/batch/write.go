@@ -56,7 +56,7 @@ func (r *Report) Write(w io.Writer, f Format) error {
 		}
 	}
 	return rw.End(&Summary{Totals: r.Totals, Seed: r.Seed, Decimals: r.Decimals, OK: r.OK, Errors: r.Errors,
-		VegaUnit: r.VegaUnit, ValuationDate: r.ValuationDate})
+		VegaUnit: r.VegaUnit, ValuationDate: r.ValuationDate, RhoUnit: r.RhoUnit})
 }
 
 // ReportWriter writes a report row by row, as Stream emits the rows: Row
@@ -134,6 +134,9 @@ func (j *jsonWriter) End(s *Summary) error {
 	if s.ValuationDate != "" {
 		vd = fmt.Sprintf(",\n \"valuation_date\": %q", s.ValuationDate)
 	}
+	if s.RhoUnit != "" {
+		vd += fmt.Sprintf(",\n \"rho_unit\": %q", s.RhoUnit)
+	}
 	_, err = fmt.Fprintf(j.w, "%s,\n \"totals\": %s,\n \"seed\": %d,\n \"decimals\": %d,\n \"ok\": %d,\n \"errors\": %d,\n \"vega_unit\": %q%s\n}\n",
 		end, b, s.Seed, s.Decimals, s.OK, s.Errors, s.VegaUnit, vd)
 	return err
@@ -141,7 +144,7 @@ func (j *jsonWriter) End(s *Summary) error {
 
 // csvFigures are the (Greek, method) columns of the CSV report.
 func csvFigures() (cols []string, keys [][2]int) {
-	for _, g := range greeks.AllGreeks {
+	for _, g := range PositionGreeks {
 		for _, m := range greeks.AllMethods {
 			base := g.String() + "_" + m.String()
 			cols = append(cols, base, base+"_stderr")
@@ -164,10 +167,11 @@ func (c *csvWriter) Row(t TradeReport) error {
 	if t.Result == nil || t.Result.Assets == 0 {
 		return c.line(t, t.Underlying, t.Status, "", func(report.Figure) bool { return true }, t.Position, t.PositionStdErr, t.PositionMethods)
 	}
-	// A multi-asset trade: its line (the price), then a line per asset
-	// and per cross Gamma.
-	none := func(report.Figure) bool { return false }
-	if err := c.line(t, t.Underlying, t.Status, "", none, t.Position, t.PositionStdErr, t.PositionMethods); err != nil {
+	// A multi-asset trade: its line (the price, and the model's Rho and
+	// Theta: the figures of no asset), then a line per asset and per cross
+	// Gamma.
+	model := func(f report.Figure) bool { return f.Asset == nil && len(f.Pair) == 0 }
+	if err := c.line(t, t.Underlying, t.Status, "", model, t.Position, t.PositionStdErr, t.PositionMethods); err != nil {
 		return err
 	}
 	for _, a := range t.Assets {

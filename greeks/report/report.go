@@ -155,7 +155,8 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 
 // NewMultiUnit builds the unit object of a run of payoff p on the
 // multi-asset model m, with the closed form ref where there is one (nil
-// otherwise): each figure carries its asset, or its pair of assets.
+// otherwise): each figure carries its asset, or its pair of assets; Rho
+// and Theta, the model's, carry neither.
 func NewMultiUnit(m sde.Correlated, p payoff.Payoff, res *greeks.Result, ref *analytic.AssetValues) Unit {
 	price := math.NaN()
 	if ref != nil {
@@ -167,9 +168,11 @@ func NewMultiUnit(m sde.Correlated, p payoff.Payoff, res *greeks.Result, ref *an
 	for i, f := range res.Figures {
 		g := &u.Greeks[i]
 		g.Analytic = Num(RefAsset(ref, f))
-		if f.Greek == greeks.CrossGamma {
+		switch f.Greek {
+		case greeks.CrossGamma:
 			g.Pair = []int{f.Asset, f.Asset2}
-		} else {
+		case greeks.Rho, greeks.Theta: // the model's, no asset
+		default:
 			a := f.Asset
 			g.Asset = &a
 		}
@@ -217,15 +220,26 @@ func RefGreek(ref analytic.Values, g greeks.Greek) float64 {
 
 // RefGreekOf returns the closed-form value of g for payoff p on model m
 // whose reference values are ref: Rho and Theta from
-// analytic.BlackScholesRateTime on a GBM (NaN for a payoff it does not
+// analytic.BlackScholesRateTime, Vanna and Volga from
+// analytic.BlackScholesSecondOrder on a GBM (NaN for a payoff they do not
 // cover), the other Greeks as RefGreek; NaN when there is none.
 func RefGreekOf(m sde.Model, p payoff.Payoff, ref analytic.Values, g greeks.Greek) float64 {
-	if g != greeks.Rho && g != greeks.Theta {
+	if g != greeks.Rho && g != greeks.Theta && g != greeks.Vanna && g != greeks.Volga {
 		return RefGreek(ref, g)
 	}
 	gbm, ok := m.(sde.GBM)
 	if !ok {
 		return math.NaN()
+	}
+	if g == greeks.Vanna || g == greeks.Volga {
+		so, err := analytic.BlackScholesSecondOrder(gbm, p)
+		switch {
+		case err != nil:
+			return math.NaN()
+		case g == greeks.Vanna:
+			return so.Vanna
+		}
+		return so.Volga
 	}
 	rt, err := analytic.BlackScholesRateTime(gbm, p)
 	switch {

@@ -19,6 +19,21 @@ func VegaUnitFlag(cat string) cli.Flag {
 		Usage: "unit of Vega positions and totals: absolute (∂V/∂σ, σ = 0.2 for 20%) or percent (per vol point, ÷ 100)"}
 }
 
+// RhoUnitFlag is --rho-unit in category cat.
+func RhoUnitFlag(cat string) cli.Flag {
+	return &cli.StringFlag{Name: "rho-unit", Value: "absolute", Category: cat,
+		Usage: "unit of Rho positions and totals: absolute (∂V/∂r, per unit of rate) or bp (per basis point, ÷ 10⁴)"}
+}
+
+// RhoUnit reads --rho-unit; its error names the flag and the value.
+func RhoUnit(c *cli.Context) (batch.RhoUnit, error) {
+	u, err := batch.ParseRhoUnit(c.String("rho-unit"))
+	if err != nil {
+		return 0, fmt.Errorf("invalid --rho-unit %q: want absolute or bp", c.String("rho-unit"))
+	}
+	return u, nil
+}
+
 // ValuationDateFlag is --valuation-date in category cat.
 func ValuationDateFlag(cat string) cli.Flag {
 	return &cli.StringFlag{Name: "valuation-date", Category: cat,
