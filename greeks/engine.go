@@ -332,8 +332,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	}
 	// A Greek's Malliavin half needs its weight: only Delta has one beyond
 	// exact European payoffs.
+	_, isHeston := heston(m)
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean {
+		if !exactEuropean && !(isHeston && g == Gamma) { // Heston: the conditional Gamma weight
 			pl.mall[g] = false
 		}
 	}
@@ -689,6 +690,10 @@ func (w *worker) simulate(pl *plan, m sde.Model, n int, b *sde.Block, need sde.N
 		}
 		return
 	}
+	if h, ok := heston(m); ok {
+		w.grid.EvolveHeston(h, pl.scheme, pl.steps, w.z[:2*n*pl.steps], b, need)
+		return
+	}
 	w.grid.Evolve(m, pl.scheme, m.Params().Spot, pl.par.Expiry, pl.steps, w.z[:n*pl.steps], b, need)
 }
 
@@ -756,7 +761,11 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		}
 		if pl.pair[Gamma] {
 			k := pl.slot(Gamma, a, a)*folds + fold
-			acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			if _, ok := heston(pl.model); ok {
+				acc.pair[k].add(hestonGammaSums(f, phi, r, pi, b.CondVar, D, par.Spot, pl.mall[Gamma]))
+			} else {
+				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
+			}
 		}
 	}
 	if pl.pair[CrossGamma] {
