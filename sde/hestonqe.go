@@ -42,6 +42,8 @@ func (m Heston) Coefficients(x []float64, c *Coefs) {
 // hestonState is the reusable per-worker storage of EvolveHeston.
 type hestonState struct {
 	x, v, y, c, dv, dx []float64
+	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, ln M, m, ψ and 1 − 2Aa (then its log) of a step
+	idx                []int32   // QE: the paths on the exponential branch
 }
 
 // qePsiC is Andersen's switching level ψ_c between the quadratic and the
@@ -87,8 +89,10 @@ const qePsiC = 1.5
 // martingale of the scheme. The expectation needs A < 1/(2a) and A < β
 // (Andersen's Proposition 5), which holds for ρ ≤ 0 and for the usual steps;
 // where it fails the denominators are floored at 1e-12 rather than giving NaN.
-// Both branches are computed on every path and one is selected, so the loop
-// has no data-dependent branch.
+// The quadratic branch is computed on every path; the paths whose ψ
+// exceeds ψ_c are compacted into an index list (a store and a conditional
+// increment, no jump) and the exponential branch, with its erfc and
+// logarithm, is computed on those alone, overwriting the quadratic values.
 //
 // Alongside S it fills, as need asks:
 //
@@ -148,9 +152,13 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		panic("sde: EvolveHeston has no Vega tangent under qe")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl} {
 		*p = grow(*p, n)
 	}
+	if cap(h.idx) < n {
+		h.idx = make([]int32, n)
+	}
+	v1, lm, mq, ps, dl, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.idx[:n]
 	x, v, y, c, w := h.x[:n], h.v[:n], h.y[:n], h.c[:n], b.W[:n]
 	x0 := math.Log(hm.Spot)
 	for i := range x {
@@ -211,39 +219,59 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 				w[i] += dws
 			}
 		} else {
-			for i, zi := range zp {
-				zvi := zv[i]
+			// Quadratic branch on every path (ψ clamped into its domain),
+			// with the paths that take the exponential branch compacted
+			// into idx without a branch; the costly erfc and log run on
+			// those only.
+			cnt := 0
+			for i, zvi := range zv {
 				vk := v[i]
 				mm := theta + (vk-theta)*e
 				psi := (vk*s1 + s0) / (mm * mm)
-				// Quadratic branch, on ψ clamped into its domain.
 				pq := min(psi, qePsiC)
 				iq := 2 / pq
 				b2 := iq - 1 + math.Sqrt(iq*(iq-1))
 				a := mm / (1 + b2)
 				bb := math.Sqrt(b2)
-				vq := a * (bb + zvi) * (bb + zvi)
 				dq := max(1-2*A*a, 1e-12)
-				mq := vmath.Exp(A*b2*a/dq) / math.Sqrt(dq)
-				// Exponential branch, on ψ clamped into its domain.
-				pe := max(psi, qePsiC)
-				p := (pe - 1) / (pe + 1)
-				beta := (1 - p) / mm
-				tail := 0.5 * math.Erfc(zvi*math.Sqrt2/2) // 1 − U = Φ(−Z_v)
-				ve := max(math.Log((1-p)/tail), 0) / beta
-				me := p + beta*(1-p)/max(beta-A, 1e-12)
-				quad := 0.0
-				if psi <= qePsiC {
-					quad = 1
+				v1[i] = a * (bb + zvi) * (bb + zvi)
+				lm[i] = A * b2 * a / dq // + ½ln(1/dq) below: ln E[e^{A v_{k+1}} | v_k]
+				mq[i], ps[i], dl[i] = mm, psi, dq
+				idx[cnt] = int32(i)
+				if psi > qePsiC {
+					cnt++
 				}
-				v1 := quad*vq + (1-quad)*ve
-				mg := quad*mq + (1-quad)*me
-				ck := k3 * (vk + v1)
+			}
+			vmath.LogTo(dl, dl)
+			for i, l := range dl {
+				lm[i] -= 0.5 * l
+			}
+			// Exponential branch on the compacted paths: the arguments of
+			// the two logarithms in ea and eb, then one LogTo each.
+			ea, eb := mq[:cnt], ps[:cnt] // m and ψ of path idx[c] are read before slot c is overwritten (c ≤ idx[c])
+			for c, j := range idx[:cnt] {
+				mm, psi := mq[j], ps[j]
+				p := (psi - 1) / (psi + 1)
+				beta := (1 - p) / mm
+				tail := 0.5 * math.Erfc(zv[j]*math.Sqrt2/2) // 1 − U = Φ(−Z_v)
+				v1[j] = beta
+				ea[c] = (1 - p) / tail
+				eb[c] = p + beta*(1-p)/max(beta-A, 1e-12)
+			}
+			vmath.LogTo(ea, ea)
+			vmath.LogTo(eb, eb)
+			for c, j := range idx[:cnt] {
+				v1[j] = max(ea[c], 0) / v1[j]
+				lm[j] = eb[c]
+			}
+			for i, zi := range zp {
+				vk, vn := v[i], v1[i]
+				ck := k3 * (vk + vn)
 				sc := math.Sqrt(ck)
 				y[i] += cw * sc * zi
 				c[i] += cw * ck
-				x[i] += drift - math.Log(mg) - 0.5*k3*vk + k2*v1 + sc*zi // K₀* + K₁v_k = −ln M − ½K₃v_k
-				v[i] = v1
+				x[i] += drift - lm[i] - 0.5*k3*vk + k2*vn + sc*zi // K₀* + K₁v_k = −ln M − ½K₃v_k
+				v[i] = vn
 				w[i] += sq * zi
 			}
 		}
