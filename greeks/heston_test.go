@@ -149,3 +149,43 @@ func TestHestonDigital(t *testing.T) {
 		t.Errorf("hybrid SE %v not below malliavin SE %v", hyb.StdErr, mall.StdErr)
 	}
 }
+
+// TestHestonPathDependent checks Delta and Gamma of an arithmetic Asian
+// (pathwise, Malliavin, hybrid) and of an up-and-out call (localized,
+// Malliavin, hybrid) on 12 fixings under QE, where there is no closed form,
+// against fd on the same normals: |x − fd| ≤ 5·√(SE_x² + SE_fd²) (the
+// estimates share paths, so this is conservative). The weights use the first
+// fixing interval's Z⊥ (sde.Grid.EvolveHeston).
+func TestHestonPathDependent(t *testing.T) {
+	c := hestonCases[0]
+	for _, p := range []payoff.Payoff{
+		payoff.AsianCall{Strike: 100, Fixings: 12},
+		payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
+	} {
+		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 24, Seed: 6, Greeks: []Greek{Delta, Gamma}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []Greek{Delta, Gamma} {
+			fd, ok := res.Figure(g, FD)
+			if !ok {
+				t.Fatalf("%s: no fd %s", p.Name(), g)
+			}
+			n := 0
+			for _, f := range res.Figures {
+				if f.Greek != g || f.Method == FD {
+					continue
+				}
+				n++
+				se := math.Hypot(f.StdErr, fd.StdErr)
+				t.Logf("%s %s(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+				if math.Abs(f.Value-fd.Value) > 5*se {
+					t.Errorf("%s %s(%s) = %v ± %v, fd %v ± %v", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				}
+			}
+			if n != 3 {
+				t.Errorf("%s %s: %d methods beside fd, want 3; skipped %v", p.Name(), g, n, res.Skipped)
+			}
+		}
+	}
+}
