@@ -167,7 +167,7 @@ type Config struct {
 	// Smoothing fixes the localization half-width ε (units of the
 	// underlying) instead of choosing it by pilot; 0 means choose.
 	Smoothing float64
-	Weight    WeightKind // Malliavin Delta weight on a time grid; the zero value is Chain
+	Weight    WeightKind // Malliavin Delta weight on a time grid; the zero value is Chain (Heston has one weight and ignores it)
 	Bumps     Bumps      // fd steps
 	// Tolerance, when positive, keeps adding paths until the standard error
 	// of each requested Greek's hybrid (or, where there is none, of its best
@@ -428,14 +428,22 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme; use fd", g, g)
 		}
 	case Hybrid:
-		partner := Pathwise
-		if !p.Lipschitz() {
-			partner = Localized
-		}
-		for _, y := range []Method{partner, Malliavin} {
-			if r := Invalid(p, m, s, g, y); r != "" {
-				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
-			}
+		return hybridInvalid(p, func(y Method) string { return Invalid(p, m, s, g, y) })
+	}
+	return ""
+}
+
+// hybridInvalid returns why the hybrid of p is invalid given invalid, the
+// reason each of its two parts (pathwise or localized, and malliavin) is,
+// or "".
+func hybridInvalid(p payoff.Payoff, invalid func(Method) string) string {
+	partner := Pathwise
+	if !p.Lipschitz() {
+		partner = Localized
+	}
+	for _, y := range []Method{partner, Malliavin} {
+		if r := invalid(y); r != "" {
+			return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
 		}
 	}
 	return ""

@@ -333,6 +333,11 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	// A Greek's Malliavin half needs its weight: only Delta has one beyond
 	// exact European payoffs.
 	_, isHeston := heston(m)
+	if isHeston {
+		// One conditional weight, exact for the scheme, whatever Weight
+		// says: no note about the continuous-time weight applies.
+		pl.weight = Chain
+	}
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
 		if !exactEuropean && !(isHeston && g == Gamma) { // Heston: the conditional Gamma weight
 			pl.mall[g] = false

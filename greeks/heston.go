@@ -91,15 +91,7 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
 		}
 	case Hybrid:
-		partner := Pathwise
-		if !p.Lipschitz() {
-			partner = Localized
-		}
-		for _, y := range []Method{partner, Malliavin} {
-			if r := hestonInvalid(p, h, s, g, y); r != "" {
-				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
-			}
-		}
+		return hybridInvalid(p, func(y Method) string { return hestonInvalid(p, h, s, g, y) })
 	}
 	return ""
 }
