@@ -211,3 +211,31 @@ func TestHestonWeightBias(t *testing.T) {
 		t.Errorf("the whole-dW₁ weight is not detected as biased: %v ± %v", bd, bse)
 	}
 }
+
+// TestHestonQEWeight checks QE's conditional Malliavin Delta weight against
+// the scheme's own pathwise Delta on the same paths (per-path difference,
+// 5 SE), on the Feller set and the strongly violated one, where the variance
+// often sits at 0 on the exponential branch.
+func TestHestonQEWeight(t *testing.T) {
+	for _, c := range hestonSets[:2] {
+		const k = 100.0
+		disc := math.Exp(-c.m.Rate * c.m.Expiry)
+		var diff, pw mean
+		hestonRun(c.m, sde.QE, 16, 1, 1<<17, 10, sde.NeedChain|sde.NeedY, func(b *sde.Block) {
+			for i, s := range b.Terminal() {
+				p := 0.0
+				if s > k {
+					p = disc * b.Y[i]
+				}
+				pw.add(p)
+				diff.add(disc*math.Max(s-k, 0)*b.Chain[i] - p)
+			}
+		})
+		d, _ := pw.est()
+		g, se := diff.est()
+		t.Logf("%s: pathwise Delta %.4f; weight − pathwise = %+.4f ± %.4f", c.name, d, g, se)
+		if math.Abs(g) > 5*se {
+			t.Errorf("%s: QE weight biased: %v ± %v", c.name, g, se)
+		}
+	}
+}
