@@ -28,16 +28,24 @@ func TestNoPerPathAllocation(t *testing.T) {
 		{testref.Cases[0].Model, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 50}}, sde.Euler},
 		{three, payoff.WorstOfDigitalCall{Strike: 100, Cash: 1, N: 3}, sde.Exact},
 		{testref.Cases[0].Model, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.Exact}, // rho, theta, vanna, volga, every method
+		{hestonCases[1].m, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 4}}, sde.QE},
+		{hestonCases[1].m, payoff.Call{Strike: 100}, sde.Euler}, // Heston: every Greek (pathwise Vega tangent)
 	} {
 		allocs := func(paths int64) float64 {
 			cfg := Config{Paths: paths, Seed: 1, Workers: 2, Scheme: tc.s, Steps: 50, Smoothing: 5, Greeks: []Greek{Delta}}
-			if !european(tc.p) {
+			_, isHeston := tc.m.(sde.Heston)
+			if isHeston {
+				cfg.Steps = 4 // the per-step loop is the same at any count; keep the test short
+			} else if !european(tc.p) {
 				// The path-dependent Gamma and Vega weights, Rho and Theta
 				// (fd Rho only on a grid).
 				cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
 			}
 			if _, ok := tc.p.(payoff.DigitalCall); ok {
 				cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}
+			}
+			if _, ok := tc.m.(sde.Heston); ok && tc.s == sde.Euler {
+				cfg.Greeks = nil
 			}
 			if _, ok := tc.m.(sde.Correlated); ok {
 				// Every Greek of every asset, the cross Gammas, Rho and Theta, fd included.

@@ -150,7 +150,7 @@ type Config struct {
 	Paths   int64      // number of paths N ≥ 2; 0 means DefaultPaths (with Tolerance: the minimum)
 	Seed    uint64     // the run's seed: the same seed gives the same numbers
 	Workers int        // goroutines; ≤ 0 means runtime.GOMAXPROCS(0); never changes results
-	Scheme  sde.Scheme // Exact (default; GBM only), Euler or Milstein
+	Scheme  sde.Scheme // Exact (default; GBM only), Euler or Milstein; QE or Euler for Heston
 	// Steps is the number of time steps of Euler and Milstein; 0 means
 	// DefaultSteps. It is rounded up to a multiple of the payoff's fixings
 	// so that the fixing dates are grid dates. Exact uses one step a fixing.
@@ -170,7 +170,7 @@ type Config struct {
 	// Smoothing fixes the localization half-width ε (units of the
 	// underlying) instead of choosing it by pilot; 0 means choose.
 	Smoothing float64
-	Weight    WeightKind // Malliavin Delta weight on a time grid; the zero value is Chain
+	Weight    WeightKind // Malliavin Delta weight on a time grid; the zero value is Chain (Heston has one weight and ignores it)
 	Bumps     Bumps      // fd steps
 	// Tolerance, when positive, keeps adding paths until the standard error
 	// of each requested Greek's hybrid (or, where there is none, of its best
@@ -268,12 +268,15 @@ func (c Config) validate(m sde.Model) error {
 			p.Vol = a.Vol // the vol bump must stay below every volatility
 		}
 	}
+	if why := hestonScheme(m, c.Scheme); why != "" {
+		return &ParamError{"scheme", why}
+	}
 	switch {
 	case len(assets) > 1 && c.Scheme != sde.Exact:
 		return &ParamError{"scheme", fmt.Sprintf("%s (a model of several assets runs under the exact scheme)", c.Scheme)}
 	case c.Paths < 2:
 		return &ParamError{"paths", c.Paths}
-	case c.Scheme < sde.Exact || c.Scheme > sde.Milstein:
+	case c.Scheme < sde.Exact || c.Scheme > sde.QE:
 		return &ParamError{"scheme", c.Scheme}
 	case c.Scheme == sde.Exact && !isGBM:
 		return &ParamError{"scheme", fmt.Sprintf("exact (the %s model has no exact sampler; use euler or milstein)", m.Name())}
@@ -386,6 +389,9 @@ func asian(p payoff.Payoff) bool {
 // Invalid returns why method x cannot estimate Greek g of payoff p on model
 // m under scheme s, or "" when it can.
 func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) string {
+	if h, ok := heston(m); ok {
+		return hestonInvalid(p, h, s, g, x)
+	}
 	exactGBM := gbm(m) && s == sde.Exact
 	if g == Rho || g == Theta {
 		if why := rateTimeInvalid(p, m, s, g, x); why != "" {
@@ -431,14 +437,22 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 				"and for Gamma and Vega of barriers on one GBM asset under it; use fd", g, g)
 		}
 	case Hybrid:
-		partner := Pathwise
-		if !p.Lipschitz() {
-			partner = Localized
-		}
-		for _, y := range []Method{partner, Malliavin} {
-			if r := Invalid(p, m, s, g, y); r != "" {
-				return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
-			}
+		return hybridInvalid(p, func(y Method) string { return Invalid(p, m, s, g, y) })
+	}
+	return ""
+}
+
+// hybridInvalid returns why the hybrid of p is invalid given invalid, the
+// reason each of its two parts (pathwise or localized, and malliavin) is,
+// or "".
+func hybridInvalid(p payoff.Payoff, invalid func(Method) string) string {
+	partner := Pathwise
+	if !p.Lipschitz() {
+		partner = Localized
+	}
+	for _, y := range []Method{partner, Malliavin} {
+		if r := invalid(y); r != "" {
+			return fmt.Sprintf("the hybrid mixes %s and malliavin: %s", partner, r)
 		}
 	}
 	return ""

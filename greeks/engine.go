@@ -344,10 +344,17 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	}
 	// A Greek's Malliavin half needs its weight: Gamma and Vega have one
 	// for exact European payoffs and, on one GBM asset, for Asian and
-	// barrier payoffs (pathDep); Delta everywhere.
+	// barrier payoffs (pathDep); Delta everywhere; under Heston Delta and
+	// the conditional Gamma weight.
 	pl.pdw = pathDep(p, m, cfg.Scheme)
+	_, isHeston := heston(m)
+	if isHeston {
+		// One conditional weight, exact for the scheme, whatever Weight
+		// says: no note about the continuous-time weight applies.
+		pl.weight = Chain
+	}
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean && !(pl.pdw && g != CrossGamma) {
+		if !exactEuropean && !(pl.pdw && g != CrossGamma) && !(isHeston && g == Gamma) {
 			pl.mall[g] = false
 		}
 	}
@@ -710,6 +717,10 @@ func (w *worker) simulate(pl *plan, m sde.Model, n int, b *sde.Block, need sde.N
 		}
 		return
 	}
+	if h, ok := heston(m); ok {
+		w.grid.EvolveHeston(h, pl.scheme, pl.steps, w.z[:2*n*pl.steps], b, need)
+		return
+	}
 	w.grid.Evolve(m, pl.scheme, m.Params().Spot, pl.par.Expiry, pl.steps, w.z[:n*pl.steps], b, need)
 }
 
@@ -784,7 +795,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		}
 		if pl.pair[Gamma] {
 			k := pl.slot(Gamma, a, a)*folds + fold
-			if pl.pdw {
+			if _, ok := heston(pl.model); ok {
+				acc.pair[k].add(hestonGammaSums(f, phi, r, pi, b.CondVar, D, par.Spot, pl.mall[Gamma]))
+			} else if pl.pdw {
 				acc.pair[k].add(pairSums(f, w.pathDepGammaSamples(n, phi, pi, par.Spot), r, w.pg, D/par.Spot, D, pl.mall[Gamma]))
 			} else {
 				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))

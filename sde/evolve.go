@@ -7,6 +7,7 @@ import "math"
 type Grid struct {
 	c       Coefs
 	x, y, v []float64 // running state, first variation, Vega tangent
+	h       hestonState
 }
 
 // Evolve advances a block of paths of d from x0 over [0, T] in steps equal

@@ -14,10 +14,13 @@ const (
 	Euler
 	// Milstein adds the Itô correction ½σσ'(X_k)(ΔW_k² − Δt) to Euler.
 	Milstein
+	// QE is Andersen's quadratic-exponential scheme with the martingale
+	// correction (Heston only; see Grid.EvolveHeston).
+	QE
 )
 
 // Schemes lists the scheme names ParseScheme accepts, in Scheme order.
-var Schemes = []string{"exact", "euler", "milstein"}
+var Schemes = []string{"exact", "euler", "milstein", "qe"}
 
 func (s Scheme) String() string {
 	if s >= 0 && int(s) < len(Schemes) {
@@ -33,7 +36,7 @@ func ParseScheme(name string) (Scheme, error) {
 			return Scheme(i), nil
 		}
 	}
-	return 0, fmt.Errorf("sde: unknown scheme %q (want exact, euler or milstein)", name)
+	return 0, fmt.Errorf("sde: unknown scheme %q (want exact, euler, milstein or qe)", name)
 }
 
 // Need says which path functionals a simulation must produce besides the
@@ -77,6 +80,10 @@ type Block struct {
 	// Malliavin weights of correlated GBM are built from it. With one
 	// asset it is not filled: ρ⁻¹W_T = W_T.
 	Dual []float64
+	// CondVar is n: under Heston, the variance Σ_k c_k of log X_{t_1}
+	// given the variance path (see Grid.EvolveHeston), with NeedWeight or
+	// NeedChain. The Malliavin Gamma divides by it.
+	CondVar []float64
 	// Z is m×d×n: the correlated normals of the assets' increments,
 	// filled by Correlated (for revaluations of one asset under a bumped
 	// volatility on the same draws); the first asset's rows are the
@@ -96,7 +103,7 @@ func (b *Block) ResizeAssets(n, m, d int) {
 	for _, p := range []*[]float64{&b.Obs, &b.Y, &b.DVol} {
 		*p = grow(*p, n*m*d)
 	}
-	for _, p := range []*[]float64{&b.Weight, &b.Chain} {
+	for _, p := range []*[]float64{&b.Weight, &b.Chain, &b.CondVar} {
 		*p = grow(*p, n)
 	}
 	b.W = grow(b.W, n*d)

@@ -152,7 +152,7 @@ func TestBadInputs(t *testing.T) {
 		{"spot", "NaN"}, {"rate", "Inf"}, {"strike", "-5"}, {"payoff", "bogus"}, {"scheme", "bogus"},
 		{"greeks", "delta,foo"}, {"methods", "fd,bar"}, {"format", "xml"}, {"workers", "-1"},
 		{"steps", "0"}, {"paths", "abc"}, {"bogus", "bogus"}, // an unknown flag is its own bad value
-		{"model", "heston"}, {"beta", "0"}, {"beta", "1.5"}, {"fixings", "0"}, {"barrier", "-1"},
+		{"model", "sabr"}, {"beta", "0"}, {"beta", "1.5"}, {"fixings", "0"}, {"barrier", "-1"},
 		{"rebate", "-2"}, {"lambda", "magic"}, {"weight", "fancy"}, {"tolerance", "-1"}, {"folds", "1"},
 		{"smoothing", "NaN"}, {"max-paths", "1"},
 	} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -75,12 +76,23 @@ func optionCmd() *cli.Command {
 			&cli.Float64Flag{Name: "vol", Value: 0.2, Category: catModel,
 				Usage: "volatility σ, annualized, absolute (0.2 = 20%); for cev the σ of σS^β", Action: positive("vol")},
 			&cli.StringFlag{Name: "model", Value: "gbm", Category: catModel,
-				Usage: "model: gbm, or cev (dS = (r−q)S dt + σS^β dW, absorbed at 0)"},
+				Usage: "model: gbm, cev (dS = (r−q)S dt + σS^β dW, absorbed at 0), or heston (dS = (r−q)S dt + √v S dW₁, " +
+					"dv = κ(θ − v)dt + ξ√v dW₂, d⟨W₁,W₂⟩ = ρ dt; vega is ∂V/∂√v0)"},
+			&cli.Float64Flag{Name: "v0", Value: 0.04, Category: catModel,
+				Usage: "heston initial variance v0 > 0 (0.04 = 20% volatility)"},
+			&cli.Float64Flag{Name: "kappa", Value: 2, Category: catModel,
+				Usage: "heston mean-reversion speed κ > 0, per year"},
+			&cli.Float64Flag{Name: "theta", Value: 0.04, Category: catModel,
+				Usage: "heston long-run variance θ > 0"},
+			&cli.Float64Flag{Name: "xi", Value: 0.3, Category: catModel,
+				Usage: "heston volatility of variance ξ > 0"},
+			&cli.Float64Flag{Name: "heston-rho", Value: -0.7, Category: catModel,
+				Usage: "heston correlation ρ of the spot and variance noises, in (−1, 1)"},
 			&cli.Float64Flag{Name: "beta", Value: 0.5, Category: catModel,
 				Usage: "CEV elasticity β in (0, 1]", Action: beta},
 
 			&cli.StringFlag{Name: "scheme", Value: "exact", Category: catSimulation,
-				Usage: "path scheme: " + strings.Join(sde.Schemes, ", ") + " (exact is GBM only; cev defaults to euler)"},
+				Usage: "path scheme: " + strings.Join(sde.Schemes, ", ") + " (exact is GBM only; cev defaults to euler, heston to qe; qe is heston only)"},
 			&cli.Float64Flag{Name: "tolerance", Category: catSimulation,
 				Usage:  "add paths until each Greek's hybrid standard error is at most this (0: off); --paths is then the minimum",
 				Action: nonNegative("tolerance")},
@@ -213,8 +225,31 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 		if !c.IsSet("scheme") {
 			schemeName = "euler"
 		}
+	case "heston":
+		in.model = sde.Heston{Spot: gbm.Spot, Rate: gbm.Rate, Div: gbm.Div, V0: c.Float64("v0"), Kappa: c.Float64("kappa"),
+			Theta: c.Float64("theta"), Xi: c.Float64("xi"), Rho: c.Float64("heston-rho"), Expiry: gbm.Expiry}
+		if !c.IsSet("scheme") {
+			schemeName = "qe"
+		}
+		if c.IsSet("vol") {
+			return nil, usagef("invalid --vol %v: --model heston takes its volatility from --v0 (√v0)", c.Float64("vol"))
+		}
+		if err := in.model.Validate(); err != nil {
+			var pe *sde.ParamError
+			if errors.As(err, &pe) {
+				return nil, usagef("invalid --%s %v: out of range for --model heston (v0, kappa, theta, xi > 0; heston-rho in (-1, 1))", pe.Name, pe.Value)
+			}
+			return nil, err
+		}
 	default:
-		return nil, usagef("invalid --model %q: want gbm or cev", c.String("model"))
+		return nil, usagef("invalid --model %q: want gbm, cev or heston", c.String("model"))
+	}
+	if c.String("model") != "heston" {
+		for _, f := range []string{"v0", "kappa", "theta", "xi", "heston-rho"} {
+			if c.IsSet(f) {
+				return nil, usagef("invalid --%s %v: only --model heston has a %s", f, c.Value(f), f)
+			}
+		}
 	}
 	if in.format != "table" && in.format != "json" && in.format != "csv" {
 		return nil, usagef("invalid --format %q: want table, json or csv", in.format)
@@ -290,7 +325,7 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			return nil, err
 		}
 	}
-	if vb, vol := c.Float64("vol-bump"), gbm.Vol; !(vb < vol) && !isMulti(c) {
+	if vb, vol := c.Float64("vol-bump"), in.model.Params().Vol; !(vb < vol) && !isMulti(c) {
 		return nil, usagef("invalid --vol-bump %v: must be less than --vol %v", vb, vol)
 	}
 	if m, ok := in.model.(sde.Correlated); ok {

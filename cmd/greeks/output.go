@@ -55,6 +55,10 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	if b := report.Beta(in.model); !math.IsNaN(b) {
 		fmt.Fprintf(tw, "  beta %g", b)
 	}
+	if h, ok := in.model.(sde.Heston); ok {
+		fmt.Fprintf(tw, "\nheston\tv0 %g  kappa %g  theta %g  xi %g  rho %g  feller %t  (vol = √v0; vega = ∂V/∂√v0)",
+			h.V0, h.Kappa, h.Theta, h.Xi, h.Rho, h.Feller())
+	}
 	fmt.Fprintf(tw, "\nsimulation\tpaths %d  seed %d  workers %d  scheme %s  steps %d  elapsed %.3fs\n",
 		res.Paths, res.Seed, res.Workers, res.Scheme, res.Steps, res.Elapsed.Seconds())
 	writeTolerance(tw, res)

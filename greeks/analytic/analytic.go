@@ -272,6 +272,8 @@ func Reference(m sde.Model, p payoff.Payoff) (Values, error) {
 		return BlackScholes(m, p)
 	case sde.CEV:
 		return CEV(m, p)
+	case sde.Heston:
+		return Heston(m, p)
 	}
 	return Values{}, fmt.Errorf("%w: model %s", ErrNoClosedForm, m.Name())
 }

@@ -104,7 +104,7 @@ func TestBadRows(t *testing.T) {
 		"G1,ACME,put,100,100,1,,,,,,",           // duplicate id
 		"B8,ACME,call,100,100,1,,,,,,-0.2",      // negative vol
 		"B9,ACME,call,100,100,1,,,cev,,,",       // cev without beta
-		"B10,ACME,call,100,100,1,,,heston,,,",   // unknown model
+		"B10,ACME,call,100,100,1,,,sabr,,,",     // unknown model
 		"\"B11,ACME,call,100,100,1,,,,,,",       // broken quote (eats the rest)
 	}, "\n") + "\n"
 	rows, err := ReadTrades(strings.NewReader(csvText), CSV)

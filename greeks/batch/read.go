@@ -281,7 +281,9 @@ func ReadMarket(r io.Reader, f Format) (Market, error) {
 			name     string
 			dst      **float64
 			positive bool
-		}{{"spot", &q.Spot, true}, {"vol", &q.Vol, true}, {"rate", &q.Rate, false}, {"div", &q.Div, false}} {
+		}{{"spot", &q.Spot, true}, {"vol", &q.Vol, true}, {"rate", &q.Rate, false}, {"div", &q.Div, false},
+			{"v0", &q.V0, true}, {"kappa", &q.Kappa, true}, {"theta", &q.Theta, true}, {"xi", &q.Xi, true},
+			{"heston_rho", &q.HestonRho, false}} {
 			if fs.str(p.name) != "" {
 				v := fs.float(p.name, true, 0)
 				if p.positive && fs.err == nil && !(v > 0) {

@@ -38,15 +38,19 @@ import (
 var Fields = []string{
 	"trade_id", "underlying", "payoff", "quantity", "strike", "maturity",
 	"barrier", "rebate", "fixings", "cash", "model", "beta", "scheme", "steps", "paths", "seed",
-	"spot", "vol", "rate", "div", "weights", "expiry",
+	"spot", "vol", "rate", "div", "weights", "expiry", "v0", "kappa", "theta", "xi", "heston_rho",
 }
 
 // MarketFields lists the columns (CSV) and keys (JSON) of a market file.
-var MarketFields = []string{"underlying", "spot", "vol", "rate", "div"}
+// The Heston columns (v0, kappa, theta, xi, heston_rho) are read by the
+// rows whose model is heston; vol is then not needed.
+var MarketFields = []string{"underlying", "spot", "vol", "rate", "div", "v0", "kappa", "theta", "xi", "heston_rho"}
 
 // Quote is the market data of one underlying; nil fields are not quoted.
+// V0, Kappa, Theta, Xi and HestonRho are its Heston parameters (sde.Heston).
 type Quote struct {
-	Spot, Vol, Rate, Div *float64
+	Spot, Vol, Rate, Div            *float64
+	V0, Kappa, Theta, Xi, HestonRho *float64
 }
 
 // Market maps an underlying to its quote.
@@ -243,9 +247,12 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	} else {
 		q := market[t.Underlying]
 		mkt = sde.GBM{
-			Spot: f.marketFloat("spot", t.Underlying, q.Spot), Vol: f.marketFloat("vol", t.Underlying, q.Vol),
+			Spot: f.marketFloat("spot", t.Underlying, q.Spot),
 			Rate: f.marketFloat("rate", t.Underlying, q.Rate), Div: f.marketFloat("div", t.Underlying, q.Div),
 			Expiry: maturity,
+		}
+		if strings.ToLower(f.str("model")) != "heston" { // Heston's volatility is √v0
+			mkt.Vol = f.marketFloat("vol", t.Underlying, q.Vol)
 		}
 	}
 	cfg := opt.Config
@@ -286,13 +293,29 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 		if f.str("scheme") == "" {
 			cfg.Scheme = sde.Euler
 		}
+	case "heston":
+		if multi {
+			f.fail("model", model, "a trade on several underlyings is correlated gbm")
+			break
+		}
+		t.Model = f.heston(mkt, market[t.Underlying])
+		if f.str("scheme") == "" {
+			cfg.Scheme = sde.QE
+		}
 	default:
-		f.fail("model", model, "want gbm or cev")
+		f.fail("model", model, "want gbm, cev or heston")
+	}
+	if model != "heston" {
+		for _, c := range hestonFields {
+			if v := f.str(c); v != "" {
+				f.fail(c, v, "only the heston model has a "+c)
+			}
+		}
 	}
 	if s := f.str("scheme"); s != "" {
 		sc, err := sde.ParseScheme(strings.ToLower(s))
 		if err != nil {
-			f.fail("scheme", s, "want exact, euler or milstein")
+			f.fail("scheme", s, "want exact, euler, milstein or qe")
 		}
 		cfg.Scheme = sc
 	}
@@ -315,6 +338,22 @@ func Parse(r Row, market Market, opt Options) (*Trade, error) {
 	}
 	t.Payoff, t.Config = p, cfg
 	return t, nil
+}
+
+// hestonFields are the Heston parameters' columns.
+var hestonFields = []string{"v0", "kappa", "theta", "xi", "heston_rho"}
+
+// heston returns the Heston model of a row on the market inputs mkt, each
+// parameter from the row or else the underlying's quote q. The model's
+// Validate names a parameter out of range (v0, kappa, theta, xi, heston-rho).
+func (f *fields) heston(mkt sde.GBM, q Quote) sde.Heston {
+	u := f.str("underlying")
+	if v := f.str("vol"); v != "" {
+		f.fail("vol", v, "the heston model's volatility is √v0")
+	}
+	return sde.Heston{Spot: mkt.Spot, Rate: mkt.Rate, Div: mkt.Div, Expiry: mkt.Expiry,
+		V0: f.marketFloat("v0", u, q.V0), Kappa: f.marketFloat("kappa", u, q.Kappa), Theta: f.marketFloat("theta", u, q.Theta),
+		Xi: f.marketFloat("xi", u, q.Xi), Rho: f.marketFloat("heston_rho", u, q.HestonRho)}
 }
 
 func barrierName(name string) bool {

@@ -41,20 +41,22 @@ func (x *Num) UnmarshalJSON(b []byte) error {
 // method, with standard errors, 95% intervals, the closed form where there
 // is one, and how the run was made.
 type Unit struct {
-	Paths    int64   `json:"paths"`
-	Seed     uint64  `json:"seed"`
-	Workers  int     `json:"workers"`
-	Elapsed  float64 `json:"elapsed_seconds"`
-	Payoff   string  `json:"payoff"`
-	Model    string  `json:"model"`
-	Assets   int     `json:"assets,omitempty"` // several assets only
-	Beta     Num     `json:"beta"`
-	Fixings  int     `json:"fixings"`
-	Scheme   string  `json:"scheme"`
-	Steps    int     `json:"steps"`
-	Weight   string  `json:"weight"`
-	SpotBump float64 `json:"spot_bump"`
-	VolBump  float64 `json:"vol_bump"`
+	Paths   int64   `json:"paths"`
+	Seed    uint64  `json:"seed"`
+	Workers int     `json:"workers"`
+	Elapsed float64 `json:"elapsed_seconds"`
+	Payoff  string  `json:"payoff"`
+	Model   string  `json:"model"`
+	Assets  int     `json:"assets,omitempty"` // several assets only
+	Beta    Num     `json:"beta"`
+	// Heston holds the Heston parameters of a run under that model.
+	Heston   *HestonParams `json:"heston,omitempty"`
+	Fixings  int           `json:"fixings"`
+	Scheme   string        `json:"scheme"`
+	Steps    int           `json:"steps"`
+	Weight   string        `json:"weight"`
+	SpotBump float64       `json:"spot_bump"`
+	VolBump  float64       `json:"vol_bump"`
 	// RateBump (absolute) and ExpiryBump (relative to the expiry) are the fd
 	// steps of Rho and Theta, set when the run computed either.
 	RateBump   float64 `json:"rate_bump,omitempty"`
@@ -127,6 +129,9 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 	}
 	if u.Warnings == nil {
 		u.Warnings = []string{}
+	}
+	if h, ok := m.(sde.Heston); ok {
+		u.Heston = &HestonParams{h.V0, h.Kappa, h.Theta, h.Xi, h.Rho, h.Feller(), "dV/dsqrt(v0)"}
 	}
 	for _, f := range res.Figures {
 		if f.Greek == greeks.Rho || f.Greek == greeks.Theta {
@@ -249,6 +254,19 @@ func RefGreekOf(m sde.Model, p payoff.Payoff, ref analytic.Values, g greeks.Gree
 		return rt.Rho
 	}
 	return rt.Theta
+}
+
+// HestonParams are the Heston inputs of a report: the five parameters,
+// whether the Feller condition 2κθ ≥ ξ² holds, and what Vega means under
+// Heston (∂V/∂√v₀, the sensitivity to the initial volatility).
+type HestonParams struct {
+	V0     float64 `json:"v0"`
+	Kappa  float64 `json:"kappa"`
+	Theta  float64 `json:"theta"`
+	Xi     float64 `json:"xi"`
+	Rho    float64 `json:"heston_rho"`
+	Feller bool    `json:"feller"`
+	Vega   string  `json:"vega"`
 }
 
 // Beta returns the CEV elasticity of m, NaN for other models.

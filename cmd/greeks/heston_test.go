@@ -1,0 +1,60 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestHestonOption runs greeks option --model heston: the JSON carries the
+// model, the five parameters, the Feller flag and what Vega means, and every
+// figure with an analytic reference (from analytic.Heston) is within 5 SE
+// plus QE's discretization allowance of 1% of its scale at 16 steps (the
+// engine's own tests measure it).
+func TestHestonOption(t *testing.T) {
+	r, raw := runJSON(t, "--model", "heston", "--v0", "0.04", "--kappa", "1", "--theta", "0.04", "--xi", "1",
+		"--heston-rho", "-0.7", "--rate", "0.03", "--paths", "32768", "--steps", "16")
+	if raw["model"] != "heston" || r.Scheme != "qe" {
+		t.Fatalf("model %v scheme %v, want heston qe", raw["model"], r.Scheme)
+	}
+	h, _ := raw["heston"].(map[string]any)
+	if h["v0"] != 0.04 || h["kappa"] != 1.0 || h["theta"] != 0.04 || h["xi"] != 1.0 || h["heston_rho"] != -0.7 ||
+		h["feller"] != false || h["vega"] != "dV/dsqrt(v0)" {
+		t.Errorf("heston object %v", h)
+	}
+	if r.Price.Analytic == nil || math.Abs(r.Price.Estimate-*r.Price.Analytic) > 5*r.Price.StdErr+0.2 {
+		t.Errorf("price %v ± %v, analytic %v", r.Price.Estimate, r.Price.StdErr, r.Price.Analytic)
+	}
+	scale := map[string]float64{"delta": 0.01, "gamma": 0.0005, "vega": 1}
+	for _, f := range r.Greeks {
+		if f.Analytic == nil {
+			t.Errorf("%s(%s): no analytic value", f.Greek, f.Method)
+			continue
+		}
+		if math.Abs(f.Estimate-*f.Analytic) > 5*f.StdErr+scale[f.Greek] {
+			t.Errorf("%s(%s) = %v ± %v, analytic %v", f.Greek, f.Method, f.Estimate, f.StdErr, *f.Analytic)
+		}
+	}
+}
+
+// TestHestonUsage checks that bad Heston inputs are usage errors (exit 2)
+// naming the input.
+func TestHestonUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--model", "heston", "--v0", "-0.1"}, "--v0"},
+		{[]string{"--model", "heston", "--xi", "0"}, "--xi"},
+		{[]string{"--model", "heston", "--heston-rho", "1"}, "--heston-rho"},
+		{[]string{"--model", "heston", "--vol", "0.3"}, "--vol"},
+		{[]string{"--kappa", "2"}, "--kappa"},
+		{[]string{"--model", "heston", "--scheme", "milstein", "--paths", "100"}, "milstein"},
+		{[]string{"--scheme", "qe", "--paths", "100"}, "qe"},
+	} {
+		code, _, errb := runCLI(t, append([]string{"option"}, c.args...)...)
+		if code != 2 || !strings.Contains(errb, c.want) {
+			t.Errorf("greeks option %v: exit %d, stderr %q; want 2 naming %s", c.args, code, errb, c.want)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package greeks
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/payoff"
+	"github.com/hybridgreeks/hybridgreeks/sde"
+)
+
+// hestonCases are the parameter sets of the engine's Heston tests: Feller
+// satisfied, strongly violated (ξ = 1, κ = 1, θ = 0.04), a short and a
+// long maturity, and a put with dividends (and ρ > 0). Steps are 16 a year
+// (at least 8, at most 64) under QE; the Feller set also runs full-truncation Euler,
+// where pathwise Vega is offered.
+var hestonCases = []struct {
+	name   string
+	m      sde.Heston
+	p      payoff.Payoff
+	scheme sde.Scheme
+}{
+	{"feller", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.QE},
+	{"feller-euler", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.Euler},
+	{"violated", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 1, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.QE},
+	{"short", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.09, Kappa: 2, Theta: 0.04, Xi: 0.5, Rho: -0.5, Expiry: 0.05}, payoff.Call{Strike: 100}, sde.QE},
+	{"long", sde.Heston{Spot: 100, Rate: 0.02, V0: 0.02, Kappa: 0.5, Theta: 0.06, Xi: 0.8, Rho: -0.9, Expiry: 10}, payoff.Call{Strike: 110}, sde.QE},
+	{"div-put", sde.Heston{Spot: 100, Rate: 0.01, Div: 0.04, V0: 0.05, Kappa: 3, Theta: 0.03, Xi: 0.6, Rho: 0.3, Expiry: 2}, payoff.Put{Strike: 95}, sde.QE},
+}
+
+func hestonSteps(m sde.Heston) int { return min(64, max(8, int(math.Ceil(16*m.Expiry)))) }
+
+// TestHestonGreeks checks the price and Delta, Gamma and Vega (∂V/∂√v₀)
+// of every valid method against the semi-analytic values: |MC − exact| ≤
+// 5 SE + allowance, the allowance for the scheme's discretization bias
+// being 1% of the exact value's natural scale (price: S_0√(v̄T), Delta: 1,
+// Gamma: 1/(S_0√(v̄T)), Vega: S_0√T; v̄ = max(v₀, θ)). The sde tests show the
+// price bias shrinking with the steps.
+func TestHestonGreeks(t *testing.T) {
+	for _, c := range hestonCases {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := analytic.Heston(c.m, c.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), c.m, c.p, Config{Paths: 1 << 16, Scheme: c.scheme, Steps: hestonSteps(c.m), Seed: 11})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := c.m.Spot * math.Sqrt(math.Max(c.m.V0, c.m.Theta)*c.m.Expiry)
+			check := func(what string, got Estimate, exact, scale float64) {
+				t.Helper()
+				allow := 0.01 * scale
+				t.Logf("%s = %.5f ± %.5f, exact %.5f (%+.1f SE, allowance %.5f)", what, got.Value, got.StdErr, exact, (got.Value-exact)/got.StdErr, allow)
+				if math.Abs(got.Value-exact) > 5*got.StdErr+allow {
+					t.Errorf("%s = %v ± %v, want %v", what, got.Value, got.StdErr, exact)
+				}
+			}
+			check("price", res.Price, want.Price, w)
+			n := map[Greek]int{}
+			for _, f := range res.Figures {
+				exact := [...]float64{want.Delta, want.Gamma, want.Vega}[f.Greek]
+				scale := [...]float64{1, 1 / w, c.m.Spot * math.Sqrt(c.m.Expiry)}[f.Greek]
+				check(f.Greek.String()+"("+f.Method.String()+")", f.Estimate, exact, scale)
+				n[f.Greek]++
+			}
+			// fd, pathwise, malliavin, hybrid for Delta and Gamma; fd (and
+			// pathwise under Euler with Feller) for Vega.
+			wantVega := 1
+			if c.scheme == sde.Euler && c.m.Feller() {
+				wantVega = 2
+			}
+			if n[Delta] != 4 || n[Gamma] != 4 || n[Vega] != wantVega {
+				t.Errorf("figures per Greek %v, want 4, 4, %d; skipped %v", n, wantVega, res.Skipped)
+			}
+		})
+	}
+}
+
+// TestHestonWorkers checks that the worker count does not change a number
+// under either scheme.
+func TestHestonWorkers(t *testing.T) {
+	for _, s := range []sde.Scheme{sde.QE, sde.Euler} {
+		c := hestonCases[0]
+		var first *Result
+		for _, w := range []int{1, 3} {
+			res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Paths: 3*ChunkSize + 100, Scheme: s, Steps: 8, Seed: 2, Workers: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = res
+				continue
+			}
+			if res.Price != first.Price || len(res.Figures) != len(first.Figures) {
+				t.Fatalf("%s: workers change the price: %v vs %v", s, res.Price, first.Price)
+			}
+			for i, f := range res.Figures {
+				if g := first.Figures[i]; f.Estimate != g.Estimate || !(f.Lambda == g.Lambda || math.IsNaN(f.Lambda)) {
+					t.Errorf("%s %s(%s): %v with 3 workers, %v with 1", s, f.Greek, f.Method, f.Estimate, g.Estimate)
+				}
+			}
+		}
+	}
+}
+
+// TestHestonDigital checks the Delta and Gamma of a digital call under QE,
+// where pathwise is invalid: fd, malliavin, localized and hybrid against
+// the exact Delta, a central difference in S_0 of analytic prices of tight
+// call spreads (f ≈ (C(K − δ) − C(K + δ))/(2δ), δ = 0.05, whose bias is
+// O(δ²), negligible), with the allowance 2e-4 (1% of the Delta) for QE's
+// discretization at 16 steps (the measured gaps are within 1 SE); and
+// that the hybrid's standard error is below plain Malliavin's.
+func TestHestonDigital(t *testing.T) {
+	c := hestonCases[0]
+	k, dk := 100.0, 0.05
+	spread := func(s float64) float64 {
+		m := c.m
+		m.Spot = s
+		lo, err1 := analytic.Heston(m, payoff.Call{Strike: k - dk})
+		hi, err2 := analytic.Heston(m, payoff.Call{Strike: k + dk})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return (lo.Price - hi.Price) / (2 * dk)
+	}
+	h := 0.01
+	wantDelta := (spread(c.m.Spot+h) - spread(c.m.Spot-h)) / (2 * h)
+	res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: k, Cash: 1},
+		Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 16, Seed: 4, Greeks: []Greek{Delta}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mall, hyb Estimate
+	for _, f := range res.Figures {
+		t.Logf("delta(%s) = %.6f ± %.6f, want %.6f (%+.1f SE)", f.Method, f.Value, f.StdErr, wantDelta, (f.Value-wantDelta)/f.StdErr)
+		if math.Abs(f.Value-wantDelta) > 5*f.StdErr+2e-4 {
+			t.Errorf("Delta(%s) = %v ± %v, want %v", f.Method, f.Value, f.StdErr, wantDelta)
+		}
+		switch f.Method {
+		case Malliavin:
+			mall = f.Estimate
+		case Hybrid:
+			hyb = f.Estimate
+		}
+	}
+	if !(hyb.StdErr < mall.StdErr) {
+		t.Errorf("hybrid SE %v not below malliavin SE %v", hyb.StdErr, mall.StdErr)
+	}
+}
+
+// TestHestonPathDependent checks Delta and Gamma of an arithmetic Asian
+// (pathwise, Malliavin, hybrid) and of an up-and-out call (localized,
+// Malliavin, hybrid) on 12 fixings under QE, where there is no closed form,
+// against fd on the same normals: |x − fd| ≤ 5·√(SE_x² + SE_fd²) (the
+// estimates share paths, so this is conservative). The weights use the first
+// fixing interval's Z⊥ (sde.Grid.EvolveHeston).
+func TestHestonPathDependent(t *testing.T) {
+	c := hestonCases[0]
+	for _, p := range []payoff.Payoff{
+		payoff.AsianCall{Strike: 100, Fixings: 12},
+		payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
+	} {
+		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 24, Seed: 6, Greeks: []Greek{Delta, Gamma}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []Greek{Delta, Gamma} {
+			fd, ok := res.Figure(g, FD)
+			if !ok {
+				t.Fatalf("%s: no fd %s", p.Name(), g)
+			}
+			n := 0
+			for _, f := range res.Figures {
+				if f.Greek != g || f.Method == FD {
+					continue
+				}
+				n++
+				se := math.Hypot(f.StdErr, fd.StdErr)
+				t.Logf("%s %s(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+				if math.Abs(f.Value-fd.Value) > 5*se {
+					t.Errorf("%s %s(%s) = %v ± %v, fd %v ± %v", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				}
+			}
+			if n != 3 {
+				t.Errorf("%s %s: %d methods beside fd, want 3; skipped %v", p.Name(), g, n, res.Skipped)
+			}
+		}
+	}
+}

@@ -1,0 +1,308 @@
+package sde
+
+import (
+	"math"
+
+	"github.com/hybridgreeks/hybridgreeks/internal/vmath"
+)
+
+// Heston is a Model of one observed asset (S) and one hidden factor (v):
+// Params().Vol is the initial volatility √V0, and Bump(spot, vol) sets Spot
+// and V0 = vol², so that the engine's Vega is ∂V/∂√V0.
+
+// Params implements Model: Vol is √V0.
+func (m Heston) Params() Params {
+	return Params{m.Spot, m.Rate, m.Div, math.Sqrt(m.V0), m.Expiry}
+}
+
+// Bump implements Model: the spot and the initial volatility √V0 = vol.
+func (m Heston) Bump(spot, vol float64) Model { m.Spot, m.V0 = spot, vol*vol; return m }
+
+// Name implements Model.
+func (Heston) Name() string { return "heston" }
+
+// Assets implements Assets: one observed asset.
+func (Heston) Assets() int { return 1 }
+
+// Asset implements Assets.
+func (m Heston) Asset(int) Params { return m.Params() }
+
+// Drivers implements Assets: two normals a step, one for the spot's noise
+// independent of the variance and one for the variance.
+func (Heston) Drivers() int { return 2 }
+
+// Coefficients implements Diffusion with the spot's coefficients frozen at
+// the initial variance, b(x) = (Rate − Div)x, σ(x) = √V0·x. Heston paths are
+// simulated by Grid.EvolveHeston, not Grid.Evolve; this only makes Heston a
+// Model.
+func (m Heston) Coefficients(x []float64, c *Coefs) {
+	GBM{Spot: m.Spot, Rate: m.Rate, Div: m.Div, Vol: math.Sqrt(m.V0), Expiry: m.Expiry}.Coefficients(x, c)
+}
+
+// hestonState is the reusable per-worker storage of EvolveHeston.
+type hestonState struct {
+	x, v, y, c, dv, dx []float64
+	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, ln M, m, ψ and 1 − 2Aa (then its log) of a step
+	idx                []int32   // QE: the paths on the exponential branch
+}
+
+// qePsiC is Andersen's switching level ψ_c between the quadratic and the
+// exponential branches.
+const qePsiC = 1.5
+
+// EvolveHeston advances a block of Heston paths over [0, T] in steps
+// uniform steps of scheme s (QE or Euler) and observes S at the fixings
+// t_j = jT/m, m = b.Fixings(); steps must be a multiple of m. z holds
+// 2·n·steps standard normals, step-major then driver: z[(2k+0)n+i] = Z⊥
+// drives path i's spot noise independent of the variance over step k and
+// z[(2k+1)n+i] = Z_v its variance. b must be sized by Resize.
+//
+// Full-truncation Euler (s = Euler; Lord, Koekkoek and van Dijk 2010), with
+// v⁺ = max(v, 0) and ρ̄ = √(1 − ρ²):
+//
+//	ln S_{k+1} = ln S_k + (r − q − v_k⁺/2)Δt + √(v_k⁺Δt) (ρ Z_v + ρ̄ Z⊥),
+//	v_{k+1}    = v_k + κ(θ − v_k⁺)Δt + ξ √(v_k⁺Δt) Z_v.
+//
+// Andersen's QE (s = QE; Andersen 2008, §3.2.3 and §4.2): given v_k, with
+// e = e^{−κΔt}, m = θ + (v_k − θ)e, s² = v_k ξ² e(1 − e)/κ + θξ²(1 − e)²/(2κ)
+// and ψ = s²/m²,
+//
+//	ψ ≤ ψ_c = 1.5:  b² = 2/ψ − 1 + √(2/ψ)√(2/ψ − 1),  a = m/(1 + b²),
+//	                v_{k+1} = a (b + Z_v)²,
+//	ψ > ψ_c:        p = (ψ − 1)/(ψ + 1),  β = (1 − p)/m,
+//	                v_{k+1} = max(0, ln((1 − p)/(1 − U)))/β,   U = Φ(Z_v).
+//
+// The uniform of the exponential branch is derived from the variance's
+// normal, U = Φ(Z_v) (evaluated as 1 − U = Φ(−Z_v) = erfc(Z_v/√2)/2 so
+// that no digits are lost), so that the normals are the only input: a step
+// always consumes exactly two, whatever branch it takes, and any source of
+// normals (pseudo-random or quasi-random) drives the scheme. The log-spot
+// step with γ₁ = γ₂ = ½ is
+//
+//	ln S_{k+1} = ln S_k + (r − q)Δt + K₀* + K₁ v_k + K₂ v_{k+1} + √(K₃ v_k + K₄ v_{k+1}) Z⊥,
+//	K₁ = ½Δt(κρ/ξ − ½) − ρ/ξ,  K₂ = ½Δt(κρ/ξ − ½) + ρ/ξ,  K₃ = K₄ = ½Δt(1 − ρ²),
+//
+// with the martingale correction K₀* = −ln E[e^{A v_{k+1}} | v_k] − (K₁ + ½K₃) v_k,
+// A = K₂ + ½K₄, the expectation being exp(A b² a/(1 − 2Aa))/√(1 − 2Aa) on the
+// quadratic branch and p + β(1 − p)/(β − A) on the exponential one; with it
+// E[S_{k+1} | S_k, v_k] = S_k e^{(r−q)Δt} exactly, so S e^{−(r−q)t} is a
+// martingale of the scheme. The expectation needs A < 1/(2a) and A < β
+// (Andersen's Proposition 5), which holds for ρ ≤ 0 and for the usual steps;
+// where it fails the denominators are floored at 1e-12 rather than giving NaN.
+// The quadratic branch is computed on every path; the paths whose ψ
+// exceeds ψ_c are compacted into an index list (a store and a conditional
+// increment, no jump) and the exponential branch, with its erfc and
+// logarithm, is computed on those alone, overwriting the quadratic values.
+//
+// Alongside S it fills, as need asks:
+//
+//	Y (NeedY):        S_{t_j}/S_0. The variance does not depend on S_0 and
+//	                  ln S is ln S_0 plus terms free of it, so S ∝ S_0 on the
+//	                  same normals: pathwise Delta is exact for the scheme.
+//	Weight, Chain and CondVar (NeedWeight or NeedChain): the conditional
+//	                  Malliavin Delta weight below (Weight and Chain alike).
+//	DVol (NeedDVol, Euler only): ∂S_{t_j}/∂√v₀ by the tangent of the chain,
+//	                  u_{k+1} = u_k − κΔt·1{v_k>0}u_k + ξ√Δt Z_v·1{v_k>0}u_k/(2√v_k),
+//	                  u_0 = 2√v₀, and ∂ln S_{k+1} = ∂ln S_k − ½Δt·1{v_k>0}u_k
+//	                  + √Δt(ρZ_v + ρ̄Z⊥)·1{v_k>0}u_k/(2√v_k). The factor
+//	                  1/√v_k explodes as v_k → 0 (so greeks refuses it when
+//	                  the Feller condition fails). EvolveHeston panics when
+//	                  asked for it under QE.
+//	W:                the spot's Brownian motion at T, Σ_k √Δt(ρZ_v + ρ̄Z⊥)
+//	                  under Euler, Σ_k √Δt Z⊥ (the independent part) under QE.
+//
+// The conditional weight. Both schemes draw the variance path from Z_v
+// alone, and given it, ln S at the fixings is ln S_0 + (terms of the
+// variance path) + Σ_k √c_k Z⊥_k, a Gaussian random walk with step variances
+//
+//	c_k = (1 − ρ²) v_k⁺ Δt                    (Euler),
+//	c_k = K₃ v_k + K₄ v_{k+1}                  (QE).
+//
+// Shifting ln S_0 shifts every fixing by the same amount. Integrating by
+// parts in the Z⊥ of the first fixing interval (k < N₁, t_1 = N₁Δt) only,
+// along the direction α_k = √c_k / C, C = Σ_{k<N₁} c_k, which moves every
+// fixing's log by Σ_{k<N₁} α_k √c_k = 1, gives for any payoff F of the fixings
+//
+//	∂/∂S_0 E[F] = E[F π],          π = Y⊥/(S_0 C),   Y⊥ = Σ_{k<N₁} √c_k Z⊥_k,
+//	∂²/∂S_0² E[F] = E[F γ],        γ = ((Y⊥/C)² − 1/C − Y⊥/C)/S_0²,
+//
+// the second from ∂²/∂S_0² = (∂²_{ln S_0} − ∂_{ln S_0})/S_0² and the
+// conditional Gaussian's ∂²ln p = −1/C. These hold exactly for the scheme
+// itself (the conditional law is exactly Gaussian on the grid), use only
+// the part of the spot noise independent of the variance (so they carry
+// the factor √(1 − ρ²) through c_k, unlike a weight in the whole dW₁), and
+// have no 1/√v singularity: C ≥ c_0 > 0, c_0 = (1 − ρ²)v₀Δt (Euler) or
+// ≥ K₃v₀ (QE), even on paths whose variance hits 0. Being conditional
+// expectations of the usual weights, their variance is smaller.
+//
+// References: L. Andersen, Simple and efficient simulation of the Heston
+// stochastic volatility model, J. Comput. Finance 11(3) (2008) 1–42;
+// R. Lord, R. Koekkoek and D. van Dijk, A comparison of biased simulation
+// schemes for stochastic volatility models, Quant. Finance 10 (2010) 177–194.
+func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Block, need Need) {
+	n, m := b.Len(), b.Fixings()
+	switch {
+	case s != Euler && s != QE:
+		panic("sde: EvolveHeston needs the qe or euler scheme")
+	case m < 1 || steps%m != 0:
+		panic("sde: EvolveHeston needs a number of steps that is a multiple of the fixings")
+	case len(z) < 2*n*steps:
+		panic("sde: EvolveHeston given fewer normals than 2 × paths × steps")
+	case s == QE && need&NeedDVol != 0:
+		panic("sde: EvolveHeston has no Vega tangent under qe")
+	}
+	h := &g.h
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl} {
+		*p = grow(*p, n)
+	}
+	if cap(h.idx) < n {
+		h.idx = make([]int32, n)
+	}
+	v1, lm, mq, ps, dl, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.idx[:n]
+	x, v, y, c, w := h.x[:n], h.v[:n], h.y[:n], h.c[:n], b.W[:n]
+	x0 := math.Log(hm.Spot)
+	for i := range x {
+		x[i], v[i], y[i], c[i], w[i] = x0, hm.V0, 0, 0, 0
+	}
+	weight := need&(NeedWeight|NeedChain) != 0
+	tangent := need&NeedDVol != 0
+	var u, dx []float64
+	if tangent {
+		u, dx = h.dv[:n], h.dx[:n]
+		for i := range u {
+			u[i], dx[i] = 2*math.Sqrt(hm.V0), 0
+		}
+	}
+	T := hm.Expiry
+	dt := T / float64(steps)
+	sq := math.Sqrt(dt)
+	per := steps / m
+	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
+	rbar := math.Sqrt(1 - rho*rho)
+	drift := (hm.Rate - hm.Div) * dt
+	// QE constants.
+	e := math.Exp(-kappa * dt)
+	s1 := xi * xi * e * (1 - e) / kappa
+	s0 := theta * xi * xi * (1 - e) * (1 - e) / (2 * kappa)
+	k2 := 0.5*dt*(kappa*rho/xi-0.5) + rho/xi
+	k3 := 0.5 * dt * (1 - rho*rho)
+	A := k2 + 0.5*k3
+	for k := range steps {
+		zp := z[2*k*n : 2*k*n+n]
+		zv := z[(2*k+1)*n : (2*k+1)*n+n]
+		first := k < per
+		cw := 0.0 // 1 while the weight accumulates (first fixing interval)
+		if first && weight {
+			cw = 1
+		}
+		if s == Euler {
+			for i, zi := range zp {
+				zvi := zv[i]
+				vp := max(v[i], 0)
+				sv := math.Sqrt(vp)
+				dws := sq * (rho*zvi + rbar*zi)
+				if tangent {
+					ind := 0.0
+					if vp > 0 {
+						ind = 1
+					}
+					du := ind * u[i]
+					ds := du / (2 * max(sv, 1e-300))
+					dx[i] += -0.5*dt*du + dws*ds
+					u[i] += -kappa*dt*du + xi*sq*zvi*ds
+				}
+				ck := (1 - rho*rho) * vp * dt
+				y[i] += cw * math.Sqrt(ck) * zi
+				c[i] += cw * ck
+				x[i] += drift - 0.5*vp*dt + sv*dws
+				v[i] += kappa*(theta-vp)*dt + xi*sv*sq*zvi
+				w[i] += dws
+			}
+		} else {
+			// Quadratic branch on every path (ψ clamped into its domain),
+			// with the paths that take the exponential branch compacted
+			// into idx without a branch; the costly erfc and log run on
+			// those only.
+			cnt := 0
+			for i, zvi := range zv {
+				vk := v[i]
+				mm := theta + (vk-theta)*e
+				psi := (vk*s1 + s0) / (mm * mm)
+				pq := min(psi, qePsiC)
+				iq := 2 / pq
+				b2 := iq - 1 + math.Sqrt(iq*(iq-1))
+				a := mm / (1 + b2)
+				bb := math.Sqrt(b2)
+				dq := max(1-2*A*a, 1e-12)
+				v1[i] = a * (bb + zvi) * (bb + zvi)
+				lm[i] = A * b2 * a / dq // + ½ln(1/dq) below: ln E[e^{A v_{k+1}} | v_k]
+				mq[i], ps[i], dl[i] = mm, psi, dq
+				idx[cnt] = int32(i)
+				if psi > qePsiC {
+					cnt++
+				}
+			}
+			vmath.LogTo(dl, dl)
+			for i, l := range dl {
+				lm[i] -= 0.5 * l
+			}
+			// Exponential branch on the compacted paths: the arguments of
+			// the two logarithms in ea and eb, then one LogTo each.
+			ea, eb := mq[:cnt], ps[:cnt] // m and ψ of path idx[c] are read before slot c is overwritten (c ≤ idx[c])
+			for c, j := range idx[:cnt] {
+				mm, psi := mq[j], ps[j]
+				p := (psi - 1) / (psi + 1)
+				beta := (1 - p) / mm
+				tail := 0.5 * math.Erfc(zv[j]*math.Sqrt2/2) // 1 − U = Φ(−Z_v)
+				v1[j] = beta
+				ea[c] = (1 - p) / tail
+				eb[c] = p + beta*(1-p)/max(beta-A, 1e-12)
+			}
+			vmath.LogTo(ea, ea)
+			vmath.LogTo(eb, eb)
+			for c, j := range idx[:cnt] {
+				v1[j] = max(ea[c], 0) / v1[j]
+				lm[j] = eb[c]
+			}
+			for i, zi := range zp {
+				vk, vn := v[i], v1[i]
+				ck := k3 * (vk + vn)
+				sc := math.Sqrt(ck)
+				y[i] += cw * sc * zi
+				c[i] += cw * ck
+				x[i] += drift - lm[i] - 0.5*k3*vk + k2*vn + sc*zi // K₀* + K₁v_k = −ln M − ½K₃v_k
+				v[i] = vn
+				w[i] += sq * zi
+			}
+		}
+		if (k+1)%per == 0 {
+			j := (k+1)/per - 1
+			row := b.Obs[j*n : j*n+n]
+			vmath.ExpTo(row, x)
+			if need&NeedY != 0 {
+				yr := b.Y[j*n : j*n+n]
+				for i, sv := range row {
+					yr[i] = sv / hm.Spot
+				}
+			}
+			if tangent {
+				dr := b.DVol[j*n : j*n+n]
+				for i, sv := range row {
+					dr[i] = sv * dx[i]
+				}
+			}
+		}
+	}
+	if weight {
+		pi, ch, cv := b.Weight[:n], b.Chain[:n], b.CondVar[:n]
+		for i, ci := range c {
+			pi[i] = y[i] / (hm.Spot * ci)
+			ch[i] = pi[i]
+			cv[i] = ci
+		}
+	}
+}
+
+// HestonVariance returns the variance v_T of each path of the last
+// EvolveHeston call (valid until the next call).
+func (g *Grid) HestonVariance() []float64 { return g.h.v }
