@@ -19,6 +19,11 @@ import (
 // changing its numbers.
 var ErrSplitTolerance = errors.New("greeks: a run stopped by a tolerance cannot be split into shards (where it stops depends on every path merged before)")
 
+// ErrSplitSobol is returned by NewSplit and NewSplitFromPilot for a Config
+// with RNG Sobol: its chunks belong to randomizations, which a split does
+// not yet carry.
+var ErrSplitSobol = errors.New("greeks: a run with rng sobol cannot be split into shards yet")
+
 // ErrChunks is wrapped by Split.Result's error when the chunks handed to it
 // are not those of the split, each exactly once.
 var ErrChunks = errors.New("greeks: chunks do not cover the split")
@@ -115,8 +120,12 @@ func (s *Split) header() *Result {
 		Skipped: s.skipped, Seed: cfg.Seed, Workers: cfg.Workers, Model: s.model, Assets: pl.d,
 		Scheme: cfg.Scheme, Steps: cfg.Steps, Fixings: pl.fixings, Weight: cfg.Weight,
 		Bumps: cfg.Bumps, Lambda: cfg.Lambda, Smoothing: math.NaN(), Tolerance: cfg.Tolerance,
+		RNG: cfg.RNG, Randomizations: cfg.Randomizations,
 	}
-	if cfg.Lambda == Crossfit {
+	if cfg.RNG == Sobol {
+		res.Scramble = cfg.Scramble
+	}
+	if cfg.Lambda == Crossfit && cfg.RNG == Pseudo {
 		res.Folds = cfg.Folds
 	}
 	if s.piloted() {
@@ -139,6 +148,9 @@ func NewSplit(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*S
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
 	}
+	if s.cfg.RNG == Sobol {
+		return nil, ErrSplitSobol
+	}
 	if err := s.runPilot(ctx); err != nil {
 		return nil, err
 	}
@@ -156,6 +168,9 @@ func NewSplitFromPilot(m sde.Model, p payoff.Payoff, cfg Config, pilot PilotOutc
 	}
 	if s.cfg.Tolerance > 0 {
 		return nil, ErrSplitTolerance
+	}
+	if s.cfg.RNG == Sobol {
+		return nil, ErrSplitSobol
 	}
 	if s.pl.localize {
 		if e := pilot.Smoothing; !(e > 0) || math.IsInf(e, 0) {
