@@ -18,6 +18,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image/color"
 	"log"
 	"math"
 	"os"
@@ -182,7 +183,7 @@ func main() {
 			}
 			l.Color = plotutil.Color(i)
 			if i >= 2 {
-				l.Color = plotutil.Color(7)
+				l.Color = gray
 				l.Dashes = dashes(i)
 			}
 			page.Add(name, l)
@@ -193,6 +194,9 @@ func main() {
 	}
 	_ = os.Stdout.Sync()
 }
+
+// gray draws the reference slopes.
+var gray = color.Gray{Y: 110}
 
 func dashes(i int) []vg.Length {
 	if i == 2 {
@@ -229,7 +233,7 @@ func panel(pr problem, ps, qs plotter.XYs) *plot.Plot {
 		if err != nil {
 			log.Fatal(err)
 		}
-		l.Color, l.Dashes = plotutil.Color(7), dashes(i+2)
+		l.Color, l.Dashes = gray, dashes(i+2)
 		p.Add(l)
 	}
 	return p
