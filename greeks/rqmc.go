@@ -33,21 +33,27 @@ const (
 
 var rngNames = []string{"pseudo", "sobol"}
 
-func (r RNG) String() string {
-	if r >= 0 && int(r) < len(rngNames) {
-		return rngNames[r]
-	}
-	return fmt.Sprintf("RNG(%d)", int(r))
-}
+func (r RNG) String() string { return enumName(rngNames, r, "RNG") }
 
 // ParseRNG returns the RNG with the given lowercase name.
-func ParseRNG(s string) (RNG, error) {
-	for i, n := range rngNames {
+func ParseRNG(s string) (RNG, error) { return parseEnum[RNG](rngNames, s, "rng") }
+
+// enumName returns names[v], or Type(v) when v is out of range.
+func enumName[T ~int](names []string, v T, typ string) string {
+	if v >= 0 && int(v) < len(names) {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, int(v))
+}
+
+// parseEnum returns the value whose name is s.
+func parseEnum[T ~int](names []string, s, what string) (T, error) {
+	for i, n := range names {
 		if n == s {
-			return RNG(i), nil
+			return T(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown rng %q (want %s)", s, strings.Join(rngNames, ", "))
+	return 0, fmt.Errorf("unknown %s %q (want %s)", what, s, strings.Join(names, ", "))
 }
 
 // Scramble selects how Sobol points are randomized.
@@ -64,21 +70,11 @@ const (
 
 var scrambleNames = []string{"owen", "shift"}
 
-func (s Scramble) String() string {
-	if s >= 0 && int(s) < len(scrambleNames) {
-		return scrambleNames[s]
-	}
-	return fmt.Sprintf("Scramble(%d)", int(s))
-}
+func (s Scramble) String() string { return enumName(scrambleNames, s, "Scramble") }
 
 // ParseScramble returns the scramble with the given lowercase name.
 func ParseScramble(s string) (Scramble, error) {
-	for i, n := range scrambleNames {
-		if n == s {
-			return Scramble(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown scramble %q (want %s)", s, strings.Join(scrambleNames, ", "))
+	return parseEnum[Scramble](scrambleNames, s, "scramble")
 }
 
 // DefaultRandomizations is the number of randomizations R of a Sobol run

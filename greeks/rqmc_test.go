@@ -50,15 +50,7 @@ func TestSobolClosedForm(t *testing.T) {
 				if r.RNG != Sobol || r.Randomizations != 32 || r.Paths != n || r.Folds != 0 {
 					t.Errorf("result says rng %v, R = %d, paths %d, folds %d", r.RNG, r.Randomizations, r.Paths, r.Folds)
 				}
-				wantFigures := 0
-				for _, g := range cfg.Greeks {
-					for _, x := range AllMethods {
-						if Invalid(p, c.Model, sde.Exact, g, x) == "" {
-							wantFigures++
-						}
-					}
-				}
-				if len(r.Figures) != wantFigures {
+				if wantFigures := validFigures(p, c.Model, cfg.Greeks); len(r.Figures) != wantFigures {
 					t.Errorf("got %d figures, want %d", len(r.Figures), wantFigures)
 				}
 				for _, f := range r.Figures {
@@ -89,6 +81,41 @@ func TestSobolClosedForm(t *testing.T) {
 	}
 }
 
+// validFigures returns the number of (Greek, method) pairs valid for p on
+// m under the exact scheme among the Greeks gs.
+func validFigures(p payoff.Payoff, m sde.Model, gs []Greek) int {
+	n := 0
+	for _, g := range gs {
+		for _, x := range AllMethods {
+			if Invalid(p, m, sde.Exact, g, x) == "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// checkClosedForm checks r's price, Delta, Gamma and Vega of p on case c
+// against the closed forms within 5 standard errors, fd against the
+// closed-form central difference with r's bumps.
+func checkClosedForm(t *testing.T, c testref.Case, p payoff.Payoff, r *Result) {
+	t.Helper()
+	want, price := testref.Greeks(c.Model, p)
+	cd := testref.CentralDifferences(c.Model, p, r.Bumps.Spot, r.Bumps.Vol)
+	if !within(r.Price, price) {
+		t.Errorf("%s %s: Price = %v ± %v, want %v", c.Name, p.Name(), r.Price.Value, r.Price.StdErr, price)
+	}
+	for _, f := range r.Figures {
+		w := want[f.Greek]
+		if f.Method == FD {
+			w = cd[f.Greek]
+		}
+		if !within(f.Estimate, w) {
+			t.Errorf("%s %s: %s(%s) = %v ± %v, want %v", c.Name, p.Name(), f.Greek, f.Method, f.Value, f.StdErr, w)
+		}
+	}
+}
+
 // TestSobolPathDependentClosedForm checks the geometric Asian (12 and 4
 // fixings: the Brownian bridge over the fixings) and the multi-asset closed
 // forms (Cholesky across assets after the per-factor bridges) under rng
@@ -100,20 +127,7 @@ func TestSobolPathDependentClosedForm(t *testing.T) {
 			payoff.GeometricAsianPut{Strike: c.Strike, Fixings: 4},
 		} {
 			r := run(t, c.Model, p, sobolConfig(1<<17))
-			want, price := testref.Greeks(c.Model, p)
-			cd := testref.CentralDifferences(c.Model, p, r.Bumps.Spot, r.Bumps.Vol)
-			if !within(r.Price, price) {
-				t.Errorf("%s %s: Price = %v ± %v, want %v", c.Name, p.Name(), r.Price.Value, r.Price.StdErr, price)
-			}
-			for _, f := range r.Figures {
-				w := want[f.Greek]
-				if f.Method == FD {
-					w = cd[f.Greek]
-				}
-				if !within(f.Estimate, w) {
-					t.Errorf("%s %s: %s(%s) = %v ± %v, want %v", c.Name, p.Name(), f.Greek, f.Method, f.Value, f.StdErr, w)
-				}
-			}
+			checkClosedForm(t, c, p, r)
 		}
 	}
 	for _, c := range multiCases(t) {

@@ -31,6 +31,7 @@ import (
 
 	"github.com/hybridgreeks/hybridgreeks/greeks"
 	"github.com/hybridgreeks/hybridgreeks/internal/figure"
+	"github.com/hybridgreeks/hybridgreeks/internal/testref"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
@@ -52,7 +53,7 @@ func figureKey(x greeks.Method) string { return "delta " + x.String() }
 func problems() []problem {
 	gbm := sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}
 	five, err := sde.NewCorrelated([]float64{100, 100, 100, 100, 100}, make([]float64, 5),
-		[]float64{0.2, 0.25, 0.3, 0.2, 0.25}, 0.05, 1, constCorr(5, 0.5))
+		[]float64{0.2, 0.25, 0.3, 0.2, 0.25}, 0.05, 1, testref.ConstCorr(5, 0.5))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,18 +66,6 @@ func problems() []problem {
 		{"5-asset basket call (ρ = 0.5), asset 0", five, payoff.BasketCall{Strike: 100, Weights: []float64{0.2, 0.2, 0.2, 0.2, 0.2}},
 			pmh, false, "delta hybrid"},
 	}
-}
-
-func constCorr(d int, rho float64) [][]float64 {
-	c := make([][]float64, d)
-	for i := range c {
-		c[i] = make([]float64, d)
-		for j := range c[i] {
-			c[i][j] = rho
-		}
-		c[i][i] = 1
-	}
-	return c
 }
 
 // stats are one (problem, rng, N) cell: each figure's estimates over the
