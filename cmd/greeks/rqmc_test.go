@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -72,5 +73,38 @@ func TestRNGSobolTable(t *testing.T) {
 	}
 	if !strings.Contains(out, "sobol  16 randomizations of 512 points (shift scramble)") {
 		t.Errorf("table lacks the rng line:\n%s", out)
+	}
+}
+
+// TestRNGSobolBatch checks --rng sobol on greeks batch: every trade of the
+// embedded sample runs with it (exit 0) and says so in its result.
+func TestRNGSobolBatch(t *testing.T) {
+	code, out, errb := runCLI(t, "batch", "--rng", "sobol", "--paths", "8192", "--randomizations", "8", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var rep struct {
+		Errors int
+		Trades []struct {
+			TradeID string `json:"trade_id"`
+			Result  *struct {
+				RNG            string `json:"rng"`
+				Randomizations int    `json:"randomizations"`
+			} `json:"result"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors != 0 || len(rep.Trades) == 0 {
+		t.Fatalf("%d errors in %d trades", rep.Errors, len(rep.Trades))
+	}
+	for _, tr := range rep.Trades {
+		if tr.Result == nil || tr.Result.RNG != "sobol" || tr.Result.Randomizations != 8 {
+			t.Errorf("trade %s: result %+v, want rng sobol with 8 randomizations", tr.TradeID, tr.Result)
+		}
+	}
+	if code, _, errb := runCLI(t, "batch", "--rng", "sobol", "--paths", "1000"); code != 2 || !strings.Contains(errb, "--paths") {
+		t.Errorf("batch --rng sobol --paths 1000: exit %d, %q; want 2 naming --paths", code, errb)
 	}
 }
