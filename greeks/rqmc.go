@@ -260,23 +260,42 @@ func splitmix(x *uint64) uint64 {
 // from seed, all their chunks in one pool of workers, and returns each
 // randomization's sums.
 func simulateReplicates(ctx context.Context, pl *plan, seed uint64, reps, nw int, paths int64) ([]runAcc, error) {
-	n := paths / int64(reps)
-	per := (n + ChunkSize - 1) / ChunkSize // chunks a randomization
+	rt := newReplicateTasks(seed, reps, paths)
 	accs := make([]runAcc, reps)
-	keys := make([]uint64, reps)
 	for r := range accs {
 		accs[r].init(pl)
-		keys[r] = replicateKey(seed, r)
 	}
-	task := func(v int64) (uint64, int64, int) {
-		r, c := v/per, v%per
-		return keys[r], c, int(min(ChunkSize, n-c*ChunkSize))
-	}
-	emit := func(v int64, c *chunkAcc, folds int) { accs[v/per].add(v%per, c, folds) }
-	if err := simulateTasks(ctx, pl, nw, 0, per*int64(reps), task, emit); err != nil {
+	emit := func(v int64, c *chunkAcc, folds int) { accs[v/rt.per].add(v%rt.per, c, folds) }
+	if err := simulateTasks(ctx, pl, nw, 0, rt.count(), rt.task, emit); err != nil {
 		return nil, err
 	}
 	return accs, nil
+}
+
+// replicateTasks numbers the chunks of R randomizations of n points each
+// as one sequence of tasks: task v is chunk v mod per of randomization
+// ⌊v/per⌋, per = ⌈n/ChunkSize⌉. Run's pool and a Split's shards both walk it.
+type replicateTasks struct {
+	n, per int64
+	keys   []uint64
+}
+
+func newReplicateTasks(seed uint64, reps int, paths int64) replicateTasks {
+	n := paths / int64(reps)
+	rt := replicateTasks{n: n, per: (n + ChunkSize - 1) / ChunkSize, keys: make([]uint64, reps)}
+	for r := range rt.keys {
+		rt.keys[r] = replicateKey(seed, r)
+	}
+	return rt
+}
+
+// count returns the number of tasks.
+func (rt replicateTasks) count() int64 { return rt.per * int64(len(rt.keys)) }
+
+// task returns task v's key, chunk and paths.
+func (rt replicateTasks) task(v int64) (uint64, int64, int) {
+	r, c := v/rt.per, v%rt.per
+	return rt.keys[r], c, int(min(ChunkSize, rt.n-c*ChunkSize))
 }
 
 // replicatePair returns the paired replicate means of slot k as a sample
@@ -334,11 +353,19 @@ func (pl *plan) replicatePairs(ctx context.Context, cfg Config, seed uint64, pat
 //
 // The figure's Lambda is λ* of all R pairs in every mode.
 func (s *Split) runRQMC(ctx context.Context, start time.Time) (*Result, error) {
-	cfg, pl := s.cfg, s.pl
-	accs, err := simulateReplicates(ctx, pl, cfg.Seed, cfg.Randomizations, cfg.Workers, cfg.Paths)
+	accs, err := simulateReplicates(ctx, s.pl, s.cfg.Seed, s.cfg.Randomizations, s.cfg.Workers, s.cfg.Paths)
 	if err != nil {
 		return nil, err
 	}
+	res := s.replicateResult(accs)
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// replicateResult turns the randomizations' sums into the run's Result
+// (see runRQMC); Elapsed is left zero.
+func (s *Split) replicateResult(accs []runAcc) *Result {
+	cfg, pl := s.cfg, s.pl
 	res := s.header()
 	res.Paths = cfg.Paths
 	res.Price = replicateEstimate(len(accs), cfg.Paths, func(r int) float64 { return accs[r].price.MeanP })
@@ -364,8 +391,7 @@ func (s *Split) runRQMC(ctx context.Context, start time.Time) (*Result, error) {
 		}
 		res.Figures = append(res.Figures, f)
 	}
-	res.Elapsed = time.Since(start)
-	return res, nil
+	return res
 }
 
 // replicateHybrid returns the hybrid's value in each randomization and λ*
@@ -409,4 +435,9 @@ func replicateEstimate(reps int, paths int64, x func(int) float64) Estimate {
 	e := m.Estimate()
 	e.N, e.DF = paths, int64(reps-1)
 	return e
+}
+
+// replicateTasks returns the tasks of a Sobol split's main pass.
+func (s *Split) replicateTasks() replicateTasks {
+	return newReplicateTasks(s.cfg.Seed, s.cfg.Randomizations, s.cfg.Paths)
 }

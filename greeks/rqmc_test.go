@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -372,9 +373,6 @@ func TestSobolErrors(t *testing.T) {
 			t.Errorf("error %q does not name %s", err, tc.name)
 		}
 	}
-	if _, err := NewSplit(context.Background(), c.Model, p, Config{Paths: 1024, RNG: Sobol}); !errors.Is(err, ErrSplitSobol) {
-		t.Errorf("NewSplit with rng sobol: %v, want ErrSplitSobol", err)
-	}
 	if r, err := ParseRNG("sobol"); err != nil || r != Sobol {
 		t.Errorf("ParseRNG(sobol) = %v, %v", r, err)
 	}
@@ -392,5 +390,65 @@ func TestCI95StudentT(t *testing.T) {
 	}
 	if _, hi := (Estimate{Value: 0, StdErr: 1}).CI95(); hi != z975 {
 		t.Errorf("CI95 without df = %v, want the normal quantile", hi)
+	}
+}
+
+// TestSobolSplitEqualsRun checks that a Sobol run cut into shards (each on
+// a split rebuilt from the pilot, its chunks through their encoding, merged
+// in any order) gives Run's numbers bit for bit: the chunks of the R
+// randomizations are tasks numbered randomization after randomization.
+func TestSobolSplitEqualsRun(t *testing.T) {
+	ctx := context.Background()
+	m := testref.Cases[0].Model
+	const reps, n = 3, 2*ChunkSize + 123 // a partial last chunk in each randomization
+	for _, tc := range []struct {
+		p   payoff.Payoff
+		cfg Config
+	}{
+		{payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Lambda: Pilot, PilotPaths: 2 * ChunkSize}},
+		{payoff.AsianCall{Strike: 100, Fixings: 4}, Config{Scheme: sde.Euler, Steps: 8}},
+	} {
+		cfg := tc.cfg
+		cfg.Paths, cfg.RNG, cfg.Randomizations, cfg.Workers, cfg.Seed = reps*n, Sobol, reps, 2, *seed
+		want := run(t, m, tc.p, cfg)
+		s, err := NewSplit(ctx, m, tc.p, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Chunks() != reps*3 {
+			t.Fatalf("Chunks() = %d, want %d", s.Chunks(), reps*3)
+		}
+		for _, shards := range []int{1, 4, 100} {
+			var chunks []Chunk
+			for _, r := range s.Shards(shards) {
+				remote, err := NewSplitFromPilot(m, tc.p, cfg, s.Pilot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				part, err := remote.Simulate(ctx, r[0], r[1], 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range part {
+					b, err := c.MarshalBinary()
+					if err != nil {
+						t.Fatal(err)
+					}
+					var d Chunk
+					if err := d.UnmarshalBinary(b); err != nil {
+						t.Fatal(err)
+					}
+					chunks = append(chunks, d)
+				}
+			}
+			slices.Reverse(chunks)
+			got, err := s.Result(chunks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := sameResult(got, want); d != "" {
+				t.Errorf("%s, %d shards: %s", tc.p.Name(), shards, d)
+			}
+		}
 	}
 }
