@@ -193,3 +193,28 @@ func BenchmarkDigitalGain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSobolDelta is BenchmarkExactDelta and BenchmarkAsian's 16
+// fixings under rng sobol (16 randomizations): the cost of the scrambled
+// points, their inversion and the Brownian bridge.
+func BenchmarkSobolDelta(b *testing.B) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		p    payoff.Payoff
+	}{{"call", payoff.Call{Strike: 100}}, {"asian16", payoff.AsianCall{Strike: 100, Fixings: 16}}} {
+		for _, rng := range []RNG{Pseudo, Sobol} {
+			b.Run(fmt.Sprintf("%s/%s/paths=1048576", tc.name, rng), func(b *testing.B) {
+				cfg := Config{Paths: 1 << 20, Greeks: []Greek{Delta}, Methods: []Method{Pathwise, Malliavin, Hybrid}, RNG: rng}
+				b.ResetTimer()
+				for i := range b.N {
+					cfg.Seed = uint64(i + 1)
+					if _, err := Run(ctx, benchModel, tc.p, cfg); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(cfg.Paths)*float64(b.N)/b.Elapsed().Seconds(), "paths/s")
+			})
+		}
+	}
+}

@@ -178,6 +178,17 @@ type Config struct {
 	// requiredTolerance does.
 	Tolerance float64
 	MaxPaths  int64 // cap with Tolerance; 0 means DefaultMaxPaths
+	// RNG is the source of the normals: Pseudo (the zero value) or Sobol
+	// (randomized quasi-Monte Carlo, see rqmc.go). A Sobol run makes
+	// Randomizations independent scramblings (R ≥ 2; 0 means
+	// DefaultRandomizations) of the same Paths/R points, so Paths must be a
+	// multiple of R, and Paths/R a power of two for the best nets; its
+	// standard errors come from the spread of the R estimates. Scramble
+	// picks the randomization. Randomizations must be 0 with Pseudo, and
+	// Sobol takes no Tolerance.
+	RNG            RNG
+	Randomizations int
+	Scramble       Scramble
 }
 
 // ParamError reports a Config field or model input outside its domain.
@@ -240,6 +251,9 @@ func (c Config) withDefaults(p payoff.Payoff, d int) Config {
 	}
 	if c.MaxPaths == 0 {
 		c.MaxPaths = max(DefaultMaxPaths, c.Paths)
+	}
+	if c.RNG == Sobol && c.Randomizations == 0 {
+		c.Randomizations = DefaultRandomizations
 	}
 	c.Workers = capWorkers(c)
 	return c
@@ -307,6 +321,10 @@ func (c Config) validate(m sde.Model) error {
 	case c.Tolerance > 0 && c.MaxPaths < c.Paths:
 		// MaxPaths caps a tolerance run only; without one it is unused.
 		return &ParamError{"max paths", c.MaxPaths}
+	}
+	_, drivers := sde.Dims(m)
+	if err := c.validateRQMC(drivers); err != nil {
+		return err
 	}
 	for _, g := range c.Greeks {
 		if g < Delta || g > Volga {

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
+	"github.com/hybridgreeks/hybridgreeks/internal/sobol"
 	"github.com/hybridgreeks/hybridgreeks/internal/vmath"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -57,7 +57,12 @@ type Result struct {
 	PilotPaths int64   // paths of each pilot run; 0 when there was none
 	Smoothing  float64 // localization half-width ε; NaN when nothing was localized
 	Tolerance  float64 // the requested tolerance; 0 when none
-	Elapsed    time.Duration
+	// RNG is the source of the normals; with Sobol, Randomizations is R
+	// and Scramble the randomization (R = 0 for Pseudo).
+	RNG            RNG
+	Randomizations int
+	Scramble       Scramble
+	Elapsed        time.Duration
 }
 
 // Figure returns the figure for (g, x) of the first asset (of the first
@@ -135,6 +140,11 @@ type plan struct {
 	volUp, volDown   sde.Model
 	rateUp, rateDown sde.Model // r ± h_r, for the fd Rho on a grid
 	folds            int
+	// A Sobol run's sequence (nil for pseudo-random normals), Brownian
+	// bridge and scrambling.
+	seq      *sobol.Sequence
+	bridge   *sde.Bridge
+	scramble sobol.Randomization
 }
 
 // numGreeks is the number of Greeks.
@@ -196,6 +206,9 @@ func Run(ctx context.Context, m sde.Model, p payoff.Payoff, cfg Config) (*Result
 	if err := s.runPilot(ctx); err != nil {
 		return nil, err
 	}
+	if s.cfg.RNG == Sobol {
+		return s.runRQMC(ctx, start)
+	}
 	cfg, pl, reports, res, pilotLambda := s.cfg, s.pl, s.reports, s.header(), s.lambdas
 
 	var tot runAcc
@@ -254,8 +267,13 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			}
 		}
 	}
-	if cfg.Lambda == Crossfit {
+	if cfg.Lambda == Crossfit && cfg.RNG == Pseudo { // a Sobol run crossfits across randomizations
 		pl.folds = cfg.Folds
+	}
+	if cfg.RNG == Sobol {
+		if err := pl.initSobol(cfg); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	pl.smoother, _ = p.(payoff.Smoother)
 	pl.bp = blockPaths(max(pl.steps, pl.fixings) * pl.drivers)
@@ -516,14 +534,20 @@ func (a *runAcc) worstStdErr(pl *plan, reports []report, cfg Config, pilot []flo
 // for Pilot mode.
 func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 	seed := cfg.Seed ^ 0x5851f42d4c957f2d // independent streams
-	run := func(eps float64, paths int64) (*runAcc, error) {
+	// run returns each slot's paired samples on pilot paths: per path, or
+	// for a Sobol run per randomization (their means), whose spread is what
+	// a Sobol run's λ and variance are made of.
+	run := func(eps float64, paths int64) (func(int) Pair, error) {
 		q := *pl
 		q.eps, q.folds = eps, 1
 		q.fd, q.spotFD, q.volFD = [numGreeks]bool{}, false, false // the pilot needs the pairs only
+		if cfg.RNG == Sobol {
+			return q.replicatePairs(ctx, cfg, seed, paths)
+		}
 		var a runAcc
 		a.init(&q)
 		err := simulate(ctx, &q, seed, cfg.Workers, 0, paths, a.add)
-		return &a, err
+		return a.total, err
 	}
 	lambdas := make([]float64, pl.slots())
 	if pl.localize && pl.eps == 0 {
@@ -539,11 +563,11 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 		paths := max(cfg.PilotPaths/int64(len(cands)), 2*ChunkSize)
 		best := math.Inf(1)
 		for _, eps := range cands {
-			a, err := run(eps, paths)
+			total, err := run(eps, paths)
 			if err != nil {
 				return nil, err
 			}
-			tot := a.total(k)
+			tot := total(k)
 			v := tot.P().Variance()
 			if pl.mall[target] {
 				v = combine(tot, Mixer{Clip: cfg.Clip}.Lambda(tot)).Variance()
@@ -554,13 +578,13 @@ func (pl *plan) pilot(ctx context.Context, cfg Config) ([]float64, error) {
 		}
 	}
 	if cfg.Lambda == Pilot {
-		a, err := run(pl.eps, cfg.PilotPaths)
+		total, err := run(pl.eps, cfg.PilotPaths)
 		if err != nil {
 			return nil, err
 		}
 		mix := Mixer{Clip: cfg.Clip}
 		for k := range lambdas {
-			lambdas[k] = mix.Lambda(a.total(k))
+			lambdas[k] = mix.Lambda(total(k))
 		}
 	}
 	return lambdas, nil
@@ -613,8 +637,15 @@ func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, 
 	if lo%ChunkSize != 0 {
 		panic("greeks: simulate must start on a chunk boundary")
 	}
-	first := lo / ChunkSize
-	nChunks := (hi + ChunkSize - 1) / ChunkSize
+	task := func(i int64) (uint64, int64, int) { return seed, i, int(min(ChunkSize, hi-i*ChunkSize)) }
+	return simulateTasks(ctx, pl, nw, lo/ChunkSize, (hi+ChunkSize-1)/ChunkSize, task, emit)
+}
+
+// simulateTasks runs the tasks [first, nChunks) as simulate runs chunks:
+// task v is the n paths of chunk i of the stream (or randomization) keyed
+// by seed, (seed, i, n) = task(v), and emit receives the tasks in order.
+func simulateTasks(ctx context.Context, pl *plan, nw int, first, nChunks int64,
+	task func(v int64) (seed uint64, i int64, n int), emit func(v int64, c *chunkAcc, folds int)) error {
 	parts := make([]chunkAcc, roundChunks)
 	for i := range parts {
 		parts[i] = newChunkAcc(pl)
@@ -635,8 +666,8 @@ func simulate(ctx context.Context, pl *plan, seed uint64, nw int, lo, hi int64, 
 					if i >= end || ctx.Err() != nil {
 						return
 					}
-					n := min(int64(ChunkSize), hi-i*ChunkSize)
-					w.chunk(pl, seed, i, int(n), &parts[i-r])
+					seed, c, n := task(i)
+					w.chunk(pl, seed, c, n, &parts[i-r])
 				}
 			})
 		}
@@ -666,7 +697,7 @@ func blockPaths(steps int) int {
 
 // worker holds one goroutine's reusable buffers.
 type worker struct {
-	rng                    rngstream.Stream
+	src                    normalSource
 	z                      []float64
 	base, up, down, vu, vd sde.Block
 	grid                   sde.Grid
@@ -681,7 +712,7 @@ type worker struct {
 
 func newWorker(pl *plan) *worker {
 	n, m, d := pl.bp, pl.fixings, pl.d
-	w := &worker{z: make([]float64, n*max(pl.steps, m)*pl.drivers)}
+	w := &worker{z: make([]float64, n*max(pl.steps, m)*pl.drivers), src: pl.newSource()}
 	for _, s := range []*[]float64{&w.f, &w.fs, &w.r, &w.a, &w.fu, &w.fd, &w.fvu, &w.fvd, &w.fx[0], &w.fx[1], &w.fx[2], &w.fx[3]} {
 		*s = make([]float64, n)
 	}
@@ -695,7 +726,7 @@ func newWorker(pl *plan) *worker {
 
 // chunk simulates the n paths of chunk i and stores their sums in out.
 func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *chunkAcc) {
-	w.rng.Reset(seed, uint64(i))
+	w.src.reset(seed, i)
 	out.reset()
 	blocksPerChunk := int64((ChunkSize + pl.bp - 1) / pl.bp)
 	for b, done := int64(0), 0; done < n; b, done = b+1, done+pl.bp {
@@ -729,7 +760,7 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 	if pl.scheme == sde.Exact {
 		steps = pl.fixings
 	}
-	w.rng.Normals(w.z[:n*steps*pl.drivers])
+	w.src.fill(w.z, n, steps, pl.drivers)
 	m, b, D := pl.fixings, &w.base, pl.disc
 	nm := n * m * d
 	w.simulate(pl, pl.model, n, b, pl.need)

@@ -1,6 +1,10 @@
 package greeks
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
 
 // z975 is the 97.5% quantile of the standard normal distribution.
 const z975 = 1.959963984540054
@@ -11,11 +15,22 @@ type Estimate struct {
 	Value  float64 // the sample mean of the per-path samples
 	StdErr float64 // the standard error: sample standard deviation / √N
 	N      int64   // the number of per-path samples
+	// DF is the degrees of freedom of StdErr when it comes from the spread
+	// of a few independent estimates (R − 1 for R randomizations of a Sobol
+	// run); 0 means it comes from the N per-path samples, where the normal
+	// quantile serves.
+	DF int64
 }
 
-// CI95 returns the 95% confidence interval Value ± 1.96·StdErr.
+// CI95 returns the 95% confidence interval Value ± q·StdErr, q = 1.96 the
+// normal quantile, or with DF > 0 Student's t quantile t₀.₉₇₅(DF) (2.13 for
+// 15 degrees of freedom).
 func (e Estimate) CI95() (lo, hi float64) {
-	return e.Value - z975*e.StdErr, e.Value + z975*e.StdErr
+	q := z975
+	if e.DF > 0 {
+		q = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(e.DF)}.Quantile(0.975)
+	}
+	return e.Value - q*e.StdErr, e.Value + q*e.StdErr
 }
 
 // Moments are the mergeable first two moments of a sample: its size, mean

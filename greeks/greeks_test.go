@@ -71,15 +71,7 @@ func TestClosedForm(t *testing.T) {
 				if !within(r.Price, price) {
 					t.Errorf("Price = %v ± %v, want %v", r.Price.Value, r.Price.StdErr, price)
 				}
-				wantFigures := 0
-				for _, g := range AllGreeks {
-					for _, x := range AllMethods {
-						if Invalid(p, c.Model, sde.Exact, g, x) == "" {
-							wantFigures++
-						}
-					}
-				}
-				if len(r.Figures) != wantFigures {
+				if wantFigures := validFigures(p, c.Model, AllGreeks); len(r.Figures) != wantFigures {
 					t.Errorf("got %d figures, want %d", len(r.Figures), wantFigures)
 				}
 				for _, f := range r.Figures {

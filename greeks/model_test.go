@@ -21,23 +21,10 @@ func TestGeometricAsianClosedForm(t *testing.T) {
 			payoff.GeometricAsianPut{Strike: c.Strike, Fixings: 4},
 		} {
 			r := run(t, c.Model, p, Config{Paths: n})
-			want, price := testref.Greeks(c.Model, p)
-			cd := testref.CentralDifferences(c.Model, p, r.Bumps.Spot, r.Bumps.Vol)
-			if !within(r.Price, price) {
-				t.Errorf("%s %s: Price = %v ± %v, want %v", c.Name, p.Name(), r.Price.Value, r.Price.StdErr, price)
-			}
 			if len(r.Figures) < 7 {
 				t.Errorf("%s %s: only %d figures", c.Name, p.Name(), len(r.Figures))
 			}
-			for _, f := range r.Figures {
-				w := want[f.Greek]
-				if f.Method == FD {
-					w = cd[f.Greek]
-				}
-				if !within(f.Estimate, w) {
-					t.Errorf("%s %s: %s(%s) = %v ± %v, want %v", c.Name, p.Name(), f.Greek, f.Method, f.Value, f.StdErr, w)
-				}
-			}
+			checkClosedForm(t, c, p, r)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
+	"github.com/hybridgreeks/hybridgreeks/internal/testref"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
 )
@@ -22,17 +23,7 @@ func correlated(t testing.TB, spot, div, vol []float64, corr [][]float64) sde.Co
 	return m
 }
 
-func constCorr(d int, rho float64) [][]float64 {
-	c := make([][]float64, d)
-	for i := range c {
-		c[i] = make([]float64, d)
-		for j := range c[i] {
-			c[i][j] = rho
-		}
-		c[i][i] = 1
-	}
-	return c
-}
+func constCorr(d int, rho float64) [][]float64 { return testref.ConstCorr(d, rho) }
 
 // TestOneAssetIsGBM: the one-asset model with a one-asset basket call (and a
 // one-asset worst-of digital) gives the single-asset engine's numbers, bit

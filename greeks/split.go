@@ -48,7 +48,10 @@ type PilotOutcome struct {
 // NewSplit runs it once, and the machines that simulate shards rebuild the
 // split from its Pilot with NewSplitFromPilot. A run on several assets
 // splits as one on a single asset does: its chunks carry every slot
-// (each asset's Greeks and the cross Gammas).
+// (each asset's Greeks and the cross Gammas). A Sobol run's chunks are
+// those of its randomizations, one randomization after another (chunk v is
+// chunk v mod per of randomization ⌊v/per⌋, per = ⌈(Paths/R)/ChunkSize⌉),
+// and Result merges them by randomization before it mixes, as Run does.
 type Split struct {
 	cfg     Config // with defaults
 	pl      *plan
@@ -115,8 +118,12 @@ func (s *Split) header() *Result {
 		Skipped: s.skipped, Seed: cfg.Seed, Workers: cfg.Workers, Model: s.model, Assets: pl.d,
 		Scheme: cfg.Scheme, Steps: cfg.Steps, Fixings: pl.fixings, Weight: cfg.Weight,
 		Bumps: cfg.Bumps, Lambda: cfg.Lambda, Smoothing: math.NaN(), Tolerance: cfg.Tolerance,
+		RNG: cfg.RNG, Randomizations: cfg.Randomizations,
 	}
-	if cfg.Lambda == Crossfit {
+	if cfg.RNG == Sobol {
+		res.Scramble = cfg.Scramble
+	}
+	if cfg.Lambda == Crossfit && cfg.RNG == Pseudo {
 		res.Folds = cfg.Folds
 	}
 	if s.piloted() {
@@ -182,7 +189,12 @@ func (s *Split) Paths() int64 { return s.cfg.Paths }
 
 // Chunks returns the number of chunks of the run: ⌈Paths/ChunkSize⌉. The
 // last one may hold fewer than ChunkSize paths.
-func (s *Split) Chunks() int64 { return (s.cfg.Paths + ChunkSize - 1) / ChunkSize }
+func (s *Split) Chunks() int64 {
+	if s.cfg.RNG == Sobol {
+		return s.replicateTasks().count()
+	}
+	return (s.cfg.Paths + ChunkSize - 1) / ChunkSize
+}
 
 // Shards cuts the chunks [0, Chunks()) into at most n contiguous ranges
 // [lo, hi) of near-equal size, in order; n ≤ 0 means one.
@@ -220,7 +232,13 @@ func (s *Split) Simulate(ctx context.Context, lo, hi int64, workers int) ([]Chun
 		}
 		out = append(out, ch)
 	}
-	err := simulate(ctx, s.pl, s.cfg.Seed, workers, lo*ChunkSize, min(hi*ChunkSize, s.cfg.Paths), emit)
+	var err error
+	if s.cfg.RNG == Sobol {
+		rt := s.replicateTasks()
+		err = simulateTasks(ctx, s.pl, workers, lo, hi, rt.task, emit)
+	} else {
+		err = simulate(ctx, s.pl, s.cfg.Seed, workers, lo*ChunkSize, min(hi*ChunkSize, s.cfg.Paths), emit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -237,17 +255,30 @@ func (s *Split) Result(chunks []Chunk) (*Result, error) {
 	if int64(len(chunks)) != s.Chunks() {
 		return nil, fmt.Errorf("%w: got %d chunks, want %d", ErrChunks, len(chunks), s.Chunks())
 	}
-	var tot runAcc
-	tot.init(s.pl)
+	// A Sobol split's chunks are the tasks of its randomizations, each
+	// randomization's in a row (replicateTasks): merge them by
+	// randomization.
+	accs := make([]runAcc, 1)
+	per := int64(len(chunks))
+	if s.cfg.RNG == Sobol {
+		accs, per = make([]runAcc, s.cfg.Randomizations), s.replicateTasks().per
+	}
+	for r := range accs {
+		accs[r].init(s.pl)
+	}
 	for i := range chunks {
 		c := &chunks[i]
 		if c.Index != int64(i) {
 			return nil, fmt.Errorf("%w: chunk %d missing or repeated", ErrChunks, i)
 		}
-		if err := tot.addChunk(c, s.pl.folds); err != nil {
+		if err := accs[int64(i)/per].addChunk(c, s.pl.folds); err != nil {
 			return nil, err
 		}
 	}
+	if s.cfg.RNG == Sobol {
+		return s.replicateResult(accs), nil
+	}
+	tot := &accs[0]
 	res := s.header()
 	res.Paths = s.cfg.Paths
 	res.Price = tot.price.P().Estimate()

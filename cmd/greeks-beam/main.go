@@ -139,7 +139,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usagef("%v (see greeks-beam --help)", err)
 		},
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Category: catIO, Usage: "portfolio file (.csv or .json); default: the embedded sample"},
 			&cli.StringFlag{Name: "in-format", Category: catIO, Usage: "csv or json, when the extension does not say"},
 			&cli.StringFlag{Name: "market", Category: catIO, EnvVars: []string{"GREEKS_MARKET"},
@@ -179,7 +179,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 				Usage: "path shards per trade (at most its chunks); never changes the numbers"},
 			&cli.StringSliceFlag{Name: "beam-option", Category: catBeam,
 				Usage: "a Beam pipeline option name=value, repeatable (environment_type=LOOPBACK, project=…, region=…, staging_location=gs://…)"},
-		},
+		}, cliflag.RNGFlags(catSim)...),
 		Action: runPipeline,
 	}
 	cliflag.Flags(app.Flags) // decimals, as greeks batch and the rows read them
@@ -321,6 +321,9 @@ func jobOf(c *cli.Context) (job, error) {
 	}
 	rhoUnit, err := cliflag.RhoUnit(c)
 	if err != nil {
+		return j, usagef("%v", err)
+	}
+	if err := cliflag.RNG(c, &cfg); err != nil {
 		return j, usagef("%v", err)
 	}
 	j.Options = batch.Options{Config: cfg, Decimals: int32(d), VegaUnit: vegaUnit, ValuationDate: valuation,

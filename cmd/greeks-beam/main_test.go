@@ -265,7 +265,31 @@ func TestRhoThetaVannaVolga(t *testing.T) {
 // chunk: the same numbers.
 func TestManyShardsEqualOne(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "trades.csv")
+	in, corr := fourTrades(t, dir)
+	const n = 9*greeks.ChunkSize + 77 // ten chunks
+	shardsEqual(t, dir, in, corr, n, 10, "--lambda", "plugin")
+}
+
+// TestSobolShardsEqualOne is TestManyShardsEqualOne with --rng sobol: 4
+// randomizations of 2 chunks and 77 paths each, 12 chunks in all.
+func TestSobolShardsEqualOne(t *testing.T) {
+	dir := t.TempDir()
+	in, corr := fourTrades(t, dir)
+	const n = 4 * (2*greeks.ChunkSize + 77)
+	rep := shardsEqual(t, dir, in, corr, n, 12, "--rng", "sobol", "--randomizations", "4")
+	for _, tr := range rep.Trades {
+		if tr.Status == "ok" && (tr.Result.RNG != "sobol" || tr.Result.Randomizations != 4) {
+			t.Errorf("%s: rng %q, randomizations %d", tr.TradeID, tr.Result.RNG, tr.Result.Randomizations)
+		}
+	}
+}
+
+// fourTrades writes the trades of the shard tests (a localized digital with
+// its pilot, a 52-date barrier, an Euler CEV call, a localized basket
+// digital on two underlyings) and their correlation into dir.
+func fourTrades(t *testing.T, dir string) (in, corr string) {
+	t.Helper()
+	in = filepath.Join(dir, "trades.csv")
 	rows := strings.Join(columns, ",") + "\n" +
 		"D1,ACME,digital-call,1000,105,0.5,,,,1,,,,,,,100,0.2,0.05,0,\n" +
 		"B1,ACME,up-out-call,100,100,1,125,,52,,,,,,,,100,0.2,0.05,0,\n" +
@@ -274,32 +298,40 @@ func TestManyShardsEqualOne(t *testing.T) {
 	if err := os.WriteFile(in, []byte(rows), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	corr := filepath.Join(dir, "corr.json")
+	corr = filepath.Join(dir, "corr.json")
 	if err := os.WriteFile(corr, []byte(`[{"underlying_a": "BETA", "underlying_b": "ACME", "rho": -0.4}]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	const n = 9*greeks.ChunkSize + 77 // ten chunks
+	return in, corr
+}
+
+// shardsEqual prices the trades of in with n paths in one shard and in
+// one shard a chunk (chunks of them), checks that the reports are the same
+// and every trade ok, and returns the report.
+func shardsEqual(t *testing.T, dir, in, corr string, n int64, chunks int, args ...string) batch.Report {
+	t.Helper()
 	var reports [][]byte
-	for _, shards := range []int{1, 10} {
+	for _, shards := range []int{1, chunks} {
 		out := filepath.Join(dir, fmt.Sprintf("r%d.json", shards))
-		if code, stderr := runCLI("--in", in, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(n), "--lambda", "plugin",
-			"--shards-per-trade", fmt.Sprint(shards), "--workers", "1"); code != 0 {
+		if code, stderr := runCLI(append([]string{"--in", in, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(n),
+			"--shards-per-trade", fmt.Sprint(shards), "--workers", "1"}, args...)...); code != 0 {
 			t.Fatalf("%d shards: exit %d: %s", shards, code, stderr)
 		}
 		reports = append(reports, normalized(t, out))
 	}
 	if !bytes.Equal(reports[0], reports[1]) {
-		t.Errorf("10 shards differ from 1: %s", firstDiff(reports[1], reports[0]))
+		t.Errorf("%d shards differ from 1: %s", chunks, firstDiff(reports[1], reports[0]))
 	}
 	var rep batch.Report
-	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "r10.json")), &rep); err != nil {
+	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, fmt.Sprintf("r%d.json", chunks))), &rep); err != nil {
 		t.Fatal(err)
 	}
 	for _, tr := range rep.Trades {
-		if tr.Status != "ok" || tr.Result.Paths != n || tr.Result.Workers != 10 {
+		if tr.Status != "ok" || tr.Result.Paths != n || tr.Result.Workers != chunks {
 			t.Errorf("%s: status %s, %v", tr.TradeID, tr.Status, tr.Result)
 		}
 	}
+	return rep
 }
 
 // TestUsage checks the command lines refused with exit status 2, and that

@@ -49,7 +49,7 @@ func batchCmd() *cli.Command {
 			"   greeks batch --in greeks/batch/sample/portfolio.csv --market greeks/batch/sample/market.csv --out report.json",
 		OnUsageError: onUsageError,
 		Action:       runBatch,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Category: catInput, Usage: "portfolio file (.csv or .json); default: the embedded sample"},
 			&cli.StringFlag{Name: "in-format", Category: catInput, Usage: "csv or json, when the extension does not say"},
 			&cli.StringFlag{Name: "market", Category: catInput, EnvVars: []string{"GREEKS_MARKET"},
@@ -84,7 +84,7 @@ func batchCmd() *cli.Command {
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid; default every method valid for each trade (an invalid one named here makes that trade an error)"},
 			&cli.StringFlag{Name: "lambda", Value: "crossfit", Category: catEstimators,
 				Usage: "how the hybrid's λ is estimated: crossfit, plugin or pilot"},
-		},
+		}, rngFlags()...),
 	}
 }
 
@@ -111,6 +111,9 @@ func runBatch(c *cli.Context) error {
 	}
 	if cfg.Tolerance > 0 && cfg.MaxPaths < cfg.Paths {
 		return usagef("invalid --max-paths %d: must be at least --paths %d", cfg.MaxPaths, cfg.Paths)
+	}
+	if err := parseRNG(c, &cfg); err != nil {
+		return err
 	}
 	d := c.Int("decimals")
 	if d < 0 || d > 18 {

@@ -224,6 +224,7 @@ func writeMultiTable(w io.Writer, in *optionInput, m sde.Correlated, res *greeks
 	fmt.Fprintf(tw, "simulation\tpaths %d  seed %d  workers %d  scheme %s  elapsed %.3fs\n",
 		res.Paths, res.Seed, res.Workers, res.Scheme, res.Elapsed.Seconds())
 	writeTolerance(tw, res)
+	writeRNG(tw, res)
 	fmt.Fprintf(tw, "estimators\tlambda %s", res.Lambda)
 	if res.Folds > 0 {
 		fmt.Fprintf(tw, " (%d folds)", res.Folds)

@@ -140,7 +140,7 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},
 			cliflag.VegaUnitFlag(catOutput),
-		}, multiFlags()...),
+		}, append(multiFlags(), rngFlags()...)...),
 	}
 }
 
@@ -342,6 +342,9 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 			Rate: c.Float64("rate-bump"), Expiry: c.Float64("expiry-bump")},
 		Lambda: lambda, Folds: c.Int("folds"), PilotPaths: c.Int64("pilot-paths"), Smoothing: c.Float64("smoothing"),
 		Weight: weight, Tolerance: c.Float64("tolerance"), MaxPaths: c.Int64("max-paths"),
+	}
+	if err := parseRNG(c, &in.cfg); err != nil {
+		return nil, err
 	}
 	return in, nil
 }

@@ -42,7 +42,11 @@ func writeOptionCSV(w io.Writer, u report.Unit) error {
 	}
 	run := []string{u.Payoff, u.Model, strconv.FormatInt(u.Paths, 10), strconv.FormatUint(u.Seed, 10)}
 	price := u.Price
-	lo, hi := greeks.Estimate{Value: float64(price.Estimate), StdErr: float64(price.StdErr)}.CI95()
+	pe := greeks.Estimate{Value: float64(price.Estimate), StdErr: float64(price.StdErr)}
+	if u.Randomizations > 1 { // a sobol run: t with R − 1 degrees of freedom
+		pe.DF = int64(u.Randomizations - 1)
+	}
+	lo, hi := pe.CI95()
 	rec := append([]string{"price", "mc", "", "", computed(price.Estimate), computed(price.StdErr),
 		computed(report.Num(lo)), computed(report.Num(hi)), optional(price.Analytic), "", ""}, run...)
 	if err := cw.Write(append(rec, strings.Join(u.Warnings, "; "))); err != nil {

@@ -62,6 +62,7 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	fmt.Fprintf(tw, "\nsimulation\tpaths %d  seed %d  workers %d  scheme %s  steps %d  elapsed %.3fs\n",
 		res.Paths, res.Seed, res.Workers, res.Scheme, res.Steps, res.Elapsed.Seconds())
 	writeTolerance(tw, res)
+	writeRNG(tw, res)
 	fmt.Fprintf(tw, "estimators\tlambda %s", res.Lambda)
 	if res.Folds > 0 {
 		fmt.Fprintf(tw, " (%d folds)", res.Folds)

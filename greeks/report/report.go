@@ -66,6 +66,13 @@ type Unit struct {
 	PilotPaths int64   `json:"pilot_paths,omitempty"`
 	Smoothing  Num     `json:"smoothing"`
 	Tolerance  float64 `json:"tolerance,omitempty"`
+	// RNG is the source of the normals, pseudo or sobol; a sobol run sets
+	// Randomizations (R: its standard errors come from the spread of R
+	// estimates and its intervals take Student's t with R − 1 degrees of
+	// freedom) and Scramble.
+	RNG            string `json:"rng"`
+	Randomizations int    `json:"randomizations,omitempty"`
+	Scramble       string `json:"scramble,omitempty"`
 	// ToleranceMet is set with a tolerance: false when the run stopped at
 	// its path cap with a standard error still above the tolerance.
 	ToleranceMet *bool `json:"tolerance_met,omitempty"`
@@ -122,6 +129,7 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 		Scheme: res.Scheme.String(), Steps: res.Steps, Weight: res.Weight.String(),
 		SpotBump: res.Bumps.Spot, VolBump: res.Bumps.Vol, LambdaMode: res.Lambda.String(), Folds: res.Folds,
 		PilotPaths: res.PilotPaths, Smoothing: Num(res.Smoothing), Tolerance: res.Tolerance,
+		RNG: res.RNG.String(), Randomizations: res.Randomizations,
 		Price:    Price{Num(res.Price.Value), Num(res.Price.StdErr), Num(ref.Price)},
 		Greeks:   []Figure{},
 		Skipped:  []Skip{},
@@ -132,6 +140,9 @@ func NewUnit(m sde.Model, p payoff.Payoff, res *greeks.Result, ref analytic.Valu
 	}
 	if h, ok := m.(sde.Heston); ok {
 		u.Heston = &HestonParams{h.V0, h.Kappa, h.Theta, h.Xi, h.Rho, h.Feller(), "dV/dsqrt(v0)"}
+	}
+	if res.RNG == greeks.Sobol {
+		u.Scramble = res.Scramble.String()
 	}
 	for _, f := range res.Figures {
 		if f.Greek == greeks.Rho || f.Greek == greeks.Theta {

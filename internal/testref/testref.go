@@ -106,3 +106,17 @@ func LambdaDeltaCall(m sde.GBM, k float64) float64 {
 	c := mom(func(p, q float64) float64 { return p * q }) - ep*eq
 	return (vq - c) / (vp + vq - 2*c)
 }
+
+// ConstCorr returns the d×d correlation matrix with every off-diagonal
+// entry rho.
+func ConstCorr(d int, rho float64) [][]float64 {
+	c := make([][]float64, d)
+	for i := range c {
+		c[i] = make([]float64, d)
+		for j := range c[i] {
+			c[i][j] = rho
+		}
+		c[i][i] = 1
+	}
+	return c
+}
