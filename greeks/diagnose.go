@@ -109,7 +109,8 @@ func HeavyTail(m sde.Model, paths int64) string {
 }
 
 // Warnings returns what a report must say beside r's figures: the figures
-// that are not finite, a tolerance not met, and a heavy tail (HeavyTail).
+// that are not finite, a tolerance not met, a heavy tail (HeavyTail) and,
+// under Heston, a failed Feller condition.
 func Warnings(m sde.Model, r *Result) []string {
 	var w []string
 	if bad := r.NotFinite(); len(bad) > 0 {
@@ -121,6 +122,11 @@ func Warnings(m sde.Model, r *Result) []string {
 	}
 	if h := HeavyTail(m, r.Paths); h != "" {
 		w = append(w, h)
+	}
+	if h, ok := m.(sde.Heston); ok && !h.Feller() {
+		w = append(w, fmt.Sprintf("feller condition fails (2κθ = %.4g < ξ² = %.4g): the variance reaches 0; "+
+			"qe handles it, full-truncation euler is biased more at few steps, pathwise vega is refused",
+			2*h.Kappa*h.Theta, h.Xi*h.Xi))
 	}
 	return w
 }

@@ -55,3 +55,26 @@ func TestToleranceMetAndCap(t *testing.T) {
 		t.Errorf("NotFinite = %v, want [price]", bad)
 	}
 }
+
+// TestFellerWarning: a Heston run whose parameters violate 2κθ ≥ ξ² says
+// so among the warnings; one that satisfies it does not.
+func TestFellerWarning(t *testing.T) {
+	for _, c := range []struct {
+		xi    float64
+		fires bool
+	}{{0.25, false}, {1, true}} {
+		m := sde.Heston{Spot: 100, Rate: 0.05, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: c.xi, Rho: -0.7, Expiry: 1}
+		res, err := Run(context.Background(), m, payoff.Call{Strike: 100}, Config{Paths: 4096, Scheme: sde.QE, Steps: 4,
+			Greeks: []Greek{Delta}, Methods: []Method{Pathwise}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, w := range Warnings(m, res) {
+			got = got || strings.Contains(w, "feller condition fails")
+		}
+		if got != c.fires {
+			t.Errorf("xi %v: Feller warning %v, want %v (warnings %q)", c.xi, got, c.fires, Warnings(m, res))
+		}
+	}
+}
