@@ -5,8 +5,12 @@
 // arithmetic and geometric Asian, discretely monitored barriers, and baskets,
 // spreads, best-of and worst-of options on several assets — and the model
 // any sde.Model: geometric Brownian motion sampled exactly at the fixings,
-// d correlated GBM assets (sde.Correlated), or CEV (and GBM) on an Euler or
-// Milstein grid. Run does it in one
+// d correlated GBM assets (sde.Correlated), CEV (and GBM) on an Euler or
+// Milstein grid, or Heston's stochastic volatility (sde.Heston) under
+// Andersen's QE scheme or full-truncation Euler (heston.go: Vega is
+// ∂V/∂√v₀ there; Delta and Gamma carry the conditional Malliavin weights,
+// exact for the scheme). Paths are pseudo-random or, with Config.RNG =
+// Sobol, randomized Sobol' points (rqmc.go). Run does it in one
 // call; Split cuts the same run into chunk ranges that a pipeline can
 // simulate anywhere and merge to the same numbers.
 //
