@@ -42,7 +42,8 @@ func (m Heston) Coefficients(x []float64, c *Coefs) {
 // hestonState is the reusable per-worker storage of EvolveHeston.
 type hestonState struct {
 	x, v, y, c, dv, dx []float64
-	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, ln M, m, ψ and 1 − 2Aa (then its log) of a step
+	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
+	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
 	idx                []int32   // QE: the paths on the exponential branch
 }
 
@@ -89,10 +90,10 @@ const qePsiC = 1.5
 // martingale of the scheme. The expectation needs A < 1/(2a) and A < β
 // (Andersen's Proposition 5), which holds for ρ ≤ 0 and for the usual steps;
 // where it fails the denominators are floored at 1e-12 rather than giving NaN.
-// The quadratic branch is computed on every path; the paths whose ψ
-// exceeds ψ_c are compacted into an index list (a store and a conditional
-// increment, no jump) and the exponential branch, with its erfc and
-// logarithm, is computed on those alone, overwriting the quadratic values.
+// The step is computed by qeStep (two divisions and two square roots on the
+// quadratic branch, which runs on every path; the exponential branch on
+// the compacted paths that take it) and the logarithm of the martingale
+// correction's factor is taken once a fixing, not once a step (qeFlush).
 //
 // Alongside S it fills, as need asks:
 //
@@ -152,17 +153,17 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		panic("sde: EvolveHeston has no Vega tangent under qe")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
 		h.idx = make([]int32, n)
 	}
-	v1, lm, mq, ps, dl, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.idx[:n]
 	x, v, y, c, w := h.x[:n], h.v[:n], h.y[:n], h.c[:n], b.W[:n]
 	x0 := math.Log(hm.Spot)
 	for i := range x {
 		x[i], v[i], y[i], c[i], w[i] = x0, hm.V0, 0, 0, 0
+		h.pe[i], h.ie[i] = 1, 0
 	}
 	weight := need&(NeedWeight|NeedChain) != 0
 	tangent := need&NeedDVol != 0
@@ -180,13 +181,7 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
 	rbar := math.Sqrt(1 - rho*rho)
 	drift := (hm.Rate - hm.Div) * dt
-	// QE constants.
-	e := math.Exp(-kappa * dt)
-	s1 := xi * xi * e * (1 - e) / kappa
-	s0 := theta * xi * xi * (1 - e) * (1 - e) / (2 * kappa)
-	k2 := 0.5*dt*(kappa*rho/xi-0.5) + rho/xi
-	k3 := 0.5 * dt * (1 - rho*rho)
-	A := k2 + 0.5*k3
+	qe := qeConst(hm, dt)
 	for k := range steps {
 		zp := z[2*k*n : 2*k*n+n]
 		zv := z[(2*k+1)*n : (2*k+1)*n+n]
@@ -219,65 +214,14 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 				w[i] += dws
 			}
 		} else {
-			// Quadratic branch on every path (ψ clamped into its domain),
-			// with the paths that take the exponential branch compacted
-			// into idx without a branch; the costly erfc and log run on
-			// those only.
-			cnt := 0
-			for i, zvi := range zv {
-				vk := v[i]
-				mm := theta + (vk-theta)*e
-				psi := (vk*s1 + s0) / (mm * mm)
-				pq := min(psi, qePsiC)
-				iq := 2 / pq
-				b2 := iq - 1 + math.Sqrt(iq*(iq-1))
-				a := mm / (1 + b2)
-				bb := math.Sqrt(b2)
-				dq := max(1-2*A*a, 1e-12)
-				v1[i] = a * (bb + zvi) * (bb + zvi)
-				lm[i] = A * b2 * a / dq // + ½ln(1/dq) below: ln E[e^{A v_{k+1}} | v_k]
-				mq[i], ps[i], dl[i] = mm, psi, dq
-				idx[cnt] = int32(i)
-				if psi > qePsiC {
-					cnt++
-				}
-			}
-			vmath.LogTo(dl, dl)
-			for i, l := range dl {
-				lm[i] -= 0.5 * l
-			}
-			// Exponential branch on the compacted paths: the arguments of
-			// the two logarithms in ea and eb, then one LogTo each.
-			ea, eb := mq[:cnt], ps[:cnt] // m and ψ of path idx[c] are read before slot c is overwritten (c ≤ idx[c])
-			for c, j := range idx[:cnt] {
-				mm, psi := mq[j], ps[j]
-				p := (psi - 1) / (psi + 1)
-				beta := (1 - p) / mm
-				tail := 0.5 * math.Erfc(zv[j]*math.Sqrt2/2) // 1 − U = Φ(−Z_v)
-				v1[j] = beta
-				ea[c] = (1 - p) / tail
-				eb[c] = p + beta*(1-p)/max(beta-A, 1e-12)
-			}
-			vmath.LogTo(ea, ea)
-			vmath.LogTo(eb, eb)
-			for c, j := range idx[:cnt] {
-				v1[j] = max(ea[c], 0) / v1[j]
-				lm[j] = eb[c]
-			}
-			for i, zi := range zp {
-				vk, vn := v[i], v1[i]
-				ck := k3 * (vk + vn)
-				sc := math.Sqrt(ck)
-				y[i] += cw * sc * zi
-				c[i] += cw * ck
-				x[i] += drift - lm[i] - 0.5*k3*vk + k2*vn + sc*zi // K₀* + K₁v_k = −ln M − ½K₃v_k
-				v[i] = vn
-				w[i] += sq * zi
-			}
+			g.qeStep(qe, zp, zv, x, v, y, c, w, cw != 0)
 		}
 		if (k+1)%per == 0 {
 			j := (k+1)/per - 1
 			row := b.Obs[j*n : j*n+n]
+			if s == QE {
+				g.qeFlush(x)
+			}
 			vmath.ExpTo(row, x)
 			if need&NeedY != 0 {
 				yr := b.Y[j*n : j*n+n]
@@ -306,3 +250,139 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 // HestonVariance returns the variance v_T of each path of the last
 // EvolveHeston call (valid until the next call).
 func (g *Grid) HestonVariance() []float64 { return g.h.v }
+
+// qeConsts are QE's per-step constants (EvolveHeston's doc comment).
+type qeConsts struct {
+	e, th1     float64 // m = e·v_k + th1: e = e^{−κΔt}, th1 = θ(1 − e)
+	s1, s0     float64 // s² = s1·v_k + s0
+	k2, hk3    float64 // K₂ and ½K₃
+	k3, a      float64 // K₃ = K₄ and A = K₂ + ½K₄
+	drift, sq  float64 // (r − q)Δt and √Δt
+	psic, iqlo float64 // ψ_c and 2/ψ_c
+}
+
+func qeConst(hm Heston, dt float64) qeConsts {
+	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
+	e := math.Exp(-kappa * dt)
+	k2 := 0.5*dt*(kappa*rho/xi-0.5) + rho/xi
+	k3 := 0.5 * dt * (1 - rho*rho)
+	return qeConsts{
+		e: e, th1: theta * (1 - e),
+		s1: xi * xi * e * (1 - e) / kappa, s0: theta * xi * xi * (1 - e) * (1 - e) / (2 * kappa),
+		k2: k2, hk3: 0.5 * k3, k3: k3, a: k2 + 0.5*k3,
+		drift: (hm.Rate - hm.Div) * dt, sq: math.Sqrt(dt),
+		psic: qePsiC, iqlo: 2 / qePsiC,
+	}
+}
+
+// qeStep advances x = ln S and v by one QE step on the normals zp (Z⊥) and
+// zv (Z_v), adds √Δt Z⊥ to w and, when first, the conditional weight's
+// √c_k Z⊥ to y and c_k to c.
+//
+// The quadratic branch runs on every path (ψ clamped into its domain) with
+// two divisions: with den = 1 + b², den₂ = den − 2Am = den(1 − 2Aa) and
+// q = 1/(den·den₂),
+//
+//	2/ψ = 2m²/s²,   a = m·den₂·q,   A b² a/(1 − 2Aa) = A b² m·den·q,   1 − 2Aa = den₂²·q.
+//
+// The paths whose ψ exceeds ψ_c are compacted into an index list (a store
+// and a conditional increment, no jump) and the exponential branch, with
+// its erfc and logarithm, is computed on those alone, overwriting the
+// quadratic values. The martingale correction
+// −ln M = −A b² a/(1 − 2Aa) + ½ln(1 − 2Aa) (quadratic) or −ln M (exponential)
+// is split into its linear part, added to x now, and the factor 1 − 2Aa
+// or 1/M², multiplied into a running product kept as a mantissa in [1, 2)
+// and an exponent (bit operations, so it cannot overflow); qeFlush takes
+// one logarithm of the product at a fixing instead of one a step.
+func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) {
+	h := &g.h
+	n := len(zp)
+	zv, x, v, y, c, w = zv[:n], x[:n], v[:n], y[:n], c[:n], w[:n]
+	v1, lm, mq, ps, dl, pe, ie, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.pe[:n], h.ie[:n], h.idx[:n]
+	A := qe.a
+	cnt := 0
+	for i, zvi := range zv {
+		vk := v[i]
+		mm := vk*qe.e + qe.th1
+		s2 := vk*qe.s1 + qe.s0
+		mm2 := mm * mm
+		iq := max(2*mm2/s2, qe.iqlo) // 2/ψ, ψ clamped to ψ_c
+		b2 := iq - 1 + math.Sqrt(iq*(iq-1))
+		bb := math.Sqrt(b2)
+		den := 1 + b2
+		den2 := max(den-2*A*mm, 1e-12*den) // den·(1 − 2Aa), floored as 1 − 2Aa ≥ 1e-12
+		q := 1 / (den * den2)
+		a := mm * den2 * q
+		zb := bb + zvi
+		v1[i] = a * zb * zb
+		lm[i] = A * b2 * mm * den * q
+		dl[i] = den2 * den2 * q
+		mq[i], ps[i] = mm, s2
+		idx[cnt] = int32(i)
+		if s2 > qe.psic*mm2 {
+			cnt++
+		}
+	}
+	// Exponential branch on the compacted paths: p = (ψ − 1)/(ψ + 1) =
+	// (s² − m²)/(s² + m²), β = (1 − p)/m = 2m/(s² + m²); the argument of
+	// the logarithm in ea (ea[c] overwrites mq[c], read for path
+	// idx[c] ≥ c before).
+	ea := mq[:cnt]
+	for c, j := range idx[:cnt] {
+		mm, s2 := mq[j], ps[j]
+		mm2 := mm * mm
+		d := 1 / (s2 + mm2)
+		p := (s2 - mm2) * d
+		beta := 2 * mm * d
+		tail := 0.5 * math.Erfc(zv[j]*(math.Sqrt2/2)) // 1 − U = Φ(−Z_v)
+		v1[j] = beta
+		ea[c] = (1 - p) / tail
+		r := 1 / (p + beta*(1-p)/max(beta-A, 1e-12)) // 1/M
+		lm[j], dl[j] = 0, r*r
+	}
+	vmath.LogTo(ea, ea)
+	for c, j := range idx[:cnt] {
+		v1[j] = max(ea[c], 0) / v1[j]
+	}
+	// The spot, K₀* + K₁v_k = −ln M − ½K₃v_k, and the product of M's factors
+	// renormalized to a mantissa in [1, 2) and an exponent.
+	if first {
+		for i, zi := range zp {
+			vk, vn := v[i], v1[i]
+			ck := qe.k3 * (vk + vn)
+			sc := math.Sqrt(ck)
+			y[i] += sc * zi
+			c[i] += ck
+			x[i] += qe.drift - lm[i] - qe.hk3*vk + qe.k2*vn + sc*zi
+			v[i] = vn
+			w[i] += qe.sq * zi
+			bits := math.Float64bits(pe[i] * dl[i])
+			ie[i] += float64(int64(bits>>52) - 1023)
+			pe[i] = math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+		}
+	} else {
+		for i, zi := range zp {
+			vk, vn := v[i], v1[i]
+			sc := math.Sqrt(qe.k3 * (vk + vn))
+			x[i] += qe.drift - lm[i] - qe.hk3*vk + qe.k2*vn + sc*zi
+			v[i] = vn
+			w[i] += qe.sq * zi
+			bits := math.Float64bits(pe[i] * dl[i])
+			ie[i] += float64(int64(bits>>52) - 1023)
+			pe[i] = math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+		}
+	}
+}
+
+// qeFlush adds the deferred ½ln Π(1 − 2Aa) of the martingale correction
+// to x and restarts the product.
+func (g *Grid) qeFlush(x []float64) {
+	h := &g.h
+	n := len(x)
+	pe, ie, l := h.pe[:n], h.ie[:n], h.dl[:n]
+	vmath.LogTo(l, pe)
+	for i := range x {
+		x[i] += 0.5 * (l[i] + ie[i]*math.Ln2)
+		pe[i], ie[i] = 1, 0
+	}
+}
