@@ -188,3 +188,49 @@ func TestHestonFeller(t *testing.T) {
 		}
 	}
 }
+
+// TestHestonRateTime compares HestonRateTime with central differences of
+// the semi-analytic price in r and in T on every parameter set, calls and
+// puts, and with the Black–Scholes Rho and Theta in the limit ξ → 0 (σ²
+// the mean variance over [0, T], whose own T-dependence adds
+// −Vega_BS ∂σ̄/∂T to the Black–Scholes Theta).
+func TestHestonRateTime(t *testing.T) {
+	for _, c := range hestonModels {
+		for _, k := range []float64{80, 100, 120} {
+			for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.Put{Strike: k}} {
+				got, err := analytic.HestonRateTime(c.m, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				atRate := func(r float64) float64 { m := c.m; m.Rate = r; return mustHeston(t, m, p).Price }
+				atExpiry := func(x float64) float64 { m := c.m; m.Expiry = x; return mustHeston(t, m, p).Price }
+				rho := fd.Derivative(atRate, c.m.Rate, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+				theta := -fd.Derivative(atExpiry, c.m.Expiry, &fd.Settings{Formula: fd.Central, Step: 1e-4 * c.m.Expiry})
+				ps, _, _, _ := hestonScales(c.m, k)
+				compare(t, p.Name(), c.name, 1e-6, greekCheck{"Rho", got.Rho, rho, ps * c.m.Expiry},
+					greekCheck{"Theta", got.Theta, theta, ps / c.m.Expiry})
+			}
+		}
+	}
+	m := sde.Heston{Spot: 100, Rate: 0.05, Div: 0.01, V0: 0.04, Kappa: 1.5, Theta: 0.09, Xi: 1e-4, Rho: -0.5, Expiry: 1}
+	e := (1 - math.Exp(-m.Kappa*m.Expiry)) / m.Kappa
+	sbar := math.Sqrt((m.Theta*m.Expiry + (m.V0-m.Theta)*e) / m.Expiry)
+	// ∂σ̄/∂T from σ̄²T = θT + (v₀ − θ)e(T), e' = e^{−κT}.
+	dsbar := (m.Theta + (m.V0-m.Theta)*math.Exp(-m.Kappa*m.Expiry) - sbar*sbar) / (2 * sbar * m.Expiry)
+	bs := sde.GBM{Spot: m.Spot, Rate: m.Rate, Div: m.Div, Vol: sbar, Expiry: m.Expiry}
+	for _, k := range []float64{80, 100, 120} {
+		for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.Put{Strike: k}} {
+			got, err := analytic.HestonRateTime(m, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := analytic.BlackScholesRateTime(bs, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Theta -= mustBS(t, bs, p).Vega * dsbar
+			ps, _, _, _ := hestonScales(m, k)
+			compare(t, p.Name(), "ξ→0", 1e-4, greekCheck{"Rho", got.Rho, want.Rho, ps}, greekCheck{"Theta", got.Theta, want.Theta, ps})
+		}
+	}
+}

@@ -236,12 +236,23 @@ func RefGreek(ref analytic.Values, g greeks.Greek) float64 {
 
 // RefGreekOf returns the closed-form value of g for payoff p on model m
 // whose reference values are ref: Rho and Theta from
-// analytic.BlackScholesRateTime, Vanna and Volga from
+// analytic.BlackScholesRateTime (analytic.HestonRateTime under Heston),
+// Vanna and Volga from
 // analytic.BlackScholesSecondOrder on a GBM (NaN for a payoff they do not
 // cover), the other Greeks as RefGreek; NaN when there is none.
 func RefGreekOf(m sde.Model, p payoff.Payoff, ref analytic.Values, g greeks.Greek) float64 {
 	if g != greeks.Rho && g != greeks.Theta && g != greeks.Vanna && g != greeks.Volga {
 		return RefGreek(ref, g)
+	}
+	if h, ok := m.(sde.Heston); ok {
+		rt, err := analytic.HestonRateTime(h, p)
+		switch {
+		case err != nil || (g != greeks.Rho && g != greeks.Theta):
+			return math.NaN()
+		case g == greeks.Rho:
+			return rt.Rho
+		}
+		return rt.Theta
 	}
 	gbm, ok := m.(sde.GBM)
 	if !ok {
