@@ -386,7 +386,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		if pl.pair[Delta] {
 			pl.need |= sde.NeedY
 		}
-		if pl.pair[Delta] || pl.pair[Gamma] {
+		if pl.pair[Delta] || pl.pair[Gamma] || (isHeston && pl.mall[Rho]) {
 			if cfg.Weight == Chain {
 				pl.need |= sde.NeedChain
 			} else {
@@ -410,7 +410,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.down = append(pl.down, (a.Spot-h)/a.Spot)
 	}
 	pl.hr = cfg.Bumps.Rate
-	if cfg.Scheme != sde.Exact && pl.fd[Rho] {
+	if cfg.Scheme != sde.Exact && pl.fd[Rho] && !isHeston { // Heston scales S_{t_j} by e^{±h t_j}
 		pl.rateUp, pl.rateDown = withRate(m, par.Rate+pl.hr), withRate(m, par.Rate-pl.hr)
 	}
 	pl.ht = cfg.Bumps.Expiry * par.Expiry
@@ -870,6 +870,10 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 // otherwise) and grad the payoff's gradient (the smoothed payoff's when
 // localizing). The pathwise part uses the smoothed payoff f_ε = f − r.
 func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	if _, ok := heston(pl.model); ok {
+		w.hestonRhoPairs(pl, n, acc, fold, f, r, grad)
+		return
+	}
 	if pl.fixings > 1 || pl.multi {
 		w.rateTimePairsGeneral(pl, n, acc, fold, f, r, grad)
 		return

@@ -34,6 +34,34 @@ import (
 //	localized  pathwise on the smoothed payoff plus the weight on the
 //	           remainder, Delta and Gamma, for digitals and barriers.
 //	hybrid     λ*·(pathwise or localized) + (1 − λ*)·malliavin.
+//
+// Rho (∂V/∂r, discount and drift) and Theta (−∂V/∂T, per year). Both
+// schemes put r only in ln S's drift, (r − q)Δt a step, and the variance
+// path does not depend on r, so on the same normals S_{t_j}(r + h) =
+// S_{t_j}(r) e^{h t_j} exactly:
+//
+//	fd         Rho: the fixings scaled by e^{±h t_j} under e^{−(r±h)T}.
+//	           Theta (European): the paths re-simulated over T ± h with the
+//	           same number of steps on the same normals (under QE the
+//	           changed Δt may switch a step's branch, as for the fd Vega).
+//	pathwise   Rho = E[D (Σ_j t_j S_{t_j} ∂f/∂S_{t_j} − T f)], exact for the
+//	           scheme (Lipschitz payoffs, any fixings).
+//	malliavin  Rho, European payoffs: given the variance path, ln S_T is
+//	           Gaussian and r shifts its mean by T, T times the shift a unit
+//	           of ln S_0 makes; so the weight is T times the conditional
+//	           log-spot score of the Delta weight, minus T for the discount,
+//	               Rho = E[D f (T S_0 π − T)],   S_0 π = Y⊥/C,
+//	           exact for the discrete scheme, with no 1/√v (C ≥ c_0 > 0).
+//	           With several fixings r moves fixing j by t_j, not uniformly:
+//	           the weight would need a score in every fixing interval's Z⊥,
+//	           whose conditional variance vanishes on paths where v stays at
+//	           0 for the interval (QE's exponential branch, truncated
+//	           Euler), so it is not offered.
+//	localized, hybrid   Rho of European payoffs, as for Delta.
+//
+// Theta has fd only: T moves Δt inside every step of the variance chain
+// (e^{−κΔt}, ψ and the branch under QE), a pathwise or Malliavin Theta of
+// the discretized scheme is not derived.
 
 // heston reports whether m is the Heston model.
 func heston(m sde.Model) (sde.Heston, bool) {
@@ -59,7 +87,9 @@ func hestonScheme(m sde.Model, s sde.Scheme) string {
 func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Method) string {
 	switch g {
 	case Rho, Theta:
-		return rateTimeInvalid(p, h, s, g, x)
+		if why := hestonRateTimeInvalid(p, g, x); why != "" {
+			return why
+		}
 	case Vanna, Volga:
 		return fmt.Sprintf("%s is implemented for the gbm models (not heston)", g)
 	case CrossGamma:
@@ -96,6 +126,63 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 		return hybridInvalid(p, func(y Method) string { return hestonInvalid(p, h, s, g, y) })
 	}
 	return ""
+}
+
+// hestonRateTimeInvalid returns why method x cannot estimate Rho or Theta
+// of p under Heston (see the package comment above), or "".
+func hestonRateTimeInvalid(p payoff.Payoff, g Greek, x Method) string {
+	if g == Theta {
+		if !european(p) {
+			return fmt.Sprintf("Theta of %s under heston is not implemented: moving the valuation date moves the fixings off the grid", p.Name())
+		}
+		if x != FD {
+			return fmt.Sprintf("under heston Theta is estimated by fd only: the %s Theta of the discretized variance chain "+
+				"(T moves Δt inside every step) is not derived", x)
+		}
+		return ""
+	}
+	if (x == Malliavin || x == Localized) && !european(p) {
+		return fmt.Sprintf("the Malliavin Rho weight under heston is implemented for European payoffs: with several fixings it needs "+
+			"a score in every fixing interval, whose conditional variance vanishes where v stays at 0; use fd or pathwise (%s)", p.Name())
+	}
+	return ""
+}
+
+// hestonRhoPairs adds the paired Rho samples under Heston: the pathwise
+// P = D (Σ_j t_j S_{t_j} ∂f/∂S_{t_j} − T fp) (fp the payoff or, when
+// localizing, its smoothed version; plus D r times the weight) with the
+// Malliavin M = D f (T S_0 π − T), π the block's conditional Delta weight
+// (European payoffs; see the package comment above).
+func (w *worker) hestonRhoPairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	if !pl.pair[Rho] {
+		return
+	}
+	b, m := &w.base, pl.fixings
+	fp := f
+	if r != nil {
+		fp = w.fs[:n]
+	}
+	T, s0 := pl.par.Expiry, pl.par.Spot
+	a, wt := w.fx[0][:n], w.fx[1][:n]
+	clear(a)
+	if grad != nil {
+		for j := range m {
+			t := float64(j+1) * T / float64(m)
+			for i, x := range b.Obs[j*n : j*n+n] {
+				a[i] += t * x * grad[j*n+i]
+			}
+		}
+	}
+	for i := range a {
+		a[i] -= T * fp[i]
+	}
+	if pl.mall[Rho] {
+		for i, pi := range b.Weight[:n] {
+			wt[i] = T * (s0*pi - 1)
+		}
+	}
+	k := pl.slot(Rho, 0, 0)*pl.folds + fold
+	acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[Rho]))
 }
 
 // hestonGammaSums pairs the mixed pathwise–likelihood-ratio Gamma

@@ -78,6 +78,45 @@ func TestHestonGreeks(t *testing.T) {
 	}
 }
 
+// TestHestonRateTime checks Rho (fd, pathwise, malliavin, hybrid) and
+// Theta (fd) of every parameter set against analytic.HestonRateTime:
+// |MC − exact| ≤ 5 SE + allowance, the allowance for the scheme's
+// discretization bias following from TestHestonGreeks' through
+// Rho = T(S_0Δ − V) and Theta's scale V/T: 1% of T(S_0 + w) for Rho and
+// of w/T for Theta, w = S_0√(v̄T) the price's scale.
+func TestHestonRateTime(t *testing.T) {
+	for _, c := range hestonCases {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := analytic.HestonRateTime(c.m, c.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), c.m, c.p, Config{Paths: 1 << 16, Scheme: c.scheme, Steps: hestonSteps(c.m), Seed: 12,
+				Greeks: []Greek{Rho, Theta}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			T := c.m.Expiry
+			w := c.m.Spot * math.Sqrt(math.Max(c.m.V0, c.m.Theta)*T)
+			n := map[Greek]int{}
+			for _, f := range res.Figures {
+				exact, allow := want.Rho, 0.01*T*(c.m.Spot+w)
+				if f.Greek == Theta {
+					exact, allow = want.Theta, 0.01*w/T
+				}
+				t.Logf("%s(%s) = %.5f ± %.5f, exact %.5f (%+.1f SE, allowance %.5f)", f.Greek, f.Method, f.Value, f.StdErr, exact, (f.Value-exact)/f.StdErr, allow)
+				if math.Abs(f.Value-exact) > 5*f.StdErr+allow {
+					t.Errorf("%s(%s) = %v ± %v, want %v", f.Greek, f.Method, f.Value, f.StdErr, exact)
+				}
+				n[f.Greek]++
+			}
+			if n[Rho] != 4 || n[Theta] != 1 {
+				t.Errorf("figures per Greek %v, want Rho 4, Theta 1; skipped %v", n, res.Skipped)
+			}
+		})
+	}
+}
+
 // TestHestonWorkers checks that the worker count does not change a number
 // under either scheme.
 func TestHestonWorkers(t *testing.T) {
@@ -85,7 +124,8 @@ func TestHestonWorkers(t *testing.T) {
 		c := hestonCases[0]
 		var first *Result
 		for _, w := range []int{1, 3} {
-			res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Paths: 3*ChunkSize + 100, Scheme: s, Steps: 8, Seed: 2, Workers: w})
+			res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Paths: 3*ChunkSize + 100, Scheme: s, Steps: 8, Seed: 2, Workers: w,
+				Greeks: []Greek{Delta, Gamma, Vega, Rho, Theta}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,13 +145,14 @@ func TestHestonWorkers(t *testing.T) {
 	}
 }
 
-// TestHestonDigital checks the Delta and Gamma of a digital call under QE,
+// TestHestonDigital checks the Delta and Rho of a digital call under QE,
 // where pathwise is invalid: fd, malliavin, localized and hybrid against
 // the exact Delta, a central difference in S_0 of analytic prices of tight
 // call spreads (f ≈ (C(K − δ) − C(K + δ))/(2δ), δ = 0.05, whose bias is
 // O(δ²), negligible), with the allowance 2e-4 (1% of the Delta) for QE's
-// discretization at 16 steps (the measured gaps are within 1 SE); and
-// that the hybrid's standard error is below plain Malliavin's.
+// discretization at 16 steps (the measured gaps are within 1 SE), and the
+// Rho the same way from analytic.HestonRateTime; and that the hybrid's
+// standard error is below plain Malliavin's for both.
 func TestHestonDigital(t *testing.T) {
 	c := hestonCases[0]
 	k, dk := 100.0, 0.05
@@ -127,26 +168,42 @@ func TestHestonDigital(t *testing.T) {
 	}
 	h := 0.01
 	wantDelta := (spread(c.m.Spot+h) - spread(c.m.Spot-h)) / (2 * h)
+	rhoSpread := func() float64 {
+		lo, err1 := analytic.HestonRateTime(c.m, payoff.Call{Strike: k - dk})
+		hi, err2 := analytic.HestonRateTime(c.m, payoff.Call{Strike: k + dk})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return (lo.Rho - hi.Rho) / (2 * dk)
+	}
+	// Rho's allowance: T S_0 times Delta's (Rho = T(S_0Δ − V) for the spread).
+	want := map[Greek]float64{Delta: wantDelta, Rho: rhoSpread()}
+	allow := map[Greek]float64{Delta: 2e-4, Rho: 2e-4 * c.m.Expiry * c.m.Spot}
 	res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: k, Cash: 1},
-		Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 16, Seed: 4, Greeks: []Greek{Delta}})
+		Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 16, Seed: 4, Greeks: []Greek{Delta, Rho}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mall, hyb Estimate
-	for _, f := range res.Figures {
-		t.Logf("delta(%s) = %.6f ± %.6f, want %.6f (%+.1f SE)", f.Method, f.Value, f.StdErr, wantDelta, (f.Value-wantDelta)/f.StdErr)
-		if math.Abs(f.Value-wantDelta) > 5*f.StdErr+2e-4 {
-			t.Errorf("Delta(%s) = %v ± %v, want %v", f.Method, f.Value, f.StdErr, wantDelta)
+	for _, g := range []Greek{Delta, Rho} {
+		var mall, hyb Estimate
+		for _, f := range res.Figures {
+			if f.Greek != g {
+				continue
+			}
+			t.Logf("%s(%s) = %.6f ± %.6f, want %.6f (%+.1f SE)", g, f.Method, f.Value, f.StdErr, want[g], (f.Value-want[g])/f.StdErr)
+			if math.Abs(f.Value-want[g]) > 5*f.StdErr+allow[g] {
+				t.Errorf("%s(%s) = %v ± %v, want %v", g, f.Method, f.Value, f.StdErr, want[g])
+			}
+			switch f.Method {
+			case Malliavin:
+				mall = f.Estimate
+			case Hybrid:
+				hyb = f.Estimate
+			}
 		}
-		switch f.Method {
-		case Malliavin:
-			mall = f.Estimate
-		case Hybrid:
-			hyb = f.Estimate
+		if !(hyb.StdErr < mall.StdErr) {
+			t.Errorf("%s: hybrid SE %v not below malliavin SE %v", g, hyb.StdErr, mall.StdErr)
 		}
-	}
-	if !(hyb.StdErr < mall.StdErr) {
-		t.Errorf("hybrid SE %v not below malliavin SE %v", hyb.StdErr, mall.StdErr)
 	}
 }
 
@@ -186,6 +243,34 @@ func TestHestonPathDependent(t *testing.T) {
 			if n != 3 {
 				t.Errorf("%s %s: %d methods beside fd, want 3; skipped %v", p.Name(), g, n, res.Skipped)
 			}
+		}
+	}
+}
+
+// TestHestonRhoPathDependent checks the pathwise Rho of an arithmetic
+// Asian on 12 fixings under both schemes (Feller set) against fd on the
+// same normals, |pathwise − fd| ≤ 5·√(SE_pw² + SE_fd²), and that the
+// Malliavin Rho is refused there with its reason.
+func TestHestonRhoPathDependent(t *testing.T) {
+	c := hestonCases[0]
+	p := payoff.AsianCall{Strike: 100, Fixings: 12}
+	for _, s := range []sde.Scheme{sde.QE, sde.Euler} {
+		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 15, Scheme: s, Steps: 24, Seed: 9, Greeks: []Greek{Rho}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd, ok1 := res.Figure(Rho, FD)
+		pw, ok2 := res.Figure(Rho, Pathwise)
+		if !ok1 || !ok2 {
+			t.Fatalf("%s: fd %v pathwise %v; skipped %v", s, ok1, ok2, res.Skipped)
+		}
+		se := math.Hypot(pw.StdErr, fd.StdErr)
+		t.Logf("%s Rho(pathwise) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", s, pw.Value, pw.StdErr, fd.Value, fd.StdErr, (pw.Value-fd.Value)/se)
+		if math.Abs(pw.Value-fd.Value) > 5*se {
+			t.Errorf("%s Rho(pathwise) = %v ± %v, fd %v ± %v", s, pw.Value, pw.StdErr, fd.Value, fd.StdErr)
+		}
+		if _, ok := res.Figure(Rho, Malliavin); ok {
+			t.Errorf("%s: Malliavin Rho of an Asian under heston offered", s)
 		}
 	}
 }

@@ -53,7 +53,10 @@ import (
 //
 // On an Euler or Milstein grid (GBM or CEV) Rho and Theta are by fd on the
 // same normals only: Rho re-simulates the chain with r ± h, Theta (European
-// payoffs) with the horizon T ± h over the same number of steps.
+// payoffs) with the horizon T ± h over the same number of steps. Under
+// Heston (QE or Euler) the fd Rho scales the fixings by e^{±h t_j}, exact
+// for both schemes on the same normals, and the fd Theta re-simulates over
+// T ± h; the other Rho estimators are in heston.go.
 
 // rateTimeInvalid returns why method x cannot estimate Rho or Theta of p
 // on m under s, or "".
@@ -178,9 +181,10 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 	fu, fdn := w.fu[:n], w.fd[:n]
 	par := pl.par
 	T, r := par.Expiry, par.Rate
+	hm, isHeston := heston(pl.model)
 	if pl.fd[Rho] {
 		h := pl.hr
-		if pl.scheme != sde.Exact {
+		if pl.scheme != sde.Exact && !isHeston {
 			w.simulate(pl, pl.rateUp, n, &w.up, 0)
 			w.simulate(pl, pl.rateDown, n, &w.down, 0)
 		} else {
@@ -211,9 +215,17 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 		// European on a grid: the same steps over T ± h.
 		w.up.ResizeAssets(n, m, d)
 		w.down.ResizeAssets(n, m, d)
-		z := w.z[:n*pl.steps]
-		w.grid.Evolve(pl.model, pl.scheme, par.Spot, T+h, pl.steps, z, &w.up, 0)
-		w.grid.Evolve(pl.model, pl.scheme, par.Spot, T-h, pl.steps, z, &w.down, 0)
+		if isHeston {
+			z := w.z[:2*n*pl.steps]
+			up, dn := hm, hm
+			up.Expiry, dn.Expiry = T+h, T-h
+			w.grid.EvolveHeston(up, pl.scheme, pl.steps, z, &w.up, 0)
+			w.grid.EvolveHeston(dn, pl.scheme, pl.steps, z, &w.down, 0)
+		} else {
+			z := w.z[:n*pl.steps]
+			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T+h, pl.steps, z, &w.up, 0)
+			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T-h, pl.steps, z, &w.down, 0)
+		}
 	} else {
 		copyBlock(&w.up, b)
 		copyBlock(&w.down, b)
