@@ -6,11 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/hybridgreeks/hybridgreeks/greeks"
 )
 
 // TestHestonSameAsBatch prices Heston rows (parameters from the market
 // file, one overriding xi, one under euler) on the pipeline, cut into one
-// and into two shards, and wants greeks batch's report byte for byte.
+// and into two shards, and wants greeks batch's report byte for byte, Rho
+// and Theta included.
 func TestHestonSameAsBatch(t *testing.T) {
 	dir := t.TempDir()
 	in, market, corr := filepath.Join(dir, "p.csv"), filepath.Join(dir, "m.csv"), filepath.Join(dir, "c.csv")
@@ -28,12 +31,12 @@ func TestHestonSameAsBatch(t *testing.T) {
 	}
 	const seed = 5
 	want := filepath.Join(dir, "batch.json")
-	batchReport(t, in, market, corr, want, seed)
+	batchReport(t, in, market, corr, want, seed, greeks.Delta, greeks.Gamma, greeks.Vega, greeks.Rho, greeks.Theta)
 	wantJSON := normalized(t, want)
 	for _, shards := range []int{1, 2} {
 		out := filepath.Join(dir, fmt.Sprintf("beam-%d.json", shards))
 		code, stderr := runCLI("--in", in, "--market", market, "--correlations", corr, "--out", out, "--paths", fmt.Sprint(paths),
-			"--seed", fmt.Sprint(seed), "--greeks", "delta,gamma,vega", "--shards-per-trade", fmt.Sprint(shards))
+			"--seed", fmt.Sprint(seed), "--greeks", "delta,gamma,vega,rho,theta", "--shards-per-trade", fmt.Sprint(shards))
 		if code != 0 {
 			t.Fatalf("%d shards: exit %d, stderr %q", shards, code, stderr)
 		}

@@ -13,7 +13,7 @@ import (
 // engine's own tests measure it).
 func TestHestonOption(t *testing.T) {
 	r, raw := runJSON(t, "--model", "heston", "--v0", "0.04", "--kappa", "1", "--theta", "0.04", "--xi", "1",
-		"--heston-rho", "-0.7", "--rate", "0.03", "--paths", "32768", "--steps", "16")
+		"--heston-rho", "-0.7", "--rate", "0.03", "--paths", "32768", "--steps", "16", "--greeks", "delta,gamma,vega,rho,theta")
 	if raw["model"] != "heston" || r.Scheme != "qe" {
 		t.Fatalf("model %v scheme %v, want heston qe", raw["model"], r.Scheme)
 	}
@@ -25,7 +25,8 @@ func TestHestonOption(t *testing.T) {
 	if r.Price.Analytic == nil || math.Abs(r.Price.Estimate-*r.Price.Analytic) > 5*r.Price.StdErr+0.2 {
 		t.Errorf("price %v ± %v, analytic %v", r.Price.Estimate, r.Price.StdErr, r.Price.Analytic)
 	}
-	scale := map[string]float64{"delta": 0.01, "gamma": 0.0005, "vega": 1}
+	scale := map[string]float64{"delta": 0.01, "gamma": 0.0005, "vega": 1, "rho": 1.2, "theta": 0.2}
+	n := map[string]int{}
 	for _, f := range r.Greeks {
 		if f.Analytic == nil {
 			t.Errorf("%s(%s): no analytic value", f.Greek, f.Method)
@@ -34,6 +35,10 @@ func TestHestonOption(t *testing.T) {
 		if math.Abs(f.Estimate-*f.Analytic) > 5*f.StdErr+scale[f.Greek] {
 			t.Errorf("%s(%s) = %v ± %v, analytic %v", f.Greek, f.Method, f.Estimate, f.StdErr, *f.Analytic)
 		}
+		n[f.Greek]++
+	}
+	if n["rho"] != 4 || n["theta"] != 1 {
+		t.Errorf("figures %v, want rho by fd, pathwise, malliavin and hybrid and theta by fd", n)
 	}
 }
 
