@@ -89,8 +89,10 @@
 // payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
 // of the increments' Vega scores, conditioned on the average for the
 // geometric Asian), so that barriers have localized and hybrid Gamma and
-// Vega; elsewhere (grids, CEV) those Greeks come from fd and, where valid,
-// pathwise.
+// Vega; under Heston (heston.go) the conditional Gamma weight and, for
+// European payoffs under Euler with Feller holding, the conditional Vega
+// weight; elsewhere (grids, CEV) those Greeks come from fd and, where
+// valid, pathwise.
 //
 // With d correlated GBM assets (sde.Correlated) every Greek is taken in
 // each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the

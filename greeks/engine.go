@@ -372,7 +372,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.weight = Chain
 	}
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean && !(pl.pdw && g != CrossGamma) && !(isHeston && g == Gamma) {
+		if !exactEuropean && !(pl.pdw && g != CrossGamma) && !(isHeston && (g == Gamma || g == Vega)) {
 			pl.mall[g] = false
 		}
 	}
@@ -386,7 +386,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		if pl.pair[Delta] {
 			pl.need |= sde.NeedY
 		}
-		if pl.pair[Delta] || pl.pair[Gamma] || (isHeston && pl.mall[Rho]) {
+		if pl.pair[Delta] || pl.pair[Gamma] || (isHeston && (pl.mall[Rho] || pl.mall[Vega])) {
 			if cfg.Weight == Chain {
 				pl.need |= sde.NeedChain
 			} else {
@@ -815,7 +815,9 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 		if pl.pair[Vega] {
 			contract(grad, b.DVol, va, m, d, a)
 			k := pl.slot(Vega, a, a)*folds + fold
-			if pl.pdw {
+			if _, ok := heston(pl.model); ok {
+				acc.pair[k].add(pairSums(f, va, r, w.grid.HestonVegaWeight(), D, D, pl.mall[Vega]))
+			} else if pl.pdw {
 				acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
 			} else {
 				acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))

@@ -29,8 +29,14 @@ import (
 //	           sde.Grid.EvolveHeston (integration by parts in the spot noise
 //	           independent of the variance, given the variance path):
 //	           π = Y⊥/(S_0 C), γ = ((Y⊥/C)² − 1/C − Y⊥/C)/S_0², both exact for
-//	           the discrete scheme. No Vega weight (v₀ moves the law of the
-//	           whole non-Gaussian variance path).
+//	           the discrete scheme. Vega, European payoffs under Euler with
+//	           Feller holding: given the variance path ln S_T is N(M, C), and
+//	           √v₀ moves M and C through the variance tangent, so
+//	           ν = (Y⊥/C)∂M + ½((Y⊥/C)² − 1/C)∂C (sde.Grid.HestonVegaWeight);
+//	           the payoff is not differentiated, so digitals get a Vega.
+//	           Under QE there is no tangent (the step jumps where ψ crosses
+//	           ψ_c and kinks at U = p), and without Feller the tangent's
+//	           1/√v explodes: refused, as the pathwise Vega.
 //	localized  pathwise on the smoothed payoff plus the weight on the
 //	           remainder, Delta and Gamma, for digitals and barriers.
 //	hybrid     λ*·(pathwise or localized) + (1 − λ*)·malliavin.
@@ -95,18 +101,22 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 	case CrossGamma:
 		return "cross-gamma needs a model of two assets or more"
 	}
-	if g == Vega {
-		switch x {
-		case Malliavin, Localized, Hybrid:
-			return "no Malliavin Vega weight under heston (v₀ moves the law of the whole variance path, which is not Gaussian); use fd or pathwise"
-		case Pathwise:
-			if s != sde.Euler {
-				return "pathwise Vega under heston needs the tangent of the variance, implemented for full-truncation euler only; use fd or --scheme euler"
-			}
-			if !h.Feller() {
-				return fmt.Sprintf("pathwise Vega under heston differentiates √v, whose tangent has a 1/√v factor that explodes "+
-					"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", 2*h.Kappa*h.Theta, h.Xi*h.Xi)
-			}
+	if g == Vega && x != FD && x != Hybrid {
+		what := "pathwise Vega"
+		if x != Pathwise {
+			what = "the Malliavin Vega weight"
+		}
+		switch {
+		case s != sde.Euler:
+			return fmt.Sprintf("%s under heston needs the tangent of the variance chain, which qe does not have: its step jumps "+
+				"where ψ crosses ψ_c = 1.5 (the quadratic and exponential branches do not meet there for the same normal) "+
+				"and kinks at U = p, so a tangent misses the jumps; use fd or --scheme euler", what)
+		case !h.Feller():
+			return fmt.Sprintf("%s under heston differentiates √v, whose tangent has a 1/√v factor that explodes "+
+				"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", what, 2*h.Kappa*h.Theta, h.Xi*h.Xi)
+		case x != Pathwise && !european(p):
+			return fmt.Sprintf("the Malliavin Vega weight under heston is implemented for European payoffs: it integrates by parts "+
+				"in the conditional law of ln S_T, and %s reads several fixings; use fd or pathwise", p.Name())
 		}
 	}
 	_, smooth := p.(payoff.Smoother)

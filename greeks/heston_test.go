@@ -3,6 +3,7 @@ package greeks
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
@@ -66,10 +67,10 @@ func TestHestonGreeks(t *testing.T) {
 				n[f.Greek]++
 			}
 			// fd, pathwise, malliavin, hybrid for Delta and Gamma; fd (and
-			// pathwise under Euler with Feller) for Vega.
+			// pathwise, malliavin and hybrid under Euler with Feller) for Vega.
 			wantVega := 1
 			if c.scheme == sde.Euler && c.m.Feller() {
-				wantVega = 2
+				wantVega = 4
 			}
 			if n[Delta] != 4 || n[Gamma] != 4 || n[Vega] != wantVega {
 				t.Errorf("figures per Greek %v, want 4, 4, %d; skipped %v", n, wantVega, res.Skipped)
@@ -271,6 +272,75 @@ func TestHestonRhoPathDependent(t *testing.T) {
 		}
 		if _, ok := res.Figure(Rho, Malliavin); ok {
 			t.Errorf("%s: Malliavin Rho of an Asian under heston offered", s)
+		}
+	}
+}
+
+// TestHestonVegaWeight checks the conditional Malliavin Vega weight
+// (sde.Grid.HestonVegaWeight) under full-truncation Euler on the Feller
+// set: for a call and a digital call, every Vega method against fd on the
+// same normals, |x − fd| ≤ 5·√(SE_x² + SE_fd²) (conservative: they share
+// paths), and the digital's against the exact Vega of the tight call
+// spread (analytic.Heston) within 5 SE plus an allowance of 0.005 (2% of
+// the Vega) for Euler's discretization at 32 steps (the measured gaps are
+// within 0.5 SE); that the hybrid's standard error is below Malliavin's;
+// and that the weight is refused under QE and where Feller fails, with
+// the reason. Dropping the weight's ∂C term fails both payoffs by 20-50 SE.
+func TestHestonVegaWeight(t *testing.T) {
+	c := hestonCases[1] // feller-euler
+	k, dk := 100.0, 0.05
+	spread := func() float64 {
+		lo, err1 := analytic.Heston(c.m, payoff.Call{Strike: k - dk})
+		hi, err2 := analytic.Heston(c.m, payoff.Call{Strike: k + dk})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return (lo.Vega - hi.Vega) / (2 * dk)
+	}()
+	for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.DigitalCall{Strike: k, Cash: 1}} {
+		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 17, Scheme: sde.Euler, Steps: 32, Seed: 13, Greeks: []Greek{Vega}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd, ok := res.Figure(Vega, FD)
+		if !ok {
+			t.Fatalf("%s: no fd Vega", p.Name())
+		}
+		var mall, hyb Estimate
+		for _, f := range res.Figures {
+			switch f.Method {
+			case FD:
+				continue
+			case Malliavin:
+				mall = f.Estimate
+			case Hybrid:
+				hyb = f.Estimate
+			}
+			se := math.Hypot(f.StdErr, fd.StdErr)
+			t.Logf("%s Vega(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+			if math.Abs(f.Value-fd.Value) > 5*se {
+				t.Errorf("%s Vega(%s) = %v ± %v, fd %v ± %v", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+			}
+			if _, digital := p.(payoff.DigitalCall); digital {
+				const allow = 0.005
+				t.Logf("  exact %.5f (%+.1f SE, allowance %.5f)", spread, (f.Value-spread)/f.StdErr, allow)
+				if math.Abs(f.Value-spread) > 5*f.StdErr+allow {
+					t.Errorf("%s Vega(%s) = %v ± %v, exact %v", p.Name(), f.Method, f.Value, f.StdErr, spread)
+				}
+			}
+		}
+		if mall.N == 0 || !(hyb.StdErr < mall.StdErr) {
+			t.Errorf("%s: hybrid SE %v not below malliavin SE %v (N %d)", p.Name(), hyb.StdErr, mall.StdErr, mall.N)
+		}
+	}
+	for _, bad := range []struct {
+		m      sde.Heston
+		scheme sde.Scheme
+		reason string
+	}{{c.m, sde.QE, "ψ_c"}, {hestonCases[2].m, sde.Euler, "Feller"}} {
+		why := Invalid(payoff.DigitalCall{Strike: k, Cash: 1}, bad.m, bad.scheme, Vega, Malliavin)
+		if !strings.Contains(why, bad.reason) {
+			t.Errorf("%s: Malliavin Vega refused with %q, want a reason naming %s", bad.scheme, why, bad.reason)
 		}
 	}
 }

@@ -44,6 +44,7 @@ type hestonState struct {
 	x, v, y, c, dv, dx []float64
 	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
+	dm, dc, nu         []float64 // Euler: ∂M/∂√v₀, ∂C/∂√v₀ and the Vega weight (HestonVegaWeight)
 	idx                []int32   // QE: the paths on the exponential branch
 }
 
@@ -153,7 +154,7 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		panic("sde: EvolveHeston has no Vega tangent under qe")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
@@ -167,11 +168,11 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 	}
 	weight := need&(NeedWeight|NeedChain) != 0
 	tangent := need&NeedDVol != 0
-	var u, dx []float64
+	var u, dx, dm, dc []float64
 	if tangent {
-		u, dx = h.dv[:n], h.dx[:n]
+		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
 		for i := range u {
-			u[i], dx[i] = 2*math.Sqrt(hm.V0), 0
+			u[i], dx[i], dm[i], dc[i] = 2*math.Sqrt(hm.V0), 0, 0, 0
 		}
 	}
 	T := hm.Expiry
@@ -204,6 +205,8 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 					du := ind * u[i]
 					ds := du / (2 * max(sv, 1e-300))
 					dx[i] += -0.5*dt*du + dws*ds
+					dm[i] += cw * (-0.5*dt*du + rho*sq*zvi*ds)
+					dc[i] += cw * (1 - rho*rho) * dt * du
 					u[i] += -kappa*dt*du + xi*sq*zvi*ds
 				}
 				ck := (1 - rho*rho) * vp * dt
@@ -244,8 +247,42 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 			ch[i] = pi[i]
 			cv[i] = ci
 		}
+		if tangent {
+			nu := h.nu[:n]
+			for i, ci := range c {
+				sc := y[i] / ci
+				nu[i] = sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
+			}
+		}
 	}
 }
+
+// HestonVegaWeight returns, per path of the last EvolveHeston call under
+// Euler with NeedDVol and NeedWeight (or NeedChain), the conditional
+// Malliavin Vega weight ν of a European payoff (one fixing), valid until
+// the next call:
+//
+//	∂/∂√v₀ E[f(S_T)] = E[f(S_T) ν].
+//
+// Given the variance path (the Z_v), ln S_T is Gaussian with mean
+// M = ln S_0 + Σ_k ((r − q)Δt − ½v_k⁺Δt + ρ√(v_k⁺Δt) Z_v,k) and variance
+// C = Σ_k (1 − ρ²)v_k⁺Δt, so E[f | Z_v] = g(M, C) with
+// ∂g/∂M = E[f Y⊥/C | Z_v] and ∂g/∂C = E[f ((Y⊥/C)² − 1/C)/2 | Z_v]
+// (the Gaussian's scores; Y⊥ = Σ_k √c_k Z⊥_k = ln S_T − M). √v₀ moves
+// only the variance path, differentiated pathwise by the tangent u_k of
+// the chain (EvolveHeston's doc), hence
+//
+//	ν = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
+//	∂M = Σ_k 1{v_k>0} u_k (−½Δt + ρ√Δt Z_v,k/(2√v_k)),   ∂C = Σ_k 1{v_k>0} u_k (1 − ρ²)Δt.
+//
+// The payoff is not differentiated (digitals have a Vega), the weight is
+// exact for the discrete scheme where the tangent is (full truncation is
+// Lipschitz in v₀ and the indicator is its derivative almost everywhere),
+// but ∂M carries the tangent's 1/√v_k, which explodes when the variance
+// reaches 0: use it only where the Feller condition holds, as the
+// pathwise Vega. With several fixings the sums run over the first fixing
+// interval only, which is not the weight of a payoff of the later fixings.
+func (g *Grid) HestonVegaWeight() []float64 { return g.h.nu }
 
 // HestonVariance returns the variance v_T of each path of the last
 // EvolveHeston call (valid until the next call).
