@@ -386,7 +386,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		if pl.pair[Delta] {
 			pl.need |= sde.NeedY
 		}
-		if pl.pair[Delta] || pl.pair[Gamma] || (isHeston && (pl.mall[Rho] || pl.mall[Vega])) {
+		if pl.pair[Delta] || pl.pair[Gamma] || (isHeston && (pl.mall[Rho] || pl.mall[Vega] || pl.mall[Theta])) {
 			if cfg.Weight == Chain {
 				pl.need |= sde.NeedChain
 			} else {
@@ -396,6 +396,9 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	}
 	if pl.pair[Vega] {
 		pl.need |= sde.NeedDVol
+	}
+	if isHeston && pl.pair[Theta] {
+		pl.need |= sde.NeedDExpiry
 	}
 	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma] || pl.fd[CrossGamma]
 	pl.volFD = pl.fd[Vega] || pl.fd[Vanna] || pl.fd[Volga]
@@ -873,7 +876,7 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 // localizing). The pathwise part uses the smoothed payoff f_ε = f − r.
 func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
 	if _, ok := heston(pl.model); ok {
-		w.hestonRhoPairs(pl, n, acc, fold, f, r, grad)
+		w.hestonRateTimePairs(pl, n, acc, fold, f, r, grad)
 		return
 	}
 	if pl.fixings > 1 || pl.multi {

@@ -65,9 +65,16 @@ import (
 //	           Euler), so it is not offered.
 //	localized, hybrid   Rho of European payoffs, as for Delta.
 //
-// Theta has fd only: T moves Δt inside every step of the variance chain
-// (e^{−κΔt}, ψ and the branch under QE), a pathwise or Malliavin Theta of
-// the discretized scheme is not derived.
+// Theta, European payoffs: fd everywhere; under Euler with Feller holding
+// also pathwise, Malliavin, localized and hybrid, by the chain's tangent in
+// T at fixed normals and steps (Δt = T/N moves inside every step;
+// sde.Grid.HestonExpiryTangent) and the conditional weight it gives,
+// ν_T = (Y⊥/C)∂_T M + ½((Y⊥/C)² − 1/C)∂_T C (HestonExpiryWeight):
+//
+//	Theta = E[D (r f − f'(S_T) S_T ∂_T ln S_T)] = E[D f (r − ν_T)].
+//
+// Under QE the step jumps where ψ crosses ψ_c (and e^{−κΔt} moves ψ with
+// T), so there is no tangent: fd only.
 
 // heston reports whether m is the Heston model.
 func heston(m sde.Model) (sde.Heston, bool) {
@@ -93,7 +100,7 @@ func hestonScheme(m sde.Model, s sde.Scheme) string {
 func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Method) string {
 	switch g {
 	case Rho, Theta:
-		if why := hestonRateTimeInvalid(p, g, x); why != "" {
+		if why := hestonRateTimeInvalid(p, h, s, g, x); why != "" {
 			return why
 		}
 	case Vanna, Volga:
@@ -139,15 +146,20 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 }
 
 // hestonRateTimeInvalid returns why method x cannot estimate Rho or Theta
-// of p under Heston (see the package comment above), or "".
-func hestonRateTimeInvalid(p payoff.Payoff, g Greek, x Method) string {
+// of p under Heston h and scheme s (see the package comment above), or "".
+func hestonRateTimeInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Method) string {
 	if g == Theta {
-		if !european(p) {
+		switch {
+		case !european(p):
 			return fmt.Sprintf("Theta of %s under heston is not implemented: moving the valuation date moves the fixings off the grid", p.Name())
-		}
-		if x != FD {
-			return fmt.Sprintf("under heston Theta is estimated by fd only: the %s Theta of the discretized variance chain "+
-				"(T moves Δt inside every step) is not derived", x)
+		case x == FD || x == Hybrid:
+			return ""
+		case s != sde.Euler:
+			return fmt.Sprintf("the %s Theta under heston needs the tangent of the variance chain in T, which qe does not have: "+
+				"its step jumps where ψ crosses ψ_c = 1.5 and kinks at U = p; use fd or --scheme euler", x)
+		case !h.Feller():
+			return fmt.Sprintf("the %s Theta under heston differentiates √v in T, whose tangent has a 1/√v factor that explodes "+
+				"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", x, 2*h.Kappa*h.Theta, h.Xi*h.Xi)
 		}
 		return ""
 	}
@@ -158,41 +170,60 @@ func hestonRateTimeInvalid(p payoff.Payoff, g Greek, x Method) string {
 	return ""
 }
 
-// hestonRhoPairs adds the paired Rho samples under Heston: the pathwise
-// P = D (Σ_j t_j S_{t_j} ∂f/∂S_{t_j} − T fp) (fp the payoff or, when
-// localizing, its smoothed version; plus D r times the weight) with the
-// Malliavin M = D f (T S_0 π − T), π the block's conditional Delta weight
-// (European payoffs; see the package comment above).
-func (w *worker) hestonRhoPairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
-	if !pl.pair[Rho] {
-		return
-	}
+// hestonRateTimePairs adds the paired Rho and Theta samples under Heston
+// (see the package comment above): with fp the payoff or, when localizing,
+// its smoothed version (plus D r times the weight in P),
+//
+//	Rho    P = D (Σ_j t_j S_{t_j} ∂f/∂S_{t_j} − T fp),   M = D f (T S_0 π − T),
+//	Theta  P = D (r fp − f'(S_T) S_T ∂ln S_T/∂T),        M = D f (r − ν_T),
+//
+// π the block's conditional Delta weight, ∂ln S_T/∂T and ν_T from
+// sde.Grid.HestonExpiryTangent and HestonExpiryWeight (Euler, European).
+func (w *worker) hestonRateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
 	b, m := &w.base, pl.fixings
 	fp := f
 	if r != nil {
 		fp = w.fs[:n]
 	}
-	T, s0 := pl.par.Expiry, pl.par.Spot
+	T, s0, rate := pl.par.Expiry, pl.par.Spot, pl.par.Rate
 	a, wt := w.fx[0][:n], w.fx[1][:n]
-	clear(a)
-	if grad != nil {
-		for j := range m {
-			t := float64(j+1) * T / float64(m)
-			for i, x := range b.Obs[j*n : j*n+n] {
-				a[i] += t * x * grad[j*n+i]
+	if pl.pair[Rho] {
+		clear(a)
+		if grad != nil {
+			for j := range m {
+				t := float64(j+1) * T / float64(m)
+				for i, x := range b.Obs[j*n : j*n+n] {
+					a[i] += t * x * grad[j*n+i]
+				}
 			}
 		}
-	}
-	for i := range a {
-		a[i] -= T * fp[i]
-	}
-	if pl.mall[Rho] {
-		for i, pi := range b.Weight[:n] {
-			wt[i] = T * (s0*pi - 1)
+		for i := range a {
+			a[i] -= T * fp[i]
 		}
+		if pl.mall[Rho] {
+			for i, pi := range b.Weight[:n] {
+				wt[i] = T * (s0*pi - 1)
+			}
+		}
+		k := pl.slot(Rho, 0, 0)*pl.folds + fold
+		acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[Rho]))
 	}
-	k := pl.slot(Rho, 0, 0)*pl.folds + fold
-	acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[Rho]))
+	if pl.pair[Theta] {
+		tx := w.grid.HestonExpiryTangent()[:n]
+		for i, x := range b.Obs[:n] {
+			a[i] = rate * fp[i]
+			if grad != nil {
+				a[i] -= grad[i] * x * tx[i]
+			}
+		}
+		if pl.mall[Theta] {
+			for i, v := range w.grid.HestonExpiryWeight()[:n] {
+				wt[i] = rate - v
+			}
+		}
+		k := pl.slot(Theta, 0, 0)*pl.folds + fold
+		acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[Theta]))
+	}
 }
 
 // hestonGammaSums pairs the mixed pathwise–likelihood-ratio Gamma

@@ -39,12 +39,20 @@ func (m Heston) Coefficients(x []float64, c *Coefs) {
 	GBM{Spot: m.Spot, Rate: m.Rate, Div: m.Div, Vol: math.Sqrt(m.V0), Expiry: m.Expiry}.Coefficients(x, c)
 }
 
+// NeedDExpiry asks EvolveHeston (Euler only) for the expiry tangent of a
+// European payoff's path, ∂ln S_T/∂T at fixed normals and steps
+// (HestonExpiryTangent), and, with NeedWeight or NeedChain, the conditional
+// Malliavin weight in T (HestonExpiryWeight). Heston's alone, so it is
+// defined here, on a bit the other Needs leave free.
+const NeedDExpiry Need = 1 << 6
+
 // hestonState is the reusable per-worker storage of EvolveHeston.
 type hestonState struct {
 	x, v, y, c, dv, dx []float64
 	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
 	dm, dc, nu         []float64 // Euler: ∂M/∂√v₀, ∂C/∂√v₀ and the Vega weight (HestonVegaWeight)
+	tv, tm, tc, tx, nt []float64 // Euler: ∂v/∂T, ∂M/∂T, ∂C/∂T, ∂ln S/∂T and the T weight (HestonExpiryWeight)
 	idx                []int32   // QE: the paths on the exponential branch
 }
 
@@ -150,11 +158,11 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		panic("sde: EvolveHeston needs a number of steps that is a multiple of the fixings")
 	case len(z) < 2*n*steps:
 		panic("sde: EvolveHeston given fewer normals than 2 × paths × steps")
-	case s == QE && need&NeedDVol != 0:
-		panic("sde: EvolveHeston has no Vega tangent under qe")
+	case s == QE && need&(NeedDVol|NeedDExpiry) != 0:
+		panic("sde: EvolveHeston has no Vega or expiry tangent under qe")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
@@ -168,6 +176,15 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 	}
 	weight := need&(NeedWeight|NeedChain) != 0
 	tangent := need&NeedDVol != 0
+	expiry := need&NeedDExpiry != 0
+	var tv, tm, tc, tx []float64
+	if expiry {
+		tv, tm, tc, tx = h.tv[:n], h.tm[:n], h.tc[:n], h.tx[:n]
+		clear(tv)
+		clear(tm)
+		clear(tc)
+		clear(tx)
+	}
 	var u, dx, dm, dc []float64
 	if tangent {
 		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
@@ -182,6 +199,8 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
 	rbar := math.Sqrt(1 - rho*rho)
 	drift := (hm.Rate - hm.Div) * dt
+	rq, invN := hm.Rate-hm.Div, 1/float64(steps)
+	halfSqInv := invN / (2 * sq) // d√Δt/dT
 	qe := qeConst(hm, dt)
 	for k := range steps {
 		zp := z[2*k*n : 2*k*n+n]
@@ -208,6 +227,21 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 					dm[i] += cw * (-0.5*dt*du + rho*sq*zvi*ds)
 					dc[i] += cw * (1 - rho*rho) * dt * du
 					u[i] += -kappa*dt*du + xi*sq*zvi*ds
+				}
+				if expiry {
+					// Δt = T/N: d(√v⁺Δt)/dT and d(v⁺Δt)/dT at fixed normals.
+					ind := 0.0
+					if vp > 0 {
+						ind = 1
+					}
+					tk := ind * tv[i]
+					dsig := tk*sq/(2*max(sv, 1e-300)) + sv*halfSqInv
+					dvar := tk*dt + vp*invN
+					dM := rq*invN - 0.5*dvar + rho*zvi*dsig
+					tm[i] += cw * dM
+					tc[i] += cw * (1 - rho*rho) * dvar
+					tx[i] += dM + rbar*zi*dsig
+					tv[i] += kappa*(theta-vp)*invN - kappa*dt*tk + xi*zvi*dsig
 				}
 				ck := (1 - rho*rho) * vp * dt
 				y[i] += cw * math.Sqrt(ck) * zi
@@ -252,6 +286,13 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 			for i, ci := range c {
 				sc := y[i] / ci
 				nu[i] = sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
+			}
+		}
+		if expiry {
+			nt := h.nt[:n]
+			for i, ci := range c {
+				sc := y[i] / ci
+				nt[i] = sc*tm[i] + 0.5*(sc*sc-1/ci)*tc[i]
 			}
 		}
 	}
@@ -423,3 +464,26 @@ func (g *Grid) qeFlush(x []float64) {
 		pe[i], ie[i] = 1, 0
 	}
 }
+
+// HestonExpiryTangent returns ∂ln S_T/∂T per path of the last EvolveHeston
+// call under Euler with NeedDExpiry (valid until the next call): the
+// tangent of the chain in T at fixed normals and step count, Δt = T/N,
+// with τ_k = ∂v_k/∂T, τ_0 = 0, σ_k = √(v_k⁺Δt) and
+//
+//	∂σ_k = 1{v_k>0} τ_k √Δt/(2√v_k) + √v_k⁺/(2N√Δt),   ∂(v_k⁺Δt) = 1{v_k>0} τ_k Δt + v_k⁺/N,
+//	τ_{k+1} = τ_k + κ(θ − v_k⁺)/N − κΔt 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
+//	∂ln S_{k+1} = ∂ln S_k + (r − q)/N − ½∂(v_k⁺Δt) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
+//
+// Like the Vega tangent it carries 1/√v_k, which explodes when the variance
+// reaches 0: use it where the Feller condition holds.
+func (g *Grid) HestonExpiryTangent() []float64 { return g.h.tx }
+
+// HestonExpiryWeight returns, per path of the last EvolveHeston call under
+// Euler with NeedDExpiry and NeedWeight (or NeedChain), the conditional
+// Malliavin weight in T of a European payoff, ∂/∂T E[f(S_T)] = E[f ν_T]
+// at fixed step count, by the argument of HestonVegaWeight with the
+// expiry tangent in place of the Vega one:
+//
+//	ν_T = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
+//	∂M = Σ_k ((r − q)/N − ½∂(v_k⁺Δt) + ρ Z_v,k ∂σ_k),   ∂C = Σ_k (1 − ρ²) ∂(v_k⁺Δt).
+func (g *Grid) HestonExpiryWeight() []float64 { return g.h.nt }
