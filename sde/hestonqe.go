@@ -434,9 +434,8 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 			x[i] += qe.drift - lm[i] - qe.hk3*vk + qe.k2*vn + sc*zi
 			v[i] = vn
 			w[i] += qe.sq * zi
-			bits := math.Float64bits(pe[i] * dl[i])
-			ie[i] += float64(int64(bits>>52) - 1023)
-			pe[i] = math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+			mant, exp := splitExp(pe[i] * dl[i])
+			pe[i], ie[i] = mant, ie[i]+exp
 		}
 	} else {
 		for i, zi := range zp {
@@ -445,11 +444,17 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 			x[i] += qe.drift - lm[i] - qe.hk3*vk + qe.k2*vn + sc*zi
 			v[i] = vn
 			w[i] += qe.sq * zi
-			bits := math.Float64bits(pe[i] * dl[i])
-			ie[i] += float64(int64(bits>>52) - 1023)
-			pe[i] = math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+			mant, exp := splitExp(pe[i] * dl[i])
+			pe[i], ie[i] = mant, ie[i]+exp
 		}
 	}
+}
+
+// splitExp returns the mantissa in [1, 2) and the binary exponent of a
+// positive normal p: p = mant·2^exp.
+func splitExp(p float64) (mant, exp float64) {
+	bits := math.Float64bits(p)
+	return math.Float64frombits(bits&(1<<52-1) | 1023<<52), float64(int64(bits>>52) - 1023)
 }
 
 // qeFlush adds the deferred ½ln Π(1 − 2Aa) of the martingale correction
