@@ -117,7 +117,11 @@ const qePsiC = 1.5
 //	                  + √Δt(ρZ_v + ρ̄Z⊥)·1{v_k>0}u_k/(2√v_k). The factor
 //	                  1/√v_k explodes as v_k → 0 (so greeks refuses it when
 //	                  the Feller condition fails). EvolveHeston panics when
-//	                  asked for it under QE.
+//	                  asked for it under QE. With a weight need also the
+//	                  conditional Vega weight (HestonVegaWeight).
+//	NeedDExpiry (Euler only): ∂ln S_T/∂T at fixed normals and steps
+//	                  (HestonExpiryTangent) and, with a weight need, the
+//	                  conditional weight in T (HestonExpiryWeight).
 //	W:                the spot's Brownian motion at T, Σ_k √Δt(ρZ_v + ρ̄Z⊥)
 //	                  under Euler, Σ_k √Δt Z⊥ (the independent part) under QE.
 //
