@@ -242,15 +242,16 @@ func TestHestonQEWeight(t *testing.T) {
 
 // qeReference is Andersen's QE step with the martingale correction written
 // out as in the paper (EvolveHeston's doc comment), one path at a time, to
-// pin the arithmetic of the vectorized step: ln S_T and v_T after steps
-// steps on path i of the normals z (EvolveHeston's layout, n paths).
-func qeReference(m sde.Heston, steps, n, i int, z []float64) (x, v float64) {
+// pin the arithmetic of the vectorized step: ln S after each of steps
+// steps in xs and v_T, on path i of the normals z (EvolveHeston's layout,
+// n paths).
+func qeReference(m sde.Heston, steps, n, i int, z []float64) (xs []float64, v float64) {
 	dt := m.Expiry / float64(steps)
 	e := math.Exp(-m.Kappa * dt)
 	k2 := 0.5*dt*(m.Kappa*m.Rho/m.Xi-0.5) + m.Rho/m.Xi
 	k3 := 0.5 * dt * (1 - m.Rho*m.Rho)
 	A := k2 + 0.5*k3
-	x, v = math.Log(m.Spot), m.V0
+	x, v := math.Log(m.Spot), m.V0
 	for k := range steps {
 		zp, zv := z[2*k*n+i], z[(2*k+1)*n+i]
 		mm := m.Theta + (v-m.Theta)*e
@@ -271,40 +272,49 @@ func qeReference(m sde.Heston, steps, n, i int, z []float64) (x, v float64) {
 		}
 		x += (m.Rate-m.Div)*dt - lnM - 0.5*k3*v + k2*vn + math.Sqrt(k3*(v+vn))*zp
 		v = vn
+		xs = append(xs, x)
 	}
-	return x, v
+	return xs, v
 }
 
 // TestQEStepArithmetic compares EvolveHeston under QE with qeReference on
-// every path, to 1e-12 relative in S_T and 1e-10 in v_T, for steps that
-// take both branches (initial variances from 10⁻⁴ to 0.5, ρ < 0 and
-// ρ > 0) and one to 37 steps: the reworked step (two divisions, the
-// correction's logarithm once a fixing) is the same scheme.
+// every path and fixing, to 1e-12 relative in S and 1e-10 in v_T, for
+// steps that take both branches (initial variances from 10⁻⁴ to 0.5, ρ < 0
+// and ρ > 0), one to 36 steps and one to four fixings: the reworked step
+// (two divisions, the correction's logarithm once a fixing) is the same
+// scheme.
 func TestQEStepArithmetic(t *testing.T) {
 	const n = 256
 	for _, c := range hestonSets {
 		for _, v0 := range []float64{1e-4, 0.04, 0.5} {
-			for _, steps := range []int{1, 4, 37} {
+			for _, sf := range [][2]int{{1, 1}, {4, 2}, {36, 4}} {
+				steps, fixings := sf[0], sf[1]
 				m := c.m
 				m.V0 = v0
 				var g sde.Grid
 				var b sde.Block
-				b.Resize(n, 1)
+				b.Resize(n, fixings)
 				z := make([]float64, 2*n*steps)
 				rngstream.New(uint64(steps), 1).Normals(z)
 				g.EvolveHeston(m, sde.QE, steps, z, &b, 0)
 				vt := g.HestonVariance()
-				exp := 0
-				for i, s := range b.Terminal() {
-					x, v := qeReference(m, steps, n, i, z)
+				zero := 0
+				for i := range n {
+					xs, v := qeReference(m, steps, n, i, z)
 					if v == 0 {
-						exp++
+						zero++
 					}
-					if math.Abs(s/math.Exp(x)-1) > 1e-12 || math.Abs(vt[i]-v) > 1e-10*(1+v) {
-						t.Fatalf("%s v0=%g steps=%d path %d: S_T %v v_T %v, reference %v %v", c.name, v0, steps, i, s, vt[i], math.Exp(x), v)
+					for j := range fixings {
+						s, want := b.Obs[j*n+i], math.Exp(xs[(j+1)*steps/fixings-1])
+						if math.Abs(s/want-1) > 1e-12 {
+							t.Fatalf("%s v0=%g steps=%d path %d fixing %d: S %v, reference %v", c.name, v0, steps, i, j, s, want)
+						}
+					}
+					if math.Abs(vt[i]-v) > 1e-10*(1+v) {
+						t.Fatalf("%s v0=%g steps=%d path %d: v_T %v, reference %v", c.name, v0, steps, i, vt[i], v)
 					}
 				}
-				t.Logf("%s v0=%g steps=%d: %d paths end at v = 0 (the exponential branch's atom)", c.name, v0, steps, exp)
+				t.Logf("%s v0=%g steps=%d: %d paths end at v = 0 (the exponential branch's atom)", c.name, v0, steps, zero)
 			}
 		}
 	}
