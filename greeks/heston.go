@@ -29,11 +29,13 @@ import (
 //	           sde.Grid.EvolveHeston (integration by parts in the spot noise
 //	           independent of the variance, given the variance path):
 //	           π = Y⊥/(S_0 C), γ = ((Y⊥/C)² − 1/C − Y⊥/C)/S_0², both exact for
-//	           the discrete scheme. Vega, European payoffs under Euler with
-//	           Feller holding: given the variance path ln S_T is N(M, C), and
-//	           √v₀ moves M and C through the variance tangent, so
-//	           ν = (Y⊥/C)∂M + ½((Y⊥/C)² − 1/C)∂C (sde.Grid.HestonVegaWeight);
-//	           the payoff is not differentiated, so digitals get a Vega.
+//	           the discrete scheme. Vega under Euler with Feller holding:
+//	           given the variance path the increments of ln S over the
+//	           fixing intervals are independent N(M_l, C_l), and √v₀ moves
+//	           M_l and C_l through the variance tangent, so
+//	           ν = Σ_l (Y_l/C_l)∂M_l + ½((Y_l/C_l)² − 1/C_l)∂C_l
+//	           (sde.Grid.HestonVegaWeight); the payoff is not differentiated,
+//	           so digitals and barriers get a Malliavin and localized Vega.
 //	           Under QE there is no tangent (the step jumps where ψ crosses
 //	           ψ_c and kinks at U = p), and without Feller the tangent's
 //	           1/√v explodes: refused, as the pathwise Vega.
@@ -121,9 +123,6 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 		case !h.Feller():
 			return fmt.Sprintf("%s under heston differentiates √v, whose tangent has a 1/√v factor that explodes "+
 				"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", what, 2*h.Kappa*h.Theta, h.Xi*h.Xi)
-		case x != Pathwise && !european(p):
-			return fmt.Sprintf("the Malliavin Vega weight under heston is implemented for European payoffs: it integrates by parts "+
-				"in the conditional law of ln S_T, and %s reads several fixings; use fd or pathwise", p.Name())
 		}
 	}
 	_, smooth := p.(payoff.Smoother)

@@ -51,7 +51,7 @@ type hestonState struct {
 	x, v, y, c, dv, dx []float64
 	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
-	dm, dc, nu         []float64 // Euler: ∂M/∂√v₀, ∂C/∂√v₀ and the Vega weight (HestonVegaWeight)
+	dm, dc, nu, yl, cl []float64 // Euler: a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
 	tv, tm, tc, tx, nt []float64 // Euler: ∂v/∂T, ∂M/∂T, ∂C/∂T, ∂ln S/∂T and the T weight (HestonExpiryWeight)
 	idx                []int32   // QE: the paths on the exponential branch
 }
@@ -166,7 +166,7 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		panic("sde: EvolveHeston has no Vega or expiry tangent under qe")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
@@ -189,11 +189,14 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 		clear(tc)
 		clear(tx)
 	}
-	var u, dx, dm, dc []float64
+	var u, dx, dm, dc, yl, cl, nu []float64
+	vw := tangent && weight && s == Euler // the Vega weight
 	if tangent {
 		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
+		yl, cl, nu = h.yl[:n], h.cl[:n], h.nu[:n]
 		for i := range u {
 			u[i], dx[i], dm[i], dc[i] = 2*math.Sqrt(hm.V0), 0, 0, 0
+			yl[i], cl[i], nu[i] = 0, 0, 0
 		}
 	}
 	T := hm.Expiry
@@ -228,8 +231,8 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 					du := ind * u[i]
 					ds := du / (2 * max(sv, 1e-300))
 					dx[i] += -0.5*dt*du + dws*ds
-					dm[i] += cw * (-0.5*dt*du + rho*sq*zvi*ds)
-					dc[i] += cw * (1 - rho*rho) * dt * du
+					dm[i] += -0.5*dt*du + rho*sq*zvi*ds
+					dc[i] += (1 - rho*rho) * dt * du
 					u[i] += -kappa*dt*du + xi*sq*zvi*ds
 				}
 				if expiry {
@@ -248,8 +251,13 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 					tv[i] += kappa*(theta-vp)*invN - kappa*dt*tk + xi*zvi*dsig
 				}
 				ck := (1 - rho*rho) * vp * dt
-				y[i] += cw * math.Sqrt(ck) * zi
+				sck := math.Sqrt(ck) * zi
+				y[i] += cw * sck
 				c[i] += cw * ck
+				if vw {
+					yl[i] += sck
+					cl[i] += ck
+				}
 				x[i] += drift - 0.5*vp*dt + sv*dws
 				v[i] += kappa*(theta-vp)*dt + xi*sv*sq*zvi
 				w[i] += dws
@@ -276,6 +284,16 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 					dr[i] = sv * dx[i]
 				}
 			}
+			if vw {
+				// The interval's term of the Vega weight; where C_l = 0
+				// (v⁺ = 0 throughout) ∂M_l = ∂C_l = 0 and the term is 0.
+				for i, ci := range cl {
+					ci = max(ci, 1e-300)
+					sc := yl[i] / ci
+					nu[i] += sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
+					yl[i], cl[i], dm[i], dc[i] = 0, 0, 0, 0
+				}
+			}
 		}
 	}
 	if weight {
@@ -284,13 +302,6 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 			pi[i] = y[i] / (hm.Spot * ci)
 			ch[i] = pi[i]
 			cv[i] = ci
-		}
-		if tangent {
-			nu := h.nu[:n]
-			for i, ci := range c {
-				sc := y[i] / ci
-				nu[i] = sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
-			}
 		}
 		if expiry {
 			nt := h.nt[:n]
@@ -304,29 +315,32 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 
 // HestonVegaWeight returns, per path of the last EvolveHeston call under
 // Euler with NeedDVol and NeedWeight (or NeedChain), the conditional
-// Malliavin Vega weight ν of a European payoff (one fixing), valid until
-// the next call:
+// Malliavin Vega weight ν of a payoff of the fixings, valid until the next
+// call:
 //
-//	∂/∂√v₀ E[f(S_T)] = E[f(S_T) ν].
+//	∂/∂√v₀ E[f(S_{t_1}, …, S_{t_m})] = E[f ν].
 //
-// Given the variance path (the Z_v), ln S_T is Gaussian with mean
-// M = ln S_0 + Σ_k ((r − q)Δt − ½v_k⁺Δt + ρ√(v_k⁺Δt) Z_v,k) and variance
-// C = Σ_k (1 − ρ²)v_k⁺Δt, so E[f | Z_v] = g(M, C) with
-// ∂g/∂M = E[f Y⊥/C | Z_v] and ∂g/∂C = E[f ((Y⊥/C)² − 1/C)/2 | Z_v]
-// (the Gaussian's scores; Y⊥ = Σ_k √c_k Z⊥_k = ln S_T − M). √v₀ moves
-// only the variance path, differentiated pathwise by the tangent u_k of
-// the chain (EvolveHeston's doc), hence
+// Given the variance path (the Z_v), the increments of ln S over the
+// fixing intervals l are independent Gaussians with means
+// M_l = Σ_{k∈l} ((r − q)Δt − ½v_k⁺Δt + ρ√(v_k⁺Δt) Z_v,k) and variances
+// C_l = Σ_{k∈l} (1 − ρ²)v_k⁺Δt, so E[f | Z_v] = g(M_1, C_1, …) with
+// ∂g/∂M_l = E[f Y_l/C_l | Z_v] and ∂g/∂C_l = E[f ((Y_l/C_l)² − 1/C_l)/2 | Z_v]
+// (the Gaussian's scores; Y_l = Σ_{k∈l} √c_k Z⊥_k, the increment less
+// M_l). √v₀ moves only the variance path, differentiated pathwise by the
+// tangent u_k of the chain (EvolveHeston's doc), hence
 //
-//	ν = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
-//	∂M = Σ_k 1{v_k>0} u_k (−½Δt + ρ√Δt Z_v,k/(2√v_k)),   ∂C = Σ_k 1{v_k>0} u_k (1 − ρ²)Δt.
+//	ν = Σ_l (Y_l/C_l) ∂M_l + ½((Y_l/C_l)² − 1/C_l) ∂C_l,
+//	∂M_l = Σ_{k∈l} 1{v_k>0} u_k (−½Δt + ρ√Δt Z_v,k/(2√v_k)),   ∂C_l = Σ_{k∈l} 1{v_k>0} u_k (1 − ρ²)Δt,
+//
+// an interval where v⁺ = 0 throughout (C_l = 0) having ∂M_l = ∂C_l = 0
+// and no term. With one fixing this is ν = (Y⊥/C)∂M + ½((Y⊥/C)² − 1/C)∂C.
 //
 // The payoff is not differentiated (digitals have a Vega), the weight is
 // exact for the discrete scheme where the tangent is (full truncation is
 // Lipschitz in v₀ and the indicator is its derivative almost everywhere),
 // but ∂M carries the tangent's 1/√v_k, which explodes when the variance
 // reaches 0: use it only where the Feller condition holds, as the
-// pathwise Vega. With several fixings the sums run over the first fixing
-// interval only, which is not the weight of a payoff of the later fixings.
+// pathwise Vega.
 func (g *Grid) HestonVegaWeight() []float64 { return g.h.nu }
 
 // HestonVariance returns the variance v_T of each path of the last
