@@ -125,7 +125,7 @@ func Warnings(m sde.Model, r *Result) []string {
 	}
 	if h, ok := m.(sde.Heston); ok && !h.Feller() {
 		w = append(w, fmt.Sprintf("feller condition fails (2κθ = %.4g < ξ² = %.4g): the variance reaches 0; "+
-			"qe handles it, full-truncation euler is biased more at few steps, pathwise vega is refused",
+			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are refused",
 			2*h.Kappa*h.Theta, h.Xi*h.Xi))
 	}
 	return w
