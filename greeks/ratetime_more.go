@@ -51,9 +51,11 @@ import (
 //
 // With d = 1 these are the European weights of sde.GBM's doc.
 //
-// On an Euler or Milstein grid (GBM or CEV) Rho and Theta are by fd on the
-// same normals only: Rho re-simulates the chain with r ± h, Theta (European
-// payoffs) with the horizon T ± h over the same number of steps.
+// On an Euler or Milstein grid (GBM or CEV) fd re-simulates the chain on
+// the same normals: Rho with r ± h, Theta (European payoffs) with the
+// horizon T ± h over the same number of steps. Under Euler the chain's
+// tangents and scores in r and T (gridweights.go) give pathwise,
+// Malliavin, localized and hybrid Rho and Theta of the same target.
 
 // rateTimeInvalid returns why method x cannot estimate Rho or Theta of p
 // on m under s, or "".
@@ -71,9 +73,9 @@ func rateTimeInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Meth
 		return fmt.Sprintf("Theta of %s on a grid is not implemented: moving the valuation date moves the fixings off the grid; "+
 			"use the exact scheme (gbm)", p.Name())
 	}
-	if x != FD {
-		return fmt.Sprintf("on a grid (scheme %s) %s is estimated by fd only: the %s estimator of the discretized chain "+
-			"in r and T is not derived", s, g, x)
+	if x != FD && !gridWeights(m, s) {
+		return fmt.Sprintf("under %s %s is estimated by fd only: its step is not Gaussian, so the chain has no %s weight "+
+			"in r and T here (use --scheme euler)", s, g, x)
 	}
 	return ""
 }

@@ -193,8 +193,8 @@ func checkAdded(t *testing.T, base, added []Greek) {
 	}
 }
 
-// TestRateTimeOnGrid: on an Euler or Milstein grid (GBM, CEV) Rho and
-// Theta are fd only: the other methods are skipped with the reason and
+// TestRateTimeOnGrid: on a Milstein grid (GBM, CEV) Rho and Theta are fd
+// only (Euler has the chain's weights, TestGridWeightsVsFD): the other methods are skipped with the reason and
 // naming one is a *MethodError; Theta of a path-dependent payoff on a grid
 // is skipped by every method; Asian, barrier and basket payoffs under the
 // exact scheme report them.
@@ -210,9 +210,9 @@ func TestRateTimeOnGrid(t *testing.T) {
 		fdTheta   bool
 		wantSkips int
 	}{
-		{"euler", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Euler, Steps: 4}, true, true, 8},
+		{"milstein", gbm, payoff.Call{Strike: 100}, Config{Scheme: sde.Milstein, Steps: 4}, true, true, 8},
 		{"cev", cev, payoff.Put{Strike: 95}, Config{Scheme: sde.Milstein, Steps: 4}, true, true, 8},
-		{"asian euler", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{Scheme: sde.Euler, Steps: 4}, true, false, 9},
+		{"asian milstein", gbm, payoff.AsianCall{Strike: 100, Fixings: 4}, Config{Scheme: sde.Milstein, Steps: 4}, true, false, 9},
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Greeks = ChunkSize, []Greek{Delta, Rho, Theta}

@@ -7,6 +7,7 @@ import "math"
 type Grid struct {
 	c       Coefs
 	x, y, v []float64 // running state, first variation, Vega tangent
+	gw      gridSums  // the Euler chain's Gamma, Vega, Rho and Theta weights
 	h       hestonState
 }
 
@@ -37,6 +38,10 @@ type Grid struct {
 // α_k = Y_{k+1}/(N_1 h_k), for which Σ_k α_k ∂X_{t_j}/∂ΔW_k = Y_{t_j} at
 // every fixing, so E[F(X_{t_1}, …, X_{t_m}) π_c] = ∂/∂X_0 E[F] exactly for
 // the chain, with a variance of the same order as π's.
+//
+// Under Euler, NeedGamma, NeedVegaWeight, NeedRate and NeedTime add the
+// chain's Gamma, Vega, Rho and Theta weights and the tangents in r and T
+// derived in gridweights.go (Milstein panics: its step is not Gaussian).
 func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	if s != Euler && s != Milstein {
@@ -48,7 +53,11 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 	if len(z) < n*steps {
 		panic("sde: Evolve given fewer normals than paths × steps")
 	}
-	if lin, ok := d.(Linear); ok {
+	extra := need&(NeedGamma|NeedVegaWeight|NeedRate|NeedTime) != 0
+	if extra && s != Euler {
+		panic("sde: the Gamma, Vega, Rho and Theta weights of a grid need the Euler scheme")
+	}
+	if lin, ok := d.(Linear); ok && !extra {
 		mu, sigma := lin.Linear()
 		evolveLinear(mu, sigma, s, x0, T, steps, z, b, need)
 		return
@@ -73,7 +82,7 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		w[i] = 0
 	}
 	var y, v, pi, ch []float64
-	if need&(NeedY|NeedWeight|NeedChain) != 0 {
+	if need&(NeedY|NeedWeight|NeedChain|NeedGamma) != 0 {
 		y = g.y
 		for i := range y {
 			y[i] = 1
@@ -91,10 +100,16 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		ch = b.Chain[:n]
 		clear(ch)
 	}
+	if extra {
+		g.initWeights(n, b, need)
+	}
 	for k := range steps {
 		d.Coefficients(x, c)
 		zk := z[k*n : k*n+n]
 		first := k < per
+		if extra {
+			g.stepWeights(k, per, dt, zk, y, b, need)
+		}
 		for i, zi := range zk {
 			dw := sq * zi
 			q := dw*dw - dt
@@ -134,6 +149,12 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 					if v != nil {
 						v[i] = 0
 					}
+					if need&NeedRate != 0 {
+						g.gw.r[i] = 0
+					}
+					if need&NeedTime != 0 {
+						g.gw.u[i] = 0
+					}
 				}
 			}
 		}
@@ -145,6 +166,12 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 			}
 			if v != nil {
 				copy(b.DVol[j*n:j*n+n], v)
+			}
+			if need&NeedRate != 0 {
+				copy(b.DRate[j*n:j*n+n], g.gw.r[:n])
+			}
+			if need&NeedTime != 0 {
+				copy(b.DTime[j*n:j*n+n], g.gw.u[:n])
 			}
 		}
 	}
