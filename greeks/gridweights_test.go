@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/internal/testref"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -127,4 +128,77 @@ func TestGridGammaSteps(t *testing.T) {
 	if err == nil {
 		t.Error("malliavin gamma at one step a fixing: no error")
 	}
+}
+
+// TestGridRhoThetaClosedForm checks the Euler chain's Rho and Theta by
+// every valid method on GBM against the Black–Scholes closed form within 5
+// standard errors, for a call and a digital at 64 steps (the chain's O(Δt)
+// weak error is below the standard errors of 2¹⁷ paths here, as for fd in
+// TestGridRhoTheta).
+func TestGridRhoThetaClosedForm(t *testing.T) {
+	m := testref.Cases[0].Model
+	paths := int64(1 << 17)
+	if testing.Short() {
+		paths = 1 << 15
+	}
+	for _, p := range []payoff.Payoff{payoff.Call{Strike: 100}, payoff.DigitalCall{Strike: 100, Cash: 1}} {
+		cf, err := analytic.BlackScholesRateTime(m, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, m, p, Config{Paths: paths, Scheme: sde.Euler, Steps: 64, Greeks: []Greek{Rho, Theta}})
+		n := 0
+		for _, f := range r.Figures {
+			want := cf.Rho
+			if f.Greek == Theta {
+				want = cf.Theta
+			}
+			n++
+			if !within(f.Estimate, want) {
+				t.Errorf("euler %s: %s(%s) = %v ± %v, want %v", p.Name(), f.Greek, f.Method, f.Value, f.StdErr, want)
+			}
+		}
+		if n != 8 {
+			t.Errorf("euler %s: %d rho/theta figures, want 8; skipped %v", p.Name(), n, r.Skipped)
+		}
+	}
+}
+
+// TestGridBarrierParity checks the Euler chain's Gamma, Vega and Rho of
+// CEV up-in and up-out calls (4 fixings, 8 steps) by the Malliavin,
+// localized and hybrid estimators through in + out = the vanilla call on
+// the same chain, whose pathwise (mixed) figures TestGridWeightsVsFD ties
+// to fd within 1–2%; independent seeds, so the sum's standard error is
+// that of the three figures together. It logs the barrier Gamma's
+// standard-error ratio fd : hybrid at equal paths.
+func TestGridBarrierParity(t *testing.T) {
+	paths := int64(1 << 17)
+	if testing.Short() {
+		paths = 1 << 15
+	}
+	bar := payoff.Barrier{Level: 130, Fixings: 4}
+	cfg := Config{Paths: paths, Scheme: sde.Euler, Steps: 8, Greeks: []Greek{Gamma, Vega, Rho}}
+	van := run(t, cevCase, payoff.Call{Strike: 100}, cfg)
+	cfg.Seed = *seed + 7
+	in := run(t, cevCase, payoff.UpInCall{Strike: 100, Barrier: bar}, cfg)
+	cfg.Seed = *seed + 11
+	out := run(t, cevCase, payoff.UpOutCall{Strike: 100, Barrier: bar}, cfg)
+	for _, g := range []Greek{Gamma, Vega, Rho} {
+		v, _ := van.Figure(g, Hybrid)
+		for _, x := range []Method{Malliavin, Localized, Hybrid} {
+			fi, ok1 := in.Figure(g, x)
+			fo, ok2 := out.Figure(g, x)
+			if !ok1 || !ok2 {
+				t.Fatalf("%s(%s) missing: skipped %v", g, x, out.Skipped)
+			}
+			sum, se := fi.Value+fo.Value, math.Sqrt(fi.StdErr*fi.StdErr+fo.StdErr*fo.StdErr+v.StdErr*v.StdErr)
+			if math.Abs(sum-v.Value) > 5*se {
+				t.Errorf("cev %s(%s) in + out = %v, vanilla %v, ± %v", g, x, sum, v.Value, se)
+			}
+		}
+	}
+	fd, _ := out.Figure(Gamma, FD)
+	h, _ := out.Figure(Gamma, Hybrid)
+	t.Logf("cev up-out call (K 100, H 130, 4 fixings, 8 euler steps) Gamma at %d paths: fd %.4g ± %.2g, hybrid %.4g ± %.2g: stderr ratio %.1f",
+		paths, fd.Value, fd.StdErr, h.Value, h.StdErr, fd.StdErr/h.StdErr)
 }

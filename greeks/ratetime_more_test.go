@@ -290,6 +290,7 @@ func TestPathDepWorkers(t *testing.T) {
 		{gbm, payoff.AsianPut{Strike: 100, Fixings: 6}, Config{}},
 		{two, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.5}}, Config{}},
 		{sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}, payoff.Put{Strike: 95}, Config{Scheme: sde.Euler, Steps: 8}},
+		{cevCase, payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Scheme: sde.Euler, Steps: 8}}, // localized on the chain's weights
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Seed, cfg.Workers = 9*ChunkSize+17, 3, 1
