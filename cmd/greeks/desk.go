@@ -85,8 +85,46 @@ func perVolPointAssets(ref *analytic.AssetValues) *analytic.AssetValues {
 }
 
 // optionJSON is greeks option's JSON report: the unit's figures and the
-// unit of its Vega figures.
+// units of its Vega and Rho figures.
 type optionJSON struct {
 	report.Unit
 	VegaUnit string `json:"vega_unit"`
+	RhoUnit  string `json:"rho_unit"`
+}
+
+// bpNote marks a Rho figure reported per basis point.
+const bpNote = "per basis point (∂V/∂r ÷ 10⁴, r + 0.0001)"
+
+// perBasisPoint returns res with every Rho figure (estimate and standard
+// error) per basis point, noted so: the output of greeks option
+// --rho-unit bp. res itself is left as it is, for the tolerance checks.
+func perBasisPoint(res *greeks.Result) *greeks.Result {
+	out := *res
+	out.Figures = slices.Clone(res.Figures)
+	for i, f := range out.Figures {
+		if f.Greek == greeks.Rho {
+			f.Value, f.StdErr = f.Value/1e4, f.StdErr/1e4
+			f.Note = strings.TrimSuffix(bpNote+"; "+f.Note, "; ")
+			out.Figures[i] = f
+		}
+	}
+	return &out
+}
+
+// rhoScale is the factor from ∂V/∂r to the reported Rho unit.
+func rhoScale(u batch.RhoUnit) float64 {
+	if u == batch.RhoBasisPoint {
+		return 1e-4
+	}
+	return 1
+}
+
+// scaleRhoAnalytic puts the closed-form Rho of a unit's figures in unit u
+// (NewUnit computes them per unit of rate).
+func scaleRhoAnalytic(un *report.Unit, u batch.RhoUnit) {
+	for i := range un.Greeks {
+		if g := &un.Greeks[i]; g.Greek == greeks.Rho.String() {
+			g.Analytic *= report.Num(rhoScale(u))
+		}
+	}
 }

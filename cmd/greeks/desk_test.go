@@ -81,3 +81,43 @@ func TestOptionVegaUnit(t *testing.T) {
 		t.Errorf("--vega-unit bp: exit %d, stderr %q", code, errb)
 	}
 }
+
+// TestOptionRhoUnit: greeks option --rho-unit bp reports every Rho figure
+// and its closed form per basis point, the absolute ones ÷ 10⁴ on the same
+// paths, and says so; the other figures do not change; a bad unit is a
+// usage error naming the flag.
+func TestOptionRhoUnit(t *testing.T) {
+	args := []string{"--paths", "20000", "--seed", "5", "--greeks", "delta,rho,theta"}
+	abs, rawAbs := runJSON(t, args...)
+	bp, rawBP := runJSON(t, append(args, "--rho-unit", "bp")...)
+	if rawAbs["rho_unit"] != "absolute" || rawBP["rho_unit"] != "bp" {
+		t.Errorf("rho_unit %v and %v, want absolute and bp", rawAbs["rho_unit"], rawBP["rho_unit"])
+	}
+	if len(abs.Greeks) != len(bp.Greeks) || len(abs.Greeks) == 0 {
+		t.Fatalf("%d and %d figures", len(abs.Greeks), len(bp.Greeks))
+	}
+	rhos := 0
+	for i, a := range abs.Greeks {
+		p := bp.Greeks[i]
+		k := 1.0
+		if a.Greek == "rho" {
+			k = 1e-4
+			rhos++
+			if !strings.Contains(p.Note, "per basis point") {
+				t.Errorf("rho %s note %q", p.Method, p.Note)
+			}
+			if a.Analytic == nil || p.Analytic == nil || math.Abs(*p.Analytic-*a.Analytic*k) > 1e-15 {
+				t.Errorf("rho closed form %v, %v", a.Analytic, p.Analytic)
+			}
+		}
+		if math.Abs(p.Estimate-a.Estimate*k) > 1e-15*math.Abs(a.Estimate) || math.Abs(p.StdErr-a.StdErr*k) > 1e-15*a.StdErr {
+			t.Errorf("%s %s: %v ± %v, absolute %v ± %v", a.Greek, a.Method, p.Estimate, p.StdErr, a.Estimate, a.StdErr)
+		}
+	}
+	if rhos == 0 {
+		t.Error("no rho figures")
+	}
+	if code, _, errb := runCLI(t, "option", "--rho-unit", "percent"); code != 2 || !strings.Contains(errb, "rho-unit") {
+		t.Errorf("--rho-unit percent: exit %d, stderr %q", code, errb)
+	}
+}

@@ -108,15 +108,19 @@ func checkAnalytic(t *testing.T, r unitReport, want map[string]float64) int {
 }
 
 // TestRhoThetaRefusals: theta of an Asian on a grid is skipped with the
-// reason, and a method other than fd for rho on a grid exits 2; bad bumps
+// reason (rho is reported by every method under euler), and a method other
+// than fd for rho under milstein exits 2; bad bumps
 // and batch --greeks rho exit 2 naming the flag; the batch library refuses
 // them before reading a row.
 func TestRhoThetaRefusals(t *testing.T) {
 	r, _ := runJSON(t, "--paths", "8192", "--payoff", "asian-call", "--scheme", "euler", "--steps", "24", "--greeks", "delta,rho,theta")
 	for _, f := range r.Greeks {
-		if f.Greek == "theta" || (f.Greek == "rho" && f.Method != "fd") {
+		if f.Greek == "theta" {
 			t.Errorf("asian on euler: %s %s reported: %+v", f.Greek, f.Method, f)
 		}
+	}
+	if n := countGreek(r, "rho"); n != 4 { // fd, pathwise, malliavin, hybrid
+		t.Errorf("asian on euler: %d rho figures, want 4", n)
 	}
 	skips := 0
 	for _, s := range r.Skipped {
@@ -131,7 +135,7 @@ func TestRhoThetaRefusals(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"option", "--paths", "8192", "--scheme", "euler", "--greeks", "rho", "--methods", "pathwise"}, "rho"},
+		{[]string{"option", "--paths", "8192", "--scheme", "milstein", "--greeks", "rho", "--methods", "pathwise"}, "rho"},
 		{[]string{"option", "--rate-bump", "0.3", "--greeks", "rho"}, "--rate-bump"},
 		{[]string{"option", "--expiry-bump", "0.5", "--greeks", "theta"}, "--expiry-bump"},
 		{[]string{"batch", "--greeks", "rho", "--rho-unit", "bps"}, "--rho-unit"},
@@ -154,4 +158,15 @@ func TestRhoThetaRefusals(t *testing.T) {
 			t.Log(*rep.Trades[0].Error)
 		}
 	}
+}
+
+// countGreek returns the number of r's figures of Greek g.
+func countGreek(r unitReport, g string) int {
+	n := 0
+	for _, f := range r.Greeks {
+		if f.Greek == g {
+			n++
+		}
+	}
+	return n
 }
