@@ -30,9 +30,9 @@
 //
 // Rho and Theta are estimated by every method valid for the payoff under
 // the exact scheme (European, Asian and barrier payoffs on one GBM asset,
-// European payoffs on correlated GBM assets: one Rho, one Theta), and by fd
-// on an Euler or Milstein grid (GBM, CEV; Theta for European payoffs), see
-// ratetime_more.go. Vanna and Volga are estimated for European payoffs on
+// European payoffs on correlated GBM assets: one Rho, one Theta), by every
+// method on an Euler grid (GBM, CEV; gridweights.go) and by fd under
+// Milstein (Theta on a grid for European payoffs), see ratetime_more.go. Vanna and Volga are estimated for European payoffs on
 // GBM assets under the exact scheme (each asset's own, with several; see
 // secondorder.go). Elsewhere they are skipped with the reason, or refused
 // (*MethodError) when methods are named.
@@ -89,8 +89,11 @@
 // payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
 // of the increments' Vega scores, conditioned on the average for the
 // geometric Asian), so that barriers have localized and hybrid Gamma and
-// Vega; elsewhere (grids, CEV) those Greeks come from fd and, where valid,
-// pathwise.
+// Vega. On an Euler grid (GBM, CEV) the Euler chain's own weights
+// (sde/gridweights.go, gridweights.go: the mixed and the split-interval
+// Malliavin Gamma, the steps' Vega, Rho and Theta scores) give Malliavin,
+// localized and hybrid Gamma and Vega of any payoff of the fixings; under
+// Milstein those Greeks come from fd and, where valid, pathwise.
 //
 // With d correlated GBM assets (sde.Correlated) every Greek is taken in
 // each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the

@@ -20,8 +20,8 @@ const (
 	// multi-asset model); Theta is −∂V/∂T per year, the other inputs fixed,
 	// the fixing schedule of a path-dependent payoff moving with the
 	// valuation date (the contract ages). Every method valid for the payoff
-	// under the exact scheme (GBM, correlated GBM); fd only on a grid (GBM,
-	// CEV), where Theta is for European payoffs.
+	// under the exact scheme (GBM, correlated GBM) and Euler (GBM, CEV);
+	// fd only under Milstein. On a grid Theta is for European payoffs.
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
