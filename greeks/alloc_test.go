@@ -41,9 +41,9 @@ func TestNoPerPathAllocation(t *testing.T) {
 				if isHeston {
 					cfg.Steps = 4 // the per-step loop is the same at any count; keep the test short
 				} else if !european(tc.p) {
-					// The path-dependent Gamma and Vega weights, Rho and Theta
-					// (fd Rho only on a grid).
-					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+					// The path-dependent Gamma, Vega, Vanna and Volga weights,
+					// Rho and Theta (the Euler chain's on a grid).
+					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta, Vanna, Volga}
 				}
 				if _, ok := tc.p.(payoff.DigitalCall); ok {
 					cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}

@@ -412,6 +412,8 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 	}
 	exactGBM := gbm(m) && s == sde.Exact
 	grid := gridWeights(m, s) && (g == Gamma || g == Vega) // the Euler chain's weights
+	// Path-dependent weights on one GBM asset, exact scheme (pathdep_weights.go, secondorder.go).
+	pdw := (g == Gamma || g == Vega || g == Vanna || g == Volga) && pathDep(p, m, s)
 	if g == Rho || g == Theta {
 		if why := rateTimeInvalid(p, m, s, g, x); why != "" {
 			return why
@@ -441,7 +443,7 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 				"or the Euler scheme; use fd"
 		}
 	case Malliavin:
-		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) && !grid {
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !pdw && !grid {
 			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme, "+
 				"for Gamma and Vega of Asian and barrier payoffs on one GBM asset under it and of any payoff under Euler; "+
 				"elsewhere only the Delta weight is; use fd", g)
@@ -453,7 +455,7 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 		if !smooth {
 			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
 		}
-		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) && !grid {
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !pdw && !grid {
 			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme, "+
 				"for Gamma and Vega of barriers on one GBM asset under it and under Euler; use fd", g, g)
 		}

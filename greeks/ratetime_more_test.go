@@ -294,7 +294,7 @@ func TestPathDepWorkers(t *testing.T) {
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Seed, cfg.Workers = 9*ChunkSize+17, 3, 1
-		cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+		cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta, Vanna, Volga}
 		one := run(t, c.m, c.p, cfg)
 		cfg.Workers = 3
 		if d := sameResult(run(t, c.m, c.p, cfg), one); d != "" {
