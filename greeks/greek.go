@@ -25,8 +25,9 @@ const (
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
-	// European payoffs on GBM under the exact scheme; with several assets,
-	// each asset's ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
+	// European payoffs on GBM and Asian and barrier payoffs on one GBM
+	// asset under the exact scheme; with several assets, each asset's
+	// ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
 	Vanna
 	Volga
 )
