@@ -32,7 +32,7 @@
 // the exact scheme (European, Asian and barrier payoffs on one GBM asset,
 // European payoffs on correlated GBM assets: one Rho, one Theta), by every
 // method on an Euler grid (GBM, CEV; gridweights.go) and by fd under
-// Milstein (Theta on a grid for European payoffs), see ratetime_more.go.
+// Milstein, see ratetime_more.go.
 // Vanna and Volga are estimated for European payoffs on GBM assets (each
 // asset's own, with several) and Asian and barrier payoffs on one GBM
 // asset, under the exact scheme (see secondorder.go). Elsewhere they are skipped with the reason, or refused

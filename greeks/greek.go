@@ -21,7 +21,7 @@ const (
 	// the fixing schedule of a path-dependent payoff moving with the
 	// valuation date (the contract ages). Every method valid for the payoff
 	// under the exact scheme (GBM, correlated GBM) and Euler (GBM, CEV);
-	// fd only under Milstein. On a grid Theta is for European payoffs.
+	// fd only under Milstein.
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for

@@ -43,6 +43,22 @@ type Grid struct {
 // chain's Gamma, Vega, Rho and Theta weights and the tangents in r and T
 // derived in gridweights.go (Milstein panics: its step is not Gaussian).
 func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float64, b *Block, need Need) {
+	g.evolve(d, s, x0, T, T/float64(b.Fixings()), steps, z, b, need)
+}
+
+// EvolveAged is Evolve with the first fixing interval of length t1 instead
+// of T/m (its steps of t1/N_1, the later ones of T/steps): the chain of a
+// contract whose valuation date has moved by T/m − t1 with its fixing
+// schedule fixed, for the fd Theta of a path-dependent payoff. It always
+// runs the general loop.
+func (g *Grid) EvolveAged(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []float64, b *Block, need Need) {
+	if !(t1 > 0) {
+		panic("sde: EvolveAged needs a first interval t1 > 0")
+	}
+	g.evolve(d, s, x0, T, t1, steps, z, b, need)
+}
+
+func (g *Grid) evolve(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	if s != Euler && s != Milstein {
 		panic("sde: Evolve needs the Euler or Milstein scheme")
@@ -57,7 +73,7 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 	if extra && s != Euler {
 		panic("sde: the Gamma, Vega, Rho and Theta weights of a grid need the Euler scheme")
 	}
-	if lin, ok := d.(Linear); ok && !extra {
+	if lin, ok := d.(Linear); ok && !extra && t1 == T/float64(m) {
 		mu, sigma := lin.Linear()
 		evolveLinear(mu, sigma, s, x0, T, steps, z, b, need)
 		return
@@ -69,9 +85,12 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 	g.c.resize(n)
 	c := &g.c
 	g.x, g.y, g.v = grow(g.x, n), grow(g.y, n), grow(g.v, n)
-	dt := T / float64(steps)
-	sq := math.Sqrt(dt)
 	per := steps / m
+	dt := T / float64(steps)
+	if t1 != T/float64(m) { // EvolveAged: the first interval's steps, the later ones' from k = per
+		dt = t1 / float64(per)
+	}
+	sq := math.Sqrt(dt)
 	mil := 0.0
 	if s == Milstein {
 		mil = 1
@@ -104,6 +123,10 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		g.initWeights(n, b, need)
 	}
 	for k := range steps {
+		if k == per {
+			dt = T / float64(steps)
+			sq = math.Sqrt(dt)
+		}
 		d.Coefficients(x, c)
 		zk := z[k*n : k*n+n]
 		first := k < per
@@ -176,7 +199,6 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		}
 	}
 	if pi != nil {
-		t1 := T / float64(m)
 		for i := range pi {
 			pi[i] /= t1
 		}

@@ -146,3 +146,67 @@ func TestGridWeightsUnbiased(t *testing.T) {
 		t.Logf("%s: E[F w] − central difference = %.4g ± %.2g", names[k], mean, se)
 	}
 }
+
+// TestGridTangentsAged checks the tangent ∂X/∂T of a chain with several
+// fixings, where T moves the first fixing interval only, against central
+// differences of EvolveAged (first interval t_1 ± h) path by path, at every
+// fixing, and that EvolveAged with t_1 = T/m is Evolve.
+func TestGridTangentsAged(t *testing.T) {
+	const n, steps, fixings, T, x0 = 32, 24, 4, 1.0, 0.3
+	m := wavy{mu: 0.05, c: 0.3, v: 0.4}
+	z := normals(n * steps)
+	var g Grid
+	base, same := newBlock(n, fixings), newBlock(n, fixings)
+	g.Evolve(m, Euler, x0, T, steps, z, base, NeedTime)
+	g.EvolveAged(m, Euler, x0, T, T/fixings, steps, z, same, 0)
+	const h = 1e-6
+	up, dn := newBlock(n, fixings), newBlock(n, fixings)
+	g.EvolveAged(m, Euler, x0, T, T/fixings+h, steps, z, up, 0)
+	g.EvolveAged(m, Euler, x0, T, T/fixings-h, steps, z, dn, 0)
+	for i := range base.Obs {
+		if same.Obs[i] != base.Obs[i] {
+			t.Fatalf("EvolveAged at T/m: X[%d] = %v, Evolve %v", i, same.Obs[i], base.Obs[i])
+		}
+		if fd := (up.Obs[i] - dn.Obs[i]) / (2 * h); math.Abs(base.DTime[i]-fd) > 1e-5*(1+math.Abs(fd)) {
+			t.Errorf("fixing %d path %d: ∂X/∂T = %v, central difference %v", i/n, i%n, base.DTime[i], fd)
+		}
+	}
+}
+
+// TestGridTimeScoreAged checks E[F s_T] = ∂_T E[F] for a payoff of four
+// fixings, T moving the first interval (EvolveAged), paired with the
+// chain's central difference path by path, within 5 standard errors.
+// F = Σ_j X_{t_j}².
+func TestGridTimeScoreAged(t *testing.T) {
+	const n, steps, fixings, T, x0 = 1 << 15, 16, 4, 1.0, 0.3
+	m := wavy{mu: 0.05, c: 0.3, v: 0.4}
+	z := normals(n * steps)
+	var g Grid
+	base, up, dn := newBlock(n, fixings), newBlock(n, fixings), newBlock(n, fixings)
+	g.Evolve(m, Euler, x0, T, steps, z, base, NeedTime)
+	const h = 1e-4
+	g.EvolveAged(m, Euler, x0, T, T/fixings+h, steps, z, up, 0)
+	g.EvolveAged(m, Euler, x0, T, T/fixings-h, steps, z, dn, 0)
+	f := func(b *Block, i int) float64 {
+		s := 0.0
+		for j := range fixings {
+			x := b.Obs[j*n+i]
+			s += x * x
+		}
+		return s
+	}
+	var s, ss, fd float64
+	for i := range n {
+		c := (f(up, i) - f(dn, i)) / (2 * h)
+		d := f(base, i)*base.TimeWeight[i] - c
+		s += d
+		ss += d * d
+		fd += c
+	}
+	mean := s / n
+	se := math.Sqrt((ss/n - mean*mean) / (n - 1))
+	if math.Abs(mean) > 5*se {
+		t.Errorf("E[F s_T] − central difference = %.4g ± %.2g, want 0", mean, se)
+	}
+	t.Logf("E[F s_T] − central difference = %.4g ± %.2g (∂_T E[F] = %.4g)", mean, se, fd/n)
+}

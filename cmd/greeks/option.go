@@ -112,7 +112,7 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
 				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma (cross-gamma with --spots; " +
 					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year, the fixings moving with the " +
-					"valuation date) by every method under the exact scheme and euler, by fd under milstein (theta on a grid: European payoffs); vanna (∂²V/∂S∂σ) and " +
+					"valuation date) by every method under the exact scheme and euler, by fd under milstein; vanna (∂²V/∂S∂σ) and " +
 					"volga (∂²V/∂σ², σ absolute even with --vega-unit percent) for European, Asian and barrier payoffs on gbm (European: each asset's with --spots) under the exact scheme)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
