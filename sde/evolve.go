@@ -73,7 +73,7 @@ func (g *Grid) evolve(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []f
 	if extra && s != Euler {
 		panic("sde: the Gamma, Vega, Rho and Theta weights of a grid need the Euler scheme")
 	}
-	if lin, ok := d.(Linear); ok && !extra && t1 == T/float64(m) {
+	if lin, ok := d.(Linear); ok && need&(NeedRate|NeedTime) == 0 && t1 == T/float64(m) {
 		mu, sigma := lin.Linear()
 		evolveLinear(mu, sigma, s, x0, T, steps, z, b, need)
 		return
@@ -219,6 +219,13 @@ func (g *Grid) evolve(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []f
 //
 //	Euler:     (F_k ΔW_k/(σΔt) − 1) / (N_1 X_0)
 //	Milstein:  (F_k ΔW_k/(σ u_k Δt) − 1 + F_k/u_k²) / (N_1 X_0),  u_k = 1 + σΔW_k.
+//
+// Under Euler the Gamma and Vega weights of gridweights.go reduce to
+// (A_j = 0, Y_k = X_k/X_0, h_k = σX_k), with a_I = Σ_{k∈I} F_kΔW_k/(σΔt),
+// I_1 = [0, M), I_2 = [M, N_1), M = ⌊N_1/2⌋, L = N_1 − M,
+//
+//	g_P = ((a_{I_1} + a_{I_2})/N_1 − 2)/X_0,   γ = (a_{I_2}/L − 1)(a_{I_1}/M − 2)/X_0²,
+//	ν = Σ_k (z_k² − 1)/σ.
 func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	dt := T / float64(steps)
@@ -241,6 +248,17 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		ch = b.Chain[:n]
 		clear(ch)
 	}
+	var ga, gb, vw []float64 // a_{I_1}, a_{I_2} and ν, accumulated in the block's outputs
+	if need&NeedGamma != 0 {
+		ga, gb = b.GammaMixed[:n], b.GammaWeight[:n]
+		clear(ga)
+		clear(gb)
+	}
+	if need&NeedVegaWeight != 0 {
+		vw = b.VegaWeight[:n]
+		clear(vw)
+	}
+	isig := 1 / sigma
 	for j := range m {
 		x := b.Obs[j*n : j*n+n]
 		var v []float64
@@ -261,8 +279,16 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		}
 		for k := j * per; k < (j+1)*per; k++ {
 			zk := z[k*n : k*n+n]
+			// The Gamma sums of this step: a_{I_1} before M, a_{I_2} after.
+			var gk []float64
+			if j == 0 && ga != nil {
+				gk = ga
+				if k >= per/2 {
+					gk = gb
+				}
+			}
 			switch {
-			case v != nil || (j == 0 && ch != nil):
+			case v != nil || (j == 0 && ch != nil) || gk != nil || vw != nil:
 				for i, zi := range zk {
 					dw := sq * zi
 					f, g := a+sigma*dw, dw
@@ -283,6 +309,12 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 						} else {
 							ch[i] += f * dw * isdt
 						}
+					}
+					if gk != nil {
+						gk[i] += f * dw * isdt
+					}
+					if vw != nil {
+						vw[i] += (zi*zi - 1) * isig
 					}
 					x[i] *= f
 					w[i] += zi
@@ -321,6 +353,14 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		c := 1 / (float64(per) * x0)
 		for i := range ch {
 			ch[i] = (ch[i] - float64(per)) * c
+		}
+	}
+	if ga != nil {
+		fm, fl, ix := float64(per/2), float64(per-per/2), 1/x0
+		for i, a1 := range ga {
+			a2 := gb[i]
+			ga[i] = ((a1+a2)/float64(per) - 2) * ix
+			gb[i] = (a2/fl - 1) * (a1/fm - 2) * ix * ix // NaN when M = 0 (one step a fixing)
 		}
 	}
 }

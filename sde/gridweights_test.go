@@ -40,7 +40,8 @@ func TestGridTangents(t *testing.T) {
 // TestGridWeightsGBM checks the Euler chain's weights on GBM (through the
 // general loop) against their closed forms path by path: the mixed Gamma
 // factor g_P = π_c − 1/X_0 with π_c the chain weight of the linear loop,
-// the Vega score Σ_k (z_k² − 1)/σ and the Rho score W_T/σ.
+// the Vega score Σ_k (z_k² − 1)/σ and the Rho score W_T/σ; and the linear
+// loop's Gamma and Vega weights against the general loop's.
 func TestGridWeightsGBM(t *testing.T) {
 	m := GBM{Spot: 100, Rate: 0.05, Div: 0.01, Vol: 0.3, Expiry: 1.5}
 	const n, steps, fixings = 64, 24, 3
@@ -64,6 +65,20 @@ func TestGridWeightsGBM(t *testing.T) {
 		} {
 			if math.Abs(c.got-c.want) > 1e-10*(1+math.Abs(c.want)) {
 				t.Errorf("path %d: %s = %v, want %v", i, c.name, c.got, c.want)
+			}
+		}
+	}
+	lin, gen := newBlock(n, fixings), newBlock(n, fixings)
+	g.Evolve(m, Euler, m.Spot, m.Expiry, steps, z, lin, NeedGamma|NeedVegaWeight|NeedY)
+	g.Evolve(generic{m}, Euler, m.Spot, m.Expiry, steps, z, gen, NeedGamma|NeedVegaWeight|NeedY)
+	for _, c := range []struct {
+		name string
+		x, y []float64
+	}{{"GammaMixed", lin.GammaMixed, gen.GammaMixed}, {"GammaWeight", lin.GammaWeight, gen.GammaWeight},
+		{"VegaWeight", lin.VegaWeight, gen.VegaWeight}, {"Obs", lin.Obs, gen.Obs}, {"Y", lin.Y, gen.Y}} {
+		for i := range c.x {
+			if math.Abs(c.x[i]-c.y[i]) > 1e-10*(1+math.Abs(c.y[i])) {
+				t.Errorf("%s[%d]: linear %v, generic %v", c.name, i, c.x[i], c.y[i])
 			}
 		}
 	}
