@@ -12,7 +12,8 @@ import (
 // TestNoPerPathAllocation checks that the per-path loop does not allocate:
 // a run's allocations grow with the number of rounds of chunks (a few
 // goroutines each), not with the paths, for European, Asian and barrier
-// payoffs on the exact scheme and a grid, and three correlated assets,
+// payoffs on the exact scheme and a grid (the Euler chain's weights on
+// CEV), and three correlated assets,
 // with pseudo-random and Sobol normals.
 func TestNoPerPathAllocation(t *testing.T) {
 	if testing.Short() {
@@ -30,7 +31,8 @@ func TestNoPerPathAllocation(t *testing.T) {
 		{three, payoff.WorstOfDigitalCall{Strike: 100, Cash: 1, N: 3}, sde.Exact},
 		{testref.Cases[0].Model, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.Exact}, // rho, theta, vanna, volga, every method
 		{hestonCases[1].m, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 4}}, sde.QE},
-		{hestonCases[1].m, payoff.Call{Strike: 100}, sde.Euler}, // Heston: every Greek (the Vega and expiry tangents and weights)
+		{hestonCases[1].m, payoff.Call{Strike: 100}, sde.Euler},       // Heston: every Greek (the Vega and expiry tangents and weights)
+		{cevCase, payoff.DigitalPut{Strike: 100, Cash: 1}, sde.Euler}, // the Euler chain's weights, Theta included
 	} {
 		for _, rng := range []RNG{Pseudo, Sobol} {
 			allocs := func(paths int64) float64 {
@@ -39,15 +41,18 @@ func TestNoPerPathAllocation(t *testing.T) {
 				if isHeston {
 					cfg.Steps = 4 // the per-step loop is the same at any count; keep the test short
 				} else if !european(tc.p) {
-					// The path-dependent Gamma and Vega weights, Rho and Theta
-					// (fd Rho only on a grid).
-					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+					// The path-dependent Gamma, Vega, Vanna and Volga weights,
+					// Rho and Theta (the Euler chain's on a grid).
+					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta, Vanna, Volga}
 				}
 				if _, ok := tc.p.(payoff.DigitalCall); ok {
 					cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}
 				}
 				if isHeston && tc.s == sde.Euler {
 					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta} // the Vega and expiry tangents and weights
+				}
+				if _, ok := tc.m.(sde.CEV); ok {
+					cfg.Greeks = gridGreeks
 				}
 				if _, ok := tc.m.(sde.Correlated); ok {
 					// Every Greek of every asset, the cross Gammas, Rho and Theta, fd included.

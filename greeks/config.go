@@ -411,6 +411,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 		return hestonInvalid(p, h, s, g, x)
 	}
 	exactGBM := gbm(m) && s == sde.Exact
+	grid := gridWeights(m, s) && (g == Gamma || g == Vega) // the Euler chain's weights
+	// Path-dependent weights on one GBM asset, exact scheme (pathdep_weights.go, secondorder.go).
+	pdw := (g == Gamma || g == Vega || g == Vanna || g == Volga) && pathDep(p, m, s)
 	if g == Rho || g == Theta {
 		if why := rateTimeInvalid(p, m, s, g, x); why != "" {
 			return why
@@ -435,13 +438,15 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 			return fmt.Sprintf("pathwise differentiation needs a Lipschitz payoff; %s %s, "+
 				"so its derivative misses the jump and the pathwise estimate is biased (use localized)", p.Name(), what)
 		}
-		if g == Gamma && !(exactGBM && (european(p) || asian(p))) {
-			return "the mixed pathwise–likelihood-ratio Gamma needs the exact GBM scheme and a European or Asian payoff; use fd"
+		if g == Gamma && !(exactGBM && (european(p) || asian(p))) && !grid {
+			return "the mixed pathwise–likelihood-ratio Gamma needs the exact GBM scheme and a European or Asian payoff, " +
+				"or the Euler scheme; use fd"
 		}
 	case Malliavin:
-		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
-			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme "+
-				"and for Gamma and Vega of Asian and barrier payoffs on one GBM asset under it; elsewhere only the Delta weight is; use fd", g)
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !pdw && !grid {
+			return fmt.Sprintf("the Malliavin %s weight is implemented for European payoffs under the exact GBM scheme, "+
+				"for Gamma and Vega of Asian and barrier payoffs on one GBM asset under it and of any payoff under Euler; "+
+				"elsewhere only the Delta weight is; use fd", g)
 		}
 	case Localized:
 		if p.Lipschitz() {
@@ -450,9 +455,9 @@ func Invalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Method) stri
 		if !smooth {
 			return fmt.Sprintf("%s has no smoothed version to localize", p.Name())
 		}
-		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !((g == Gamma || g == Vega) && pathDep(p, m, s)) {
-			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme "+
-				"and for Gamma and Vega of barriers on one GBM asset under it; use fd", g, g)
+		if g != Delta && g != Rho && g != Theta && !(exactGBM && european(p)) && !pdw && !grid {
+			return fmt.Sprintf("localized %s needs the Malliavin %s weight, implemented for European payoffs under the exact GBM scheme, "+
+				"for Gamma and Vega of barriers on one GBM asset under it and under Euler; use fd", g, g)
 		}
 	case Hybrid:
 		return hybridInvalid(p, func(y Method) string { return Invalid(p, m, s, g, y) })

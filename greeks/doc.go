@@ -30,11 +30,12 @@
 //
 // Rho and Theta are estimated by every method valid for the payoff under
 // the exact scheme (European, Asian and barrier payoffs on one GBM asset,
-// European payoffs on correlated GBM assets: one Rho, one Theta), and by fd
-// on an Euler or Milstein grid (GBM, CEV; Theta for European payoffs), see
-// ratetime_more.go. Vanna and Volga are estimated for European payoffs on
-// GBM assets under the exact scheme (each asset's own, with several; see
-// secondorder.go). Elsewhere they are skipped with the reason, or refused
+// European payoffs on correlated GBM assets: one Rho, one Theta), by every
+// method on an Euler grid (GBM, CEV; gridweights.go) and by fd under
+// Milstein, see ratetime_more.go.
+// Vanna and Volga are estimated for European payoffs on GBM assets (each
+// asset's own, with several) and Asian and barrier payoffs on one GBM
+// asset, under the exact scheme (see secondorder.go). Elsewhere they are skipped with the reason, or refused
 // (*MethodError) when methods are named.
 //
 // The methods (type Method; AllMethods lists them in report order), with the
@@ -89,10 +90,13 @@
 // payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
 // of the increments' Vega scores, conditioned on the average for the
 // geometric Asian), so that barriers have localized and hybrid Gamma and
-// Vega; under Heston (heston.go) the conditional Gamma weight and, for
-// European payoffs under Euler with Feller holding, the conditional Vega
-// weight; elsewhere (grids, CEV) those Greeks come from fd and, where
-// valid, pathwise.
+// Vega. Under Heston (heston.go) the conditional Gamma weight and, under
+// Euler with Feller holding, the conditional Vega weight. On an Euler grid
+// (GBM, CEV) the Euler chain's own weights (sde/gridweights.go,
+// gridweights.go: the mixed and the split-interval Malliavin Gamma, the
+// steps' Vega, Rho and Theta scores) give Malliavin, localized and hybrid
+// Gamma and Vega of any payoff of the fixings; under Milstein those Greeks
+// come from fd and, where valid, pathwise.
 //
 // With d correlated GBM assets (sde.Correlated) every Greek is taken in
 // each asset a, and the cross Gammas ∂²V/∂S_i∂S_j in each pair i < j, on the

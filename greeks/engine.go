@@ -129,6 +129,7 @@ type plan struct {
 	rt               bool    // Rho or Theta asked for: two more slots
 	so               bool    // Vanna or Volga asked for: two more slots after those
 	pdw              bool    // path-dependent Gamma and Vega weights (pathdep_weights.go)
+	gw               bool    // the Euler chain's Gamma, Vega, Rho and Theta weights (gridweights.go)
 	hr, ht           float64 // absolute rate bump, absolute expiry bump
 	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
@@ -302,7 +303,11 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 				continue
 			}
 			done[x] = true
-			if why := Invalid(p, m, cfg.Scheme, g, x); why != "" {
+			why := Invalid(p, m, cfg.Scheme, g, x)
+			if why == "" {
+				why = gridGammaSteps(p, m, cfg.Scheme, cfg.Steps, g, x)
+			}
+			if why != "" {
 				if explicit {
 					return nil, nil, nil, &MethodError{Method: x, Greek: g, Payoff: p.Name(), Reason: why}
 				}
@@ -365,6 +370,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	// barrier payoffs (pathDep); Delta everywhere; under Heston Delta and
 	// the conditional Gamma weight.
 	pl.pdw = pathDep(p, m, cfg.Scheme)
+	pl.gw = gridWeights(m, cfg.Scheme)
 	_, isHeston := heston(m)
 	if isHeston {
 		// One conditional weight, exact for the scheme, whatever Weight
@@ -372,7 +378,7 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		pl.weight = Chain
 	}
 	for _, g := range []Greek{Gamma, Vega, CrossGamma} {
-		if !exactEuropean && !(pl.pdw && g != CrossGamma) && !(isHeston && (g == Gamma || g == Vega)) {
+		if !exactEuropean && !((pl.pdw || pl.gw) && g != CrossGamma) && !(isHeston && (g == Gamma || g == Vega)) {
 			pl.mall[g] = false
 		}
 	}
@@ -399,6 +405,14 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 	}
 	if isHeston && pl.pair[Theta] {
 		pl.need |= sde.NeedDExpiry
+	}
+	if pl.gw {
+		for g, nd := range map[Greek]sde.Need{Gamma: sde.NeedGamma | sde.NeedY, Vega: sde.NeedVegaWeight,
+			Rho: sde.NeedRate, Theta: sde.NeedTime} {
+			if pl.pair[g] {
+				pl.need |= nd
+			}
+		}
 	}
 	pl.spotFD = pl.fd[Delta] || pl.fd[Gamma] || pl.fd[CrossGamma]
 	pl.volFD = pl.fd[Vega] || pl.fd[Vanna] || pl.fd[Volga]
@@ -822,6 +836,8 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 				acc.pair[k].add(pairSums(f, va, r, w.grid.HestonVegaWeight(), D, D, pl.mall[Vega]))
 			} else if pl.pdw {
 				acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
+			} else if pl.gw {
+				acc.pair[k].add(pairSums(f, va, r, b.VegaWeight, D, D, pl.mall[Vega]))
 			} else {
 				acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
 			}
@@ -835,6 +851,8 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 				acc.pair[k].add(hestonGammaSums(f, phi, r, pi, b.CondVar, D, par.Spot, pl.mall[Gamma]))
 			} else if pl.pdw {
 				acc.pair[k].add(pairSums(f, w.pathDepGammaSamples(n, phi, pi, par.Spot), r, w.pg, D/par.Spot, D, pl.mall[Gamma]))
+			} else if pl.gw {
+				acc.pair[k].add(pairSums(f, w.gridGammaSamples(pl, n, grad), r, b.GammaWeight, D, D, pl.mall[Gamma]))
 			} else {
 				acc.pair[k].add(gammaSums(f, phi, r, pi, wda, D, par, pl.rinv[a*d+a], pl.mall[Gamma]))
 			}
@@ -877,6 +895,10 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 func (w *worker) rateTimePairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
 	if _, ok := heston(pl.model); ok {
 		w.hestonRateTimePairs(pl, n, acc, fold, f, r, grad)
+		return
+	}
+	if pl.gw {
+		w.rateTimePairsGrid(pl, n, acc, fold, f, r, grad)
 		return
 	}
 	if pl.fixings > 1 || pl.multi {

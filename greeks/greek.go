@@ -20,13 +20,14 @@ const (
 	// multi-asset model); Theta is −∂V/∂T per year, the other inputs fixed,
 	// the fixing schedule of a path-dependent payoff moving with the
 	// valuation date (the contract ages). Every method valid for the payoff
-	// under the exact scheme (GBM, correlated GBM); fd only on a grid (GBM,
-	// CEV), where Theta is for European payoffs.
+	// under the exact scheme (GBM, correlated GBM) and Euler (GBM, CEV);
+	// fd only under Milstein.
 	Rho
 	Theta
 	// Vanna is ∂²V/∂S_0∂σ and Volga ∂²V/∂σ² (σ absolute, like Vega), for
-	// European payoffs on GBM under the exact scheme; with several assets,
-	// each asset's ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
+	// European payoffs on GBM and Asian and barrier payoffs on one GBM
+	// asset under the exact scheme; with several assets, each asset's
+	// ∂²V/∂S_a∂σ_a and ∂²V/∂σ_a².
 	Vanna
 	Volga
 )

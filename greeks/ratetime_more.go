@@ -51,12 +51,17 @@ import (
 //
 // With d = 1 these are the European weights of sde.GBM's doc.
 //
-// On an Euler or Milstein grid (GBM or CEV) Rho and Theta are by fd on the
-// same normals only: Rho re-simulates the chain with r ± h, Theta (European
-// payoffs) with the horizon T ± h over the same number of steps. Under
-// Heston (QE or Euler) the fd Rho scales the fixings by e^{±h t_j}, exact
-// for both schemes on the same normals, and the fd Theta re-simulates over
-// T ± h; the other Rho estimators are in heston.go.
+// On an Euler or Milstein grid (GBM or CEV) fd re-simulates the chain on
+// the same normals: Rho with r ± h, Theta with the first fixing interval
+// t_1 ± h over its same steps, the later steps unchanged (sde's
+// EvolveAged; a European payoff's horizon T ± h). Under Euler the chain's
+// tangents and scores in r and T (gridweights.go) give pathwise,
+// Malliavin, localized and hybrid Rho and Theta of the same target.
+//
+// Under Heston (QE or Euler) the fd Rho scales the fixings by e^{±h t_j},
+// exact for both schemes on the same normals, and the fd Theta (European
+// payoffs) re-simulates over T ± h; the other Rho and Theta estimators are
+// in heston.go.
 
 // rateTimeInvalid returns why method x cannot estimate Rho or Theta of p
 // on m under s, or "".
@@ -70,13 +75,9 @@ func rateTimeInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek, x Meth
 	if s == sde.Exact {
 		return ""
 	}
-	if g == Theta && !european(p) {
-		return fmt.Sprintf("Theta of %s on a grid is not implemented: moving the valuation date moves the fixings off the grid; "+
-			"use the exact scheme (gbm)", p.Name())
-	}
-	if x != FD {
-		return fmt.Sprintf("on a grid (scheme %s) %s is estimated by fd only: the %s estimator of the discretized chain "+
-			"in r and T is not derived", s, g, x)
+	if x != FD && !gridWeights(m, s) {
+		return fmt.Sprintf("under %s %s is estimated by fd only: its step is not Gaussian, so the chain has no %s weight "+
+			"in r and T here (use --scheme euler)", s, g, x)
 	}
 	return ""
 }
@@ -212,7 +213,8 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 	t1 := T / float64(m)
 	h := pl.ht / float64(m) // Bumps.Expiry·t_1
 	if pl.scheme != sde.Exact {
-		// European on a grid: the same steps over T ± h.
+		// On a grid the same steps, the first interval t_1 ± h (European:
+		// the whole horizon T ± h).
 		w.up.ResizeAssets(n, m, d)
 		w.down.ResizeAssets(n, m, d)
 		if isHeston {
@@ -221,10 +223,12 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 			up.Expiry, dn.Expiry = T+h, T-h
 			w.grid.EvolveHeston(up, pl.scheme, pl.steps, z, &w.up, 0)
 			w.grid.EvolveHeston(dn, pl.scheme, pl.steps, z, &w.down, 0)
-		} else {
-			z := w.z[:n*pl.steps]
+		} else if z := w.z[:n*pl.steps]; m == 1 {
 			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T+h, pl.steps, z, &w.up, 0)
 			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T-h, pl.steps, z, &w.down, 0)
+		} else {
+			w.grid.EvolveAged(pl.model, pl.scheme, par.Spot, T, t1+h, pl.steps, z, &w.up, 0)
+			w.grid.EvolveAged(pl.model, pl.scheme, par.Spot, T, t1-h, pl.steps, z, &w.down, 0)
 		}
 	} else {
 		copyBlock(&w.up, b)

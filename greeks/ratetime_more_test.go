@@ -201,9 +201,10 @@ func TestMultiRhoTheta(t *testing.T) {
 	}
 }
 
-// TestGridRhoTheta: on an Euler or Milstein grid Rho and Theta are fd only
-// (other methods skipped with the reason; Theta of a path-dependent payoff
-// skipped), and the fd Rho and Theta of a call on GBM under Milstein with
+// TestGridRhoTheta: on a Milstein grid Rho and Theta are fd only (other
+// methods skipped with the reason; a path-dependent payoff's Theta moves
+// its first fixing interval, by every method under Euler), and the fd Rho
+// and Theta of a call on GBM under Milstein with
 // 64 steps match the closed form within 5 standard errors (the chain's
 // O(Δt) weak error is far below them here).
 func TestGridRhoTheta(t *testing.T) {
@@ -237,8 +238,10 @@ func TestGridRhoTheta(t *testing.T) {
 	if _, ok := r.Figure(Rho, FD); !ok {
 		t.Errorf("cev asian: no fd rho; skipped %v", r.Skipped)
 	}
-	if _, ok := r.Figure(Theta, FD); ok {
-		t.Error("cev asian: fd theta on a grid reported")
+	for _, x := range AllMethods {
+		if _, ok := r.Figure(Theta, x); !ok && x != Localized {
+			t.Errorf("cev asian: no %s theta on euler; skipped %v", x, r.Skipped)
+		}
 	}
 }
 
@@ -290,10 +293,11 @@ func TestPathDepWorkers(t *testing.T) {
 		{gbm, payoff.AsianPut{Strike: 100, Fixings: 6}, Config{}},
 		{two, payoff.BasketCall{Strike: 100, Weights: []float64{0.5, 0.5}}, Config{}},
 		{sde.CEV{Spot: 100, Rate: 0.03, Vol: 2, Beta: 0.5, Expiry: 1}, payoff.Put{Strike: 95}, Config{Scheme: sde.Euler, Steps: 8}},
+		{cevCase, payoff.DigitalCall{Strike: 100, Cash: 1}, Config{Scheme: sde.Euler, Steps: 8}}, // localized on the chain's weights
 	} {
 		cfg := c.cfg
 		cfg.Paths, cfg.Seed, cfg.Workers = 9*ChunkSize+17, 3, 1
-		cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta}
+		cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta, Vanna, Volga}
 		one := run(t, c.m, c.p, cfg)
 		cfg.Workers = 3
 		if d := sameResult(run(t, c.m, c.p, cfg), one); d != "" {

@@ -2,6 +2,7 @@ package greeks
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/hybridgreeks/hybridgreeks/payoff"
 	"github.com/hybridgreeks/hybridgreeks/sde"
@@ -68,14 +69,137 @@ import (
 // σ_a at fixed x by g_a − T = −W_a/σ_a). fd bumps one asset's σ on the same
 // draws (Correlated.Revol) and scales its fixings for the spot bump.
 
+// Asian and barrier payoffs on one GBM asset under the exact scheme
+// (fixings t_j = jΔ, Δ = T/m). The log-path y_j = ln S_{t_j} has
+// independent Gaussian increments, the first with mean ln S_0 + μΔ, each
+// with variance σ²Δ (μ = r − q − σ²/2, z_k = ΔW_k/√Δ); S_0 enters the first
+// increment only and σ every one, so the scores are (pathdep_weights.go)
+//
+//	π_1 = ΔW_1/(S_0σΔ),   ν_Σ = Σ_k (z_k² − 1)/σ − W_T,
+//
+// and at fixed y, each increment's second derivatives being the European
+// ones with T → Δ, W → ΔW_k,
+//
+//	∂_σ π_1 = 1/(S_0σ) − 2ΔW_1/(S_0σ²Δ),
+//	∂_σ ν_Σ = Σ_k (1/σ² − Δ + 3ΔW_k/σ − 3z_k²/σ²) = m/σ² − T + 3W_T/σ − 3Σ_k z_k²/σ²,
+//
+// so that Vanna = E[D f (π_1ν_Σ + ∂_σπ_1)] and Volga = E[D f (ν_Σ² + ∂_σν_Σ)];
+// with m = 1 these are the European weights. The mixed estimators carry
+// the European ones over fixing by fixing: with φ = Σ_j S_{t_j} ∂f/∂S_{t_j}
+// (fixed with y), Vanna = E[D φ ν_Σ]/S_0, and since ∂S_{t_j}/∂σ =
+// S_{t_j}(W_{t_j} − σt_j) moves at fixed y by −S_{t_j}W_{t_j}/σ,
+//
+//	Volga = E[D Σ_j S_{t_j} ∂f/∂S_{t_j} ((W_{t_j} − σt_j) ν_Σ − W_{t_j}/σ)].
+//
+// Both scores sum m terms, so these weights' variances grow with the
+// fixings (as the general Gamma and Vega weights' do), and so does the
+// mixed estimators', which carry ν_Σ. The geometric Asian's payoff depends
+// on Z̄ = (1/m) Σ_j W_{t_j} ~ N(0, v) alone (ln G has mean
+// ln S_0 + (r − q)t̄ − σ²t̄/2 and variance σ²v; pathdep_weights.go), and
+// conditioning on it gives weights that do not grow: with
+// ν_G = Z̄²/(σv) − Z̄t̄/v − 1/σ and, at fixed ln G, ∂_σZ̄ = t̄ − Z̄/σ,
+//
+//	Vanna:  w = Z̄ν_G/(S_0σv) + t̄/(S_0σv) − 2Z̄/(S_0σ²v),      mixed φ ν_G/S_0
+//	Volga:  w = ν_G² + 1/σ² + 3Z̄t̄/(σv) − 3Z̄²/(σ²v) − t̄²/v,   mixed φ ((Z̄ − σt̄)ν_G − Z̄/σ)
+//
+// (T → t̄ in the mean's terms, T → v in the variance's: with m = 1 the
+// European weights). Localized (barriers): the mixed estimator on the
+// smoothed payoff, the weight on the remainder. fd is the European one:
+// the fixings are linear in S_0 and the σ ± δ paths reuse the normals.
+
 // secondOrderInvalid returns why Vanna or Volga is not offered for p on m
 // under s, by any method, or "".
 func secondOrderInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) string {
-	if !gbm(m) || s != sde.Exact || !european(p) {
-		return fmt.Sprintf("%s is implemented for European payoffs on GBM assets under the exact scheme "+
-			"(not %s on %s, scheme %s)", g, p.Name(), m.Name(), s)
+	if !gbm(m) || s != sde.Exact || !(european(p) || pathDep(p, m, s)) {
+		return fmt.Sprintf("%s is implemented for European payoffs on GBM assets and Asian and barrier payoffs "+
+			"on one GBM asset under the exact scheme (not %s on %s, scheme %s)", g, p.Name(), m.Name(), s)
 	}
 	return ""
+}
+
+// secondOrderPathDep adds the paired Vanna and Volga samples of an Asian
+// or barrier payoff on one GBM asset (see above); arguments as for
+// secondOrderPairs.
+func (w *worker) secondOrderPathDep(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	b, m := &w.base, pl.fixings
+	T, sig, s0 := pl.par.Expiry, pl.par.Vol, pl.par.Spot
+	dt := T / float64(m)
+	sq, is := math.Sqrt(dt), 1/sig
+	a, wt, wr, psi := w.a[:n], w.fx[1][:n], w.fx[2][:n], w.fx[3][:n]
+	geo := pl.wkind == weightGeoAsian
+	for _, g := range []Greek{Vanna, Volga} {
+		if !pl.pair[g] {
+			continue
+		}
+		// One pass over the fixings: Σz² in wt, W_{t_j} in wr, the mixed
+		// sums in a (φ, or for the general Volga Σ_j S∂f/∂S (W_{t_j} − σt_j))
+		// and psi (Σ_j S∂f/∂S W_{t_j}/σ).
+		clear(a)
+		clear(wt)
+		clear(wr)
+		clear(psi)
+		for j := range m {
+			zj := w.z[j*n : j*n+n]
+			t := float64(j+1) * dt
+			for i, z := range zj {
+				wr[i] += sq * z
+				wt[i] += z * z
+			}
+			if grad == nil {
+				continue
+			}
+			row, gr := b.Obs[j*n:j*n+n], grad[j*n:j*n+n]
+			for i, x := range row {
+				sg := x * gr[i]
+				if g == Vanna || geo { // φ
+					a[i] += sg
+				} else {
+					a[i] += sg * (wr[i] - sig*t)
+					psi[i] += sg * wr[i] * is
+				}
+			}
+		}
+		fm := float64(m)
+		if geo {
+			// Z̄ = Σ_k c_k z_k, c_k = √Δ (m − k)/m (k 0-based), in psi.
+			for j := range m {
+				c := sq * float64(m-j) / fm
+				for i, z := range w.z[j*n : j*n+n] {
+					psi[i] += c * z
+				}
+			}
+			tbar := T * (fm + 1) / (2 * fm)
+			v := T * (fm + 1) * (2*fm + 1) / (6 * fm * fm)
+			for i, zb := range psi {
+				nu := zb*zb/(sig*v) - zb*tbar/v - is
+				if g == Vanna {
+					c := 1 / (s0 * sig * v)
+					wt[i] = c * (zb*nu + tbar - 2*zb*is)
+					a[i] *= nu / s0
+				} else {
+					wt[i] = nu*nu + is*is + 3*zb*tbar/(sig*v) - 3*zb*zb/(sig*sig*v) - tbar*tbar/v
+					a[i] *= (zb-sig*tbar)*nu - zb*is
+				}
+			}
+			k := pl.slot(g, 0, 0)*pl.folds + fold
+			acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[g]))
+			continue
+		}
+		for i, s2 := range wt {
+			wT := wr[i]
+			nu := (s2-fm)*is - wT
+			if g == Vanna {
+				w1 := sq * w.z[i]
+				wt[i] = w1/(s0*sig*dt)*nu + 1/(sig*s0) - 2*w1/(s0*sig*sig*dt)
+				a[i] *= nu / s0
+			} else {
+				wt[i] = nu*nu + fm*is*is - T + 3*wT*is - 3*s2*is*is
+				a[i] = a[i]*nu - psi[i]
+			}
+		}
+		k := pl.slot(g, 0, 0)*pl.folds + fold
+		acc.pair[k].add(pairSums(f, a, r, wt, pl.disc, pl.disc, pl.mall[g]))
+	}
 }
 
 // secondOrderPairs adds the paired Vanna and Volga samples of every asset
@@ -84,6 +208,10 @@ func secondOrderInvalid(p payoff.Payoff, m sde.Model, s sde.Scheme, g Greek) str
 // otherwise) and grad the payoff's gradient (the smoothed payoff's when
 // localizing).
 func (w *worker) secondOrderPairs(pl *plan, n int, acc *chunkAcc, fold int, f, r, grad []float64) {
+	if pl.fixings > 1 {
+		w.secondOrderPathDep(pl, n, acc, fold, f, r, grad)
+		return
+	}
 	b, d := &w.base, pl.d
 	phi, a, wt := w.a[:n], w.fx[0][:n], w.fx[1][:n]
 	wd := b.W

@@ -35,7 +35,7 @@ func (m CEV) Validate() error {
 // Coefficients implements Diffusion: with p = x^β,
 //
 //	b = (r − q)x, σ(x) = v p, σ' = vβp/x, σ'' = vβ(β−1)p/x²,
-//	∂σ/∂v = p, ∂σ'/∂v = βp/x,
+//	∂σ/∂v = p, ∂σ'/∂v = βp/x, b'' = 0, ∂b/∂r = x,
 //
 // and all zero at x ≤ 0, where the path is absorbed.
 func (m CEV) Coefficients(x []float64, c *Coefs) {
@@ -51,11 +51,14 @@ func (m CEV) Coefficients(x []float64, c *Coefs) {
 		if s <= 0 { // absorbed; rare, so the branch is predicted
 			c.B[i], c.DB[i], c.VB[i] = 0, 0, 0
 			c.S[i], c.DS[i], c.DDS[i], c.VS[i], c.VDS[i] = 0, 0, 0, 0, 0
+			c.DDB[i], c.RB[i] = 0, 0
 			continue
 		}
 		pi, inv := p[i], 1/s
 		c.B[i] = mu * s
 		c.DB[i] = mu
+		c.DDB[i] = 0
+		c.RB[i] = s
 		c.VB[i] = 0
 		c.S[i] = m.Vol * pi
 		c.DS[i] = m.Vol * m.Beta * pi * inv

@@ -7,6 +7,7 @@ import "math"
 type Grid struct {
 	c       Coefs
 	x, y, v []float64 // running state, first variation, Vega tangent
+	gw      gridSums  // the Euler chain's Gamma, Vega, Rho and Theta weights
 	h       hestonState
 }
 
@@ -37,7 +38,27 @@ type Grid struct {
 // α_k = Y_{k+1}/(N_1 h_k), for which Σ_k α_k ∂X_{t_j}/∂ΔW_k = Y_{t_j} at
 // every fixing, so E[F(X_{t_1}, …, X_{t_m}) π_c] = ∂/∂X_0 E[F] exactly for
 // the chain, with a variance of the same order as π's.
+//
+// Under Euler, NeedGamma, NeedVegaWeight, NeedRate and NeedTime add the
+// chain's Gamma, Vega, Rho and Theta weights and the tangents in r and T
+// derived in gridweights.go (Milstein panics: its step is not Gaussian).
 func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float64, b *Block, need Need) {
+	g.evolve(d, s, x0, T, T/float64(b.Fixings()), steps, z, b, need)
+}
+
+// EvolveAged is Evolve with the first fixing interval of length t1 instead
+// of T/m (its steps of t1/N_1, the later ones of T/steps): the chain of a
+// contract whose valuation date has moved by T/m − t1 with its fixing
+// schedule fixed, for the fd Theta of a path-dependent payoff. It always
+// runs the general loop.
+func (g *Grid) EvolveAged(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []float64, b *Block, need Need) {
+	if !(t1 > 0) {
+		panic("sde: EvolveAged needs a first interval t1 > 0")
+	}
+	g.evolve(d, s, x0, T, t1, steps, z, b, need)
+}
+
+func (g *Grid) evolve(d Diffusion, s Scheme, x0, T, t1 float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	if s != Euler && s != Milstein {
 		panic("sde: Evolve needs the Euler or Milstein scheme")
@@ -48,7 +69,11 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 	if len(z) < n*steps {
 		panic("sde: Evolve given fewer normals than paths × steps")
 	}
-	if lin, ok := d.(Linear); ok {
+	extra := need&(NeedGamma|NeedVegaWeight|NeedRate|NeedTime) != 0
+	if extra && s != Euler {
+		panic("sde: the Gamma, Vega, Rho and Theta weights of a grid need the Euler scheme")
+	}
+	if lin, ok := d.(Linear); ok && need&(NeedRate|NeedTime) == 0 && t1 == T/float64(m) {
 		mu, sigma := lin.Linear()
 		evolveLinear(mu, sigma, s, x0, T, steps, z, b, need)
 		return
@@ -60,9 +85,12 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 	g.c.resize(n)
 	c := &g.c
 	g.x, g.y, g.v = grow(g.x, n), grow(g.y, n), grow(g.v, n)
-	dt := T / float64(steps)
-	sq := math.Sqrt(dt)
 	per := steps / m
+	dt := T / float64(steps)
+	if t1 != T/float64(m) { // EvolveAged: the first interval's steps, the later ones' from k = per
+		dt = t1 / float64(per)
+	}
+	sq := math.Sqrt(dt)
 	mil := 0.0
 	if s == Milstein {
 		mil = 1
@@ -73,7 +101,7 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		w[i] = 0
 	}
 	var y, v, pi, ch []float64
-	if need&(NeedY|NeedWeight|NeedChain) != 0 {
+	if need&(NeedY|NeedWeight|NeedChain|NeedGamma) != 0 {
 		y = g.y
 		for i := range y {
 			y[i] = 1
@@ -91,10 +119,20 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 		ch = b.Chain[:n]
 		clear(ch)
 	}
+	if extra {
+		g.initWeights(n, b, need)
+	}
 	for k := range steps {
+		if k == per {
+			dt = T / float64(steps)
+			sq = math.Sqrt(dt)
+		}
 		d.Coefficients(x, c)
 		zk := z[k*n : k*n+n]
 		first := k < per
+		if extra {
+			g.stepWeights(k, per, dt, zk, y, b, need)
+		}
 		for i, zi := range zk {
 			dw := sq * zi
 			q := dw*dw - dt
@@ -134,6 +172,12 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 					if v != nil {
 						v[i] = 0
 					}
+					if need&NeedRate != 0 {
+						g.gw.r[i] = 0
+					}
+					if need&NeedTime != 0 {
+						g.gw.u[i] = 0
+					}
 				}
 			}
 		}
@@ -146,10 +190,15 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 			if v != nil {
 				copy(b.DVol[j*n:j*n+n], v)
 			}
+			if need&NeedRate != 0 {
+				copy(b.DRate[j*n:j*n+n], g.gw.r[:n])
+			}
+			if need&NeedTime != 0 {
+				copy(b.DTime[j*n:j*n+n], g.gw.u[:n])
+			}
 		}
 	}
 	if pi != nil {
-		t1 := T / float64(m)
 		for i := range pi {
 			pi[i] /= t1
 		}
@@ -170,6 +219,13 @@ func (g *Grid) Evolve(d Diffusion, s Scheme, x0, T float64, steps int, z []float
 //
 //	Euler:     (F_k ΔW_k/(σΔt) − 1) / (N_1 X_0)
 //	Milstein:  (F_k ΔW_k/(σ u_k Δt) − 1 + F_k/u_k²) / (N_1 X_0),  u_k = 1 + σΔW_k.
+//
+// Under Euler the Gamma and Vega weights of gridweights.go reduce to
+// (A_j = 0, Y_k = X_k/X_0, h_k = σX_k), with a_I = Σ_{k∈I} F_kΔW_k/(σΔt),
+// I_1 = [0, M), I_2 = [M, N_1), M = ⌊N_1/2⌋, L = N_1 − M,
+//
+//	g_P = ((a_{I_1} + a_{I_2})/N_1 − 2)/X_0,   γ = (a_{I_2}/L − 1)(a_{I_1}/M − 2)/X_0²,
+//	ν = Σ_k (z_k² − 1)/σ.
 func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	dt := T / float64(steps)
@@ -192,6 +248,17 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		ch = b.Chain[:n]
 		clear(ch)
 	}
+	var ga, gb, vw []float64 // a_{I_1}, a_{I_2} and ν, accumulated in the block's outputs
+	if need&NeedGamma != 0 {
+		ga, gb = b.GammaMixed[:n], b.GammaWeight[:n]
+		clear(ga)
+		clear(gb)
+	}
+	if need&NeedVegaWeight != 0 {
+		vw = b.VegaWeight[:n]
+		clear(vw)
+	}
+	isig := 1 / sigma
 	for j := range m {
 		x := b.Obs[j*n : j*n+n]
 		var v []float64
@@ -212,8 +279,16 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		}
 		for k := j * per; k < (j+1)*per; k++ {
 			zk := z[k*n : k*n+n]
+			// The Gamma sums of this step: a_{I_1} before M, a_{I_2} after.
+			var gk []float64
+			if j == 0 && ga != nil {
+				gk = ga
+				if k >= per/2 {
+					gk = gb
+				}
+			}
 			switch {
-			case v != nil || (j == 0 && ch != nil):
+			case v != nil || (j == 0 && ch != nil) || gk != nil || vw != nil:
 				for i, zi := range zk {
 					dw := sq * zi
 					f, g := a+sigma*dw, dw
@@ -234,6 +309,12 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 						} else {
 							ch[i] += f * dw * isdt
 						}
+					}
+					if gk != nil {
+						gk[i] += f * dw * isdt
+					}
+					if vw != nil {
+						vw[i] += (zi*zi - 1) * isig
 					}
 					x[i] *= f
 					w[i] += zi
@@ -272,6 +353,14 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 		c := 1 / (float64(per) * x0)
 		for i := range ch {
 			ch[i] = (ch[i] - float64(per)) * c
+		}
+	}
+	if ga != nil {
+		fm, fl, ix := float64(per/2), float64(per-per/2), 1/x0
+		for i, a1 := range ga {
+			a2 := gb[i]
+			ga[i] = ((a1+a2)/float64(per) - 2) * ix
+			gb[i] = (a2/fl - 1) * (a1/fm - 2) * ix * ix // NaN when M = 0 (one step a fixing)
 		}
 	}
 }

@@ -52,8 +52,8 @@ func (m GBM) Validate() error {
 
 // Coefficients implements Diffusion for GBM:
 //
-//	b(x) = (r − q)x, σ(x) = σx, b' = r − q, σ' = σ, σ'' = 0,
-//	∂b/∂σ = 0, ∂σ(x)/∂σ = x, ∂σ'/∂σ = 1.
+//	b(x) = (r − q)x, σ(x) = σx, b' = r − q, σ' = σ, σ'' = b'' = 0,
+//	∂b/∂σ = 0, ∂σ(x)/∂σ = x, ∂σ'/∂σ = 1, ∂b/∂r = x.
 func (m GBM) Coefficients(x []float64, c *Coefs) {
 	mu := m.Rate - m.Div
 	for i, v := range x {
@@ -62,6 +62,8 @@ func (m GBM) Coefficients(x []float64, c *Coefs) {
 		c.DB[i] = mu
 		c.DS[i] = m.Vol
 		c.DDS[i] = 0
+		c.DDB[i] = 0
+		c.RB[i] = v
 		c.VB[i] = 0
 		c.VS[i] = v
 		c.VDS[i] = 1

@@ -39,13 +39,6 @@ func (m Heston) Coefficients(x []float64, c *Coefs) {
 	GBM{Spot: m.Spot, Rate: m.Rate, Div: m.Div, Vol: math.Sqrt(m.V0), Expiry: m.Expiry}.Coefficients(x, c)
 }
 
-// NeedDExpiry asks EvolveHeston (Euler only) for the expiry tangent of a
-// European payoff's path, ∂ln S_T/∂T at fixed normals and steps
-// (HestonExpiryTangent), and, with NeedWeight or NeedChain, the conditional
-// Malliavin weight in T (HestonExpiryWeight). Heston's alone, so it is
-// defined here, on a bit the other Needs leave free.
-const NeedDExpiry Need = 1 << 6
-
 // hestonState is the reusable per-worker storage of EvolveHeston.
 type hestonState struct {
 	x, v, y, c, dv, dx []float64

@@ -41,7 +41,7 @@ func ParseScheme(name string) (Scheme, error) {
 
 // Need says which path functionals a simulation must produce besides the
 // fixings and W_T.
-type Need uint8
+type Need uint16
 
 const (
 	// NeedY asks for the first variation Y = ∂X/∂X_0 at the fixings.
@@ -59,6 +59,23 @@ const (
 	// done on the discretized chain itself, so that ∂/∂X_0 E[F] = E[F π_c]
 	// holds exactly for the chain (see Grid.Evolve).
 	NeedChain
+	// NeedGamma asks for the Euler chain's Gamma factors GammaMixed and
+	// GammaWeight (see Grid.Evolve and gridweights.go).
+	NeedGamma
+	// NeedVegaWeight asks for the Euler chain's Vega score VegaWeight.
+	NeedVegaWeight
+	// NeedRate asks for the tangent ∂X/∂r at the fixings (DRate) and the
+	// Euler chain's score in r (RateWeight).
+	NeedRate
+	// NeedTime asks for the tangent ∂X/∂T at the fixings (DTime) and the
+	// Euler chain's score in T (TimeWeight), T moving the first fixing
+	// interval.
+	NeedTime
+	// NeedDExpiry asks EvolveHeston (Euler only) for the expiry tangent of a
+	// European payoff's path, ∂ln S_T/∂T at fixed normals and steps
+	// (HestonExpiryTangent), and, with NeedWeight or NeedChain, the
+	// conditional Malliavin weight in T (HestonExpiryWeight).
+	NeedDExpiry
 )
 
 // Block is a block of simulated paths in structure-of-arrays form, with the
@@ -75,6 +92,15 @@ type Block struct {
 	W      []float64 // d×n: W_T of each asset (correlated Brownian motions)
 	Weight []float64 // n: the Malliavin Delta weight π, with NeedWeight (one asset)
 	Chain  []float64 // n: the chain weight π_c, with NeedChain (one asset)
+	// The Euler chain's Gamma, Vega, Rho and Theta factors of one asset
+	// (gridweights.go): n each, DRate and DTime m×n.
+	GammaMixed  []float64 // with NeedGamma: g_P, Gamma = E[D φ_Y g_P] for a Lipschitz payoff
+	GammaWeight []float64 // with NeedGamma: γ, Gamma = E[D f γ]
+	VegaWeight  []float64 // with NeedVegaWeight: ν, Vega = E[D f ν]
+	RateWeight  []float64 // with NeedRate: the score in r, Σ_k ∂_r b_k ΔW_k/σ_k
+	TimeWeight  []float64 // with NeedTime: the score in T of the first interval
+	DRate       []float64 // m×n: ∂X/∂r at the fixings, with NeedRate
+	DTime       []float64 // m×n: ∂X/∂T at the fixings, with NeedTime
 	// Dual is d×n: the dual Brownian vector ρ⁻¹W_T (ρ the assets'
 	// correlation matrix) of several assets, filled by Correlated; the
 	// Malliavin weights of correlated GBM are built from it. With one
@@ -100,10 +126,11 @@ func (b *Block) Resize(n, m int) { b.ResizeAssets(n, m, 1) }
 // storage only when needed.
 func (b *Block) ResizeAssets(n, m, d int) {
 	b.n, b.m, b.d = n, m, d
-	for _, p := range []*[]float64{&b.Obs, &b.Y, &b.DVol} {
+	for _, p := range []*[]float64{&b.Obs, &b.Y, &b.DVol, &b.DRate, &b.DTime} {
 		*p = grow(*p, n*m*d)
 	}
-	for _, p := range []*[]float64{&b.Weight, &b.Chain, &b.CondVar} {
+	for _, p := range []*[]float64{&b.Weight, &b.Chain, &b.CondVar, &b.GammaMixed, &b.GammaWeight, &b.VegaWeight,
+		&b.RateWeight, &b.TimeWeight} {
 		*p = grow(*p, n)
 	}
 	b.W = grow(b.W, n*d)
@@ -139,13 +166,15 @@ func (b *Block) Terminal() []float64 { return b.Row(b.m-1, 0) }
 type Coefs struct {
 	B, S   []float64 // drift b(x) and diffusion σ(x)
 	DB, DS []float64 // b'(x) and σ'(x), for the first variation
-	DDS    []float64 // σ''(x), for Milstein's first variation
+	DDS    []float64 // σ''(x), for Milstein's first variation and the Gamma weights
+	DDB    []float64 // b''(x), for the Gamma weights' second variation
+	RB     []float64 // ∂b/∂r: the drift's derivative in the rate, for Rho
 	VB, VS []float64 // ∂b/∂σ and ∂σ(x)/∂σ: derivatives in the volatility parameter
 	VDS    []float64 // ∂σ'(x)/∂σ, for Milstein's Vega tangent
 }
 
 func (c *Coefs) resize(n int) {
-	for _, p := range []*[]float64{&c.B, &c.S, &c.DB, &c.DS, &c.DDS, &c.VB, &c.VS, &c.VDS} {
+	for _, p := range []*[]float64{&c.B, &c.S, &c.DB, &c.DS, &c.DDS, &c.DDB, &c.RB, &c.VB, &c.VS, &c.VDS} {
 		*p = grow(*p, n)
 	}
 }

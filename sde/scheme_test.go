@@ -19,6 +19,8 @@ func (m cev) Coefficients(x []float64, c *Coefs) {
 		c.DB[i] = m.mu
 		c.DS[i] = m.v * m.beta * p / s
 		c.DDS[i] = m.v * m.beta * (m.beta - 1) * p / (s * s)
+		c.DDB[i] = 0
+		c.RB[i] = s
 		c.VB[i] = 0
 		c.VS[i] = p
 		c.VDS[i] = m.beta * p / s

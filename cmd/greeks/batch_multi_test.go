@@ -64,7 +64,11 @@ func TestBatchMultiEqualsOption(t *testing.T) {
 		if want["vega_unit"] != "absolute" {
 			t.Errorf("greeks option vega_unit %v, want absolute", want["vega_unit"])
 		}
+		if want["rho_unit"] != "absolute" {
+			t.Errorf("greeks option rho_unit %v, want absolute", want["rho_unit"])
+		}
 		delete(want, "vega_unit")
+		delete(want, "rho_unit")
 		got, _ := json.Marshal(tr.Result)
 		w, _ := json.Marshal(want)
 		if string(got) != string(w) {

@@ -58,17 +58,23 @@ const volPointNote = "per vol point (∂V/∂σ ÷ 100, σ + 0.01)"
 // greeks option --vega-unit percent. res itself is left as it is, for the
 // tolerance checks, which are in the estimators' absolute units.
 func perVolPoint(res *greeks.Result, ref analytic.Values) (*greeks.Result, analytic.Values) {
+	ref.Vega /= 100
+	return scaleGreek(res, greeks.Vega, 0.01, volPointNote), ref
+}
+
+// scaleGreek returns res with every figure of g (estimate and standard
+// error) times k and noted, leaving res as it is.
+func scaleGreek(res *greeks.Result, g greeks.Greek, k float64, note string) *greeks.Result {
 	out := *res
 	out.Figures = slices.Clone(res.Figures)
 	for i, f := range out.Figures {
-		if f.Greek == greeks.Vega {
-			f.Value, f.StdErr = f.Value/100, f.StdErr/100
-			f.Note = strings.TrimSuffix(volPointNote+"; "+f.Note, "; ")
+		if f.Greek == g {
+			f.Value, f.StdErr = f.Value*k, f.StdErr*k
+			f.Note = strings.TrimSuffix(note+"; "+f.Note, "; ")
 			out.Figures[i] = f
 		}
 	}
-	ref.Vega /= 100
-	return &out, ref
+	return &out
 }
 
 // perVolPointAssets is perVolPoint's closed forms of a multi-asset run.
@@ -85,8 +91,37 @@ func perVolPointAssets(ref *analytic.AssetValues) *analytic.AssetValues {
 }
 
 // optionJSON is greeks option's JSON report: the unit's figures and the
-// unit of its Vega figures.
+// units of its Vega and Rho figures.
 type optionJSON struct {
 	report.Unit
 	VegaUnit string `json:"vega_unit"`
+	RhoUnit  string `json:"rho_unit"`
+}
+
+// bpNote marks a Rho figure reported per basis point.
+const bpNote = "per basis point (∂V/∂r ÷ 10⁴, r + 0.0001)"
+
+// perBasisPoint returns res with every Rho figure (estimate and standard
+// error) per basis point, noted so: the output of greeks option
+// --rho-unit bp. res itself is left as it is, for the tolerance checks.
+func perBasisPoint(res *greeks.Result) *greeks.Result {
+	return scaleGreek(res, greeks.Rho, 1e-4, bpNote)
+}
+
+// rhoScale is the factor from ∂V/∂r to the reported Rho unit.
+func rhoScale(u batch.RhoUnit) float64 {
+	if u == batch.RhoBasisPoint {
+		return 1e-4
+	}
+	return 1
+}
+
+// scaleRhoAnalytic puts the closed-form Rho of a unit's figures in unit u
+// (NewUnit computes them per unit of rate).
+func scaleRhoAnalytic(un *report.Unit, u batch.RhoUnit) {
+	for i := range un.Greeks {
+		if g := &un.Greeks[i]; g.Greek == greeks.Rho.String() {
+			g.Analytic *= report.Num(rhoScale(u))
+		}
+	}
 }

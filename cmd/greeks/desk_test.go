@@ -43,41 +43,52 @@ func TestBatchDeskFlags(t *testing.T) {
 	}
 }
 
-// TestOptionVegaUnit: greeks option --vega-unit percent reports every Vega
-// figure and its closed form per vol point, the absolute ones ÷ 100 on the
-// same paths, and says so; the other figures do not change.
-func TestOptionVegaUnit(t *testing.T) {
-	args := []string{"--paths", "20000", "--seed", "5"}
-	abs, rawAbs := runJSON(t, args...)
-	pct, rawPct := runJSON(t, append(args, "--vega-unit", "percent")...)
-	if rawAbs["vega_unit"] != "absolute" || rawPct["vega_unit"] != "percent" {
-		t.Errorf("vega_unit %v and %v, want absolute and percent", rawAbs["vega_unit"], rawPct["vega_unit"])
-	}
-	if len(abs.Greeks) != len(pct.Greeks) || len(abs.Greeks) == 0 {
-		t.Fatalf("%d and %d figures", len(abs.Greeks), len(pct.Greeks))
-	}
-	vegas := 0
-	for i, a := range abs.Greeks {
-		p := pct.Greeks[i]
-		k := 1.0
-		if a.Greek == "vega" {
-			k = 0.01
-			vegas++
-			if !strings.Contains(p.Note, "per vol point") {
-				t.Errorf("vega %s note %q", p.Method, p.Note)
+// TestOptionUnits: greeks option --vega-unit percent reports every Vega
+// figure and its closed form per vol point (÷ 100) and --rho-unit bp every
+// Rho figure and its closed form per basis point (÷ 10⁴), on the same
+// paths as the absolute ones, and says so (the JSON's unit and each
+// figure's note); the other figures do not change; a bad unit is a usage
+// error naming the flag.
+func TestOptionUnits(t *testing.T) {
+	for _, c := range []struct {
+		greeks, flag, unit, key, greek, note, bad string
+		k                                         float64
+	}{
+		{"delta,gamma,vega", "--vega-unit", "percent", "vega_unit", "vega", "per vol point", "bp", 0.01},
+		{"delta,rho,theta", "--rho-unit", "bp", "rho_unit", "rho", "per basis point", "percent", 1e-4},
+	} {
+		args := []string{"--paths", "20000", "--seed", "5", "--greeks", c.greeks}
+		abs, rawAbs := runJSON(t, args...)
+		got, rawGot := runJSON(t, append(args, c.flag, c.unit)...)
+		if rawAbs[c.key] != "absolute" || rawGot[c.key] != c.unit {
+			t.Errorf("%s %v and %v, want absolute and %s", c.key, rawAbs[c.key], rawGot[c.key], c.unit)
+		}
+		if len(abs.Greeks) != len(got.Greeks) || len(abs.Greeks) == 0 {
+			t.Fatalf("%s: %d and %d figures", c.flag, len(abs.Greeks), len(got.Greeks))
+		}
+		scaled := 0
+		for i, a := range abs.Greeks {
+			p := got.Greeks[i]
+			k := 1.0
+			if a.Greek == c.greek {
+				k = c.k
+				scaled++
+				if !strings.Contains(p.Note, c.note) {
+					t.Errorf("%s %s note %q", c.greek, p.Method, p.Note)
+				}
+				if a.Analytic == nil || p.Analytic == nil || math.Abs(*p.Analytic-*a.Analytic*k) > 1e-15 {
+					t.Errorf("%s closed form %v, %v", c.greek, a.Analytic, p.Analytic)
+				}
 			}
-			if a.Analytic == nil || p.Analytic == nil || math.Abs(*p.Analytic-*a.Analytic*k) > 1e-15 {
-				t.Errorf("vega closed form %v, %v", a.Analytic, p.Analytic)
+			if math.Abs(p.Estimate-a.Estimate*k) > 1e-15*math.Abs(a.Estimate) || math.Abs(p.StdErr-a.StdErr*k) > 1e-15*a.StdErr {
+				t.Errorf("%s %s: %v ± %v, absolute %v ± %v", a.Greek, a.Method, p.Estimate, p.StdErr, a.Estimate, a.StdErr)
 			}
 		}
-		if math.Abs(p.Estimate-a.Estimate*k) > 1e-15*math.Abs(a.Estimate) || math.Abs(p.StdErr-a.StdErr*k) > 1e-15*a.StdErr {
-			t.Errorf("%s %s: %v ± %v, absolute %v ± %v", a.Greek, a.Method, p.Estimate, p.StdErr, a.Estimate, a.StdErr)
+		if scaled == 0 {
+			t.Errorf("no %s figures", c.greek)
 		}
-	}
-	if vegas == 0 {
-		t.Error("no vega figures")
-	}
-	if code, _, errb := runCLI(t, "option", "--vega-unit", "bp"); code != 2 || !strings.Contains(errb, "vega-unit") {
-		t.Errorf("--vega-unit bp: exit %d, stderr %q", code, errb)
+		if code, _, errb := runCLI(t, "option", c.flag, c.bad); code != 2 || !strings.Contains(errb, c.flag[2:]) {
+			t.Errorf("%s %s: exit %d, stderr %q", c.flag, c.bad, code, errb)
+		}
 	}
 }

@@ -187,9 +187,12 @@ func runMulti(c *cli.Context, in *optionInput) error {
 		shown, _ = perVolPoint(res, analytic.Values{})
 		ref = perVolPointAssets(ref)
 	}
+	if in.rho == batch.RhoBasisPoint { // no closed-form Rho of several assets to scale
+		shown = perBasisPoint(shown)
+	}
 	switch in.format {
 	case "json":
-		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{report.NewMultiUnit(m, in.payoff, shown, ref), in.vega.String()})
+		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{report.NewMultiUnit(m, in.payoff, shown, ref), in.vega.String(), in.rho.String()})
 	case "csv":
 		err = writeOptionCSV(c.App.Writer, report.NewMultiUnit(m, in.payoff, shown, ref))
 	default:

@@ -43,7 +43,8 @@ func optionCmd() *cli.Command {
 			"variance-optimal mix), with standard errors, 95% intervals and the closed form beside them\n" +
 			"where one exists (European payoffs and the geometric Asian under GBM, calls and puts under CEV).\n" +
 			"Methods invalid for the payoff are listed as skipped unless named in --methods,\n" +
-			"where they are an error. Vega is per unit of volatility (0.2 = 20%) unless --vega-unit percent (per vol point).\n" +
+			"where they are an error. Vega is per unit of volatility (0.2 = 20%) unless --vega-unit percent (per vol point);\n" +
+			"Rho per unit of rate unless --rho-unit bp (per basis point).\n" +
 			"The numbers depend on the seed and the path count only, not on --workers.\n\n" +
 			"Example:\n\n" +
 			"   greeks option --payoff digital-call --strike 105 --vol 0.25 --paths 2000000 --format json\n\n" +
@@ -111,8 +112,8 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "greeks", Value: "delta,gamma,vega", Category: catEstimators,
 				Usage: "comma-separated Greeks to estimate of delta, gamma, vega, rho, theta, vanna, volga, cross-gamma (cross-gamma with --spots; " +
 					"default with --spots: delta,gamma,vega,cross-gamma; rho (per unit rate) and theta (per year, the fixings moving with the " +
-					"valuation date) by every method under the exact scheme, by fd on a grid (theta: European payoffs); vanna (∂²V/∂S∂σ) and " +
-					"volga (∂²V/∂σ², σ absolute even with --vega-unit percent) for European payoffs on gbm (each asset's with --spots) under the exact scheme)"},
+					"valuation date) by every method under the exact scheme and euler, by fd under milstein; vanna (∂²V/∂S∂σ) and " +
+					"volga (∂²V/∂σ², σ absolute even with --vega-unit percent) for European, Asian and barrier payoffs on gbm (European: each asset's with --spots) under the exact scheme)"},
 			&cli.StringFlag{Name: "methods", Category: catEstimators,
 				Usage: "comma-separated methods of fd, pathwise, malliavin, localized, hybrid " +
 					"(default: every method valid for the payoff; one named here that is invalid is an error)"},
@@ -140,6 +141,7 @@ func optionCmd() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "table", Category: catOutput,
 				EnvVars: []string{"GREEKS_FORMAT"}, Usage: "output format: table, json, or csv (a row for the price, then one per figure)"},
 			cliflag.VegaUnitFlag(catOutput),
+			cliflag.RhoUnitFlag(catOutput),
 		}, append(multiFlags(), rngFlags()...)...),
 	}
 }
@@ -153,6 +155,7 @@ type optionInput struct {
 	cfg    greeks.Config
 	format string
 	vega   batch.VegaUnit // the unit of the reported Vega figures
+	rho    batch.RhoUnit  // the unit of the reported Rho figures
 }
 
 func runOption(c *cli.Context) error {
@@ -175,11 +178,19 @@ func runOption(c *cli.Context) error {
 	if in.vega == batch.VegaPercent {
 		shown, ref = perVolPoint(res, ref)
 	}
+	if in.rho == batch.RhoBasisPoint {
+		shown = perBasisPoint(shown)
+	}
+	unit := func() report.Unit {
+		u := report.NewUnit(in.model, in.payoff, shown, ref)
+		scaleRhoAnalytic(&u, in.rho)
+		return u
+	}
 	switch in.format {
 	case "json":
-		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{report.NewUnit(in.model, in.payoff, shown, ref), in.vega.String()})
+		err = json.NewEncoder(c.App.Writer).Encode(optionJSON{unit(), in.vega.String(), in.rho.String()})
 	case "csv":
-		err = writeOptionCSV(c.App.Writer, report.NewUnit(in.model, in.payoff, shown, ref))
+		err = writeOptionCSV(c.App.Writer, unit())
 	default:
 		err = writeTable(c.App.Writer, in, shown, ref)
 	}
@@ -257,6 +268,9 @@ func parseOption(c *cli.Context) (*optionInput, error) {
 	var err error
 	if in.vega, err = batch.ParseVegaUnit(c.String("vega-unit")); err != nil {
 		return nil, usagef("invalid --vega-unit %q: want absolute or percent", c.String("vega-unit"))
+	}
+	if in.rho, err = cliflag.RhoUnit(c); err != nil {
+		return nil, usagef("%v", err)
 	}
 	name := c.String("payoff")
 	if isMulti(c) {

@@ -89,7 +89,7 @@ func writeTable(w io.Writer, in *optionInput, res *greeks.Result, ref analytic.V
 	for _, f := range res.Figures {
 		lo, hi := f.CI95()
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Greek, f.Method,
-			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(report.RefGreekOf(in.model, in.payoff, ref, f.Greek)), lambdaCell(f))
+			fig(f.Value), fig(f.StdErr), fig(lo), fig(hi), num(refGreek(in, ref, f.Greek)), lambdaCell(f))
 	}
 	writeWarnings(tw, in.model, res)
 	var notes bool
@@ -156,4 +156,13 @@ func hasRateTime(res *greeks.Result) bool {
 		}
 	}
 	return false
+}
+
+// refGreek is the table's closed form of g, Rho in the option's unit.
+func refGreek(in *optionInput, ref analytic.Values, g greeks.Greek) float64 {
+	v := report.RefGreekOf(in.model, in.payoff, ref, g)
+	if g == greeks.Rho {
+		v *= rhoScale(in.rho)
+	}
+	return v
 }
