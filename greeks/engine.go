@@ -141,10 +141,11 @@ type plan struct {
 	rateUp, rateDown sde.Model // r ± h_r, for the fd Rho on a grid
 	folds            int
 	// A Sobol run's sequence (nil for pseudo-random normals), Brownian
-	// bridge and scrambling.
+	// bridge, scrambling and one-step tilt.
 	seq      *sobol.Sequence
 	bridge   *sde.Bridge
 	scramble sobol.Randomization
+	tilt     tilt
 }
 
 // numGreeks is the number of Greeks.

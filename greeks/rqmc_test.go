@@ -269,33 +269,33 @@ func TestSobolSeeds(t *testing.T) {
 }
 
 // TestSobolCoverage checks the 95% intervals of a Sobol run (mean of R = 16
-// randomizations ± t₀.₉₇₅(15)·s/√R) over 600 seeds: the call's price and
-// its fd and Malliavin Delta, and the digital's Delta by every method,
-// must each cover the closed form (fd: the central difference) in 90–98% of
-// runs (the binomial standard deviation at 600 runs is 0.9%; the bound is 2
-// points below the pseudo-random test's because one randomization's mean is
-// not normal at 256 points and t does not correct its skew; measured
-// 92–97%). An error in the standard error (per-path moments instead of the
-// randomizations' spread, a missing √R) moves coverage by tens of points.
+// randomizations ± t₀.₉₇₅(15)·s/√R) over 400 seeds at 2^14 paths (1024
+// points a randomization), for the price and the Delta by every valid
+// method (fd, pathwise, Malliavin, localized, hybrid) of a call and of a
+// digital call: each must cover the closed form (fd: the closed-form
+// central difference) in 87–98.5% of the runs.
 //
-// The figures whose integrand is a step in the one Sobol coordinate of a
-// European payoff under the exact scheme — the call's pathwise Delta
-// e^{−rT} 1{S_T > K} S_T/S_0, its hybrid (λ* ≈ 1), the digital's price —
-// are logged, not checked: each randomization of n points is then a
-// stratified sample whose error comes almost all from the one stratum
-// holding the step, a two-valued variable that is rarely on one side; when
-// all R randomizations land on the common side the spread misses the error.
-// Measured coverage: 90% at 2^12 paths, 56–79% at 2^14. That is a property
-// of RQMC on one-dimensional discontinuous integrands, not a bias (the mean
-// over 2000 randomizations is within 1 standard error of the truth at every
-// n from 256 to 8192); docs/rqmc.md says when to prefer pseudo-random
-// numbers or more randomizations. Small paths keep it cheap: 2^12 points a
-// run, 256 a randomization.
+// The band. The covering runs are binomial(400, c). Upper: at the nominal
+// c = 0.95, 0.95 + 3·√(0.95·0.05/400) = 98.3%. Lower: t is exact for
+// normal replicates only, and where a randomization's error is dominated
+// by the top stratum of Φ⁻¹ (the call's Malliavin Delta and price, whose
+// integrands grow like e^{σ√T z}) its mean is skewed and t, which does not
+// correct skew, covers about 91% (measured 90–92% at 2^14 and 2^16 over
+// 300 seeds, five seed sets); 0.91 − 3·√(0.91·0.09/400) = 86.7%. The
+// others cover 93–96%. What the test must catch is far outside: a step read
+// from one Sobol coordinate (the digital's price, the call's pathwise and
+// hybrid Delta without the tilt of newTilt: each randomization's error a
+// two-valued variable, so all R often agree and their spread misses it)
+// covered 56–78% here; per-path moments instead of the randomizations'
+// spread, or a √R lost, move coverage by tens of points. (At 2^12 and
+// 2^13 paths the untilted step figures happened to cover 90–95%: whether
+// they fail depends on where the step falls in its stratum, so the test
+// runs at 2^14.)
 func TestSobolCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("coverage study skipped under -short")
 	}
-	const seeds = 600
+	const seeds = 400
 	c := testref.Cases[0]
 	for _, p := range []payoff.Payoff{payoff.Call{Strike: c.Strike}, payoff.DigitalCall{Strike: c.Strike, Cash: 1}} {
 		want, price := testref.Greeks(c.Model, p)
@@ -303,7 +303,7 @@ func TestSobolCoverage(t *testing.T) {
 		var cd [3]float64
 		priceHits := 0
 		for s := range seeds {
-			r := run(t, c.Model, p, Config{Paths: 1 << 12, RNG: Sobol, Greeks: []Greek{Delta}, PilotPaths: 1 << 14,
+			r := run(t, c.Model, p, Config{Paths: 1 << 14, RNG: Sobol, Greeks: []Greek{Delta}, PilotPaths: 1 << 14,
 				Seed: 1_000_000*(*seed) + uint64(s) + 1})
 			if s == 0 {
 				cd = testref.CentralDifferences(c.Model, p, r.Bumps.Spot, r.Bumps.Vol)
@@ -322,25 +322,20 @@ func TestSobolCoverage(t *testing.T) {
 				}
 			}
 		}
-		check := func(name string, h int, step bool) {
+		check := func(name string, h int) {
 			share := float64(h) / seeds
-			if step {
-				t.Logf("%s %s: coverage %.1f%% (a step in one Sobol coordinate: logged, not checked)", p.Name(), name, 100*share)
-				return
-			}
 			t.Logf("%s %s: coverage %.1f%%", p.Name(), name, 100*share)
-			if share < 0.90 || share > 0.98 {
-				t.Errorf("%s %s: 95%% interval covers in %.1f%% of %d runs, want 90–98%%", p.Name(), name, 100*share, seeds)
+			if share < 0.87 || share > 0.985 {
+				t.Errorf("%s %s: 95%% interval covers in %.1f%% of %d runs, want 87–98.5%%", p.Name(), name, 100*share, seeds)
 			}
 		}
-		step := !p.Lipschitz()
-		check("price", priceHits, step)
-		if len(hits) != 4 {
-			t.Errorf("%s: Delta by %d methods, want 4", p.Name(), len(hits))
+		check("price", priceHits)
+		if want := 4; len(hits) != want {
+			t.Errorf("%s: Delta by %d methods, want %d", p.Name(), len(hits), want)
 		}
 		for _, x := range AllMethods {
 			if h, ok := hits[x]; ok {
-				check("delta/"+x.String(), h, p.Lipschitz() && (x == Pathwise || x == Hybrid))
+				check("delta/"+x.String(), h)
 			}
 		}
 	}
