@@ -155,7 +155,10 @@ func TestSobolPathDependentClosedForm(t *testing.T) {
 // TestSobolGridAgreesWithPseudo checks the grid schemes under rng sobol
 // (the bridge over every step) where no closed form holds for the
 // discretized chain: GBM Euler arithmetic Asian and up-and-out barrier, CEV
-// Euler and Milstein calls. Both rngs estimate the same chain's Greeks
+// Euler and Milstein calls, Heston QE (a call; a digital with the Feller
+// condition violated, where QE's exponential branch draws its uniform from
+// the variance's normal) and full-truncation Euler (an Asian): two drivers
+// a step, interleaved. Both rngs estimate the same chain's Greeks
 // without bias, so a Sobol figure and the pseudo-random one (4 times the
 // paths) differ by less than 5 standard errors of the difference
 // √(s₁² + s₂²).
@@ -172,6 +175,9 @@ func TestSobolGridAgreesWithPseudo(t *testing.T) {
 		{"barrier euler", gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 25}}, sde.Euler, 50},
 		{"cev euler", cevCase, payoff.Call{Strike: 100}, sde.Euler, 20},
 		{"cev milstein", cevCase, payoff.Put{Strike: 95}, sde.Milstein, 20},
+		{"heston qe", hestonCases[0].m, payoff.Call{Strike: 100}, sde.QE, 16},
+		{"heston qe feller violated", hestonCases[2].m, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.QE, 16},
+		{"heston euler", hestonCases[1].m, payoff.AsianCall{Strike: 100, Fixings: 4}, sde.Euler, 16},
 	}
 	n := int64(1 << 17)
 	if testing.Short() {
