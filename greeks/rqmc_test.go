@@ -82,6 +82,30 @@ func TestSobolClosedForm(t *testing.T) {
 	}
 }
 
+// TestSobolSecondOrderClosedForm checks Vanna and Volga by every valid
+// method under rng sobol against the closed forms within 5 of the
+// figure's own standard errors (fd against the exact expectation of its
+// bumped differences) on the rate-and-time reference cases (calls, puts and
+// digitals, with dividends): the Greeks TestSobolClosedForm does not ask for.
+func TestSobolSecondOrderClosedForm(t *testing.T) {
+	for _, c := range rateTimeCases {
+		r := run(t, c.m, c.p, Config{Paths: 1 << 17, RNG: Sobol, Randomizations: 32, Greeks: []Greek{Vanna, Volga}})
+		want, wantFD := secondOrderTargets(t, c.m, c.p, r.Bumps)
+		if n := len(r.Figures); n != 2*len(c.methods) {
+			t.Errorf("%s: %d figures, want %d", c.name, n, 2*len(c.methods))
+		}
+		for _, f := range r.Figures {
+			w := want[f.Greek]
+			if f.Method == FD {
+				w = wantFD[f.Greek]
+			}
+			if !within(f.Estimate, w) || !(f.StdErr > 0) || f.DF != 31 {
+				t.Errorf("%s: %s(%s) = %.6g ± %.3g (df %d), want %.6g", c.name, f.Greek, f.Method, f.Value, f.StdErr, f.DF, w)
+			}
+		}
+	}
+}
+
 // validFigures returns the number of (Greek, method) pairs valid for p on
 // m under the exact scheme among the Greeks gs.
 func validFigures(p payoff.Payoff, m sde.Model, gs []Greek) int {
