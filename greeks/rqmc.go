@@ -23,8 +23,9 @@ const (
 	Pseudo RNG = iota
 	// Sobol draws randomized quasi-Monte Carlo normals: a scrambled Sobol'
 	// point (Joe–Kuo direction numbers) a path, one coordinate a time step
-	// and Gaussian driver, mapped to normals by the inverse of Φ and to
-	// Brownian increments by a Brownian bridge over the grid. A run makes
+	// and Gaussian driver (two, slightly rotated, for a one-step path: see
+	// docs/rqmc.md), mapped to normals by the inverse of Φ and to Brownian
+	// increments by a Brownian bridge over the grid. A run makes
 	// Randomizations independent scramblings of the same Paths/Randomizations
 	// points, each a full estimate; it reports their mean, with the standard
 	// error of their spread (see Config.Randomizations).
@@ -223,14 +224,17 @@ const tiltStrata = 5
 // which wanders over about 4 tan θ·φ(c) in u₁, i.e. 4κφ(c) ≈ 8 strata at
 // the money (φ(c) ≈ 0.4) for every n. The error is then a sum over those
 // strata's points, each shifted by its own u₂ (and the net stratifies
-// (u₁, u₂) jointly), near normal, and the interval holds: the step figures
-// cover 93–96% at 2^12 to 2^16 paths, strikes 85 to 125 (300–400 seeds;
-// TestSobolCoverage). Its variance is a constant multiple
-// (√κ-like) of the one-coordinate one, so RQMC keeps its rate n^{−2} for
-// steps; a fixed θ would not (a line at a fixed angle costs n^{−3/2}:
-// θ = π/4 gave 130 times the one-coordinate variance on the call's
-// pathwise Delta at 2^14 paths, κ = 5 gave 3–12 times, 1.4–1.7 on the
-// digital's hybrid Delta; benchmarks/README.md).
+// (u₁, u₂) jointly), near normal, and the interval holds: the call's
+// pathwise and hybrid Delta and the digital's price and Deltas covered
+// 92–97% (300 seeds each: strikes 85, 100 and 125 at 2^12 and 2^14 paths,
+// 100 at 2^16; one case 89.7%), 93–95% in TestSobolCoverage. Its variance is a constant
+// multiple (√κ-like) of the one-coordinate one, so RQMC keeps its rate
+// n^{−2} for steps; a fixed θ would not (a line at a fixed angle costs
+// n^{−3/2}: θ = π/4 gave 130 times the one-coordinate variance on the
+// call's pathwise Delta at 2^14 paths; κ = 5 gives 3–12 times, 1.7–2.2 on
+// the digital's hybrid Delta; benchmarks/README.md). The pilot, with fewer
+// points a randomization, keeps the main pass's θ: it estimates the
+// variances of the same integrand.
 type tilt struct{ cos, sin float64 }
 
 // newTilt returns the tilt for randomizations of n points.
