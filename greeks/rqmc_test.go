@@ -316,7 +316,7 @@ func TestSobolSeeds(t *testing.T) {
 // from one Sobol coordinate (the digital's price, the call's pathwise and
 // hybrid Delta without the tilt of newTilt: each randomization's error a
 // two-valued variable, so all R often agree and their spread misses it)
-// covered 56–78% here; per-path moments instead of the randomizations'
+// covered 56–79% here; per-path moments instead of the randomizations'
 // spread, or a √R lost, move coverage by tens of points. (At 2^12 and
 // 2^13 paths the untilted step figures happened to cover 90–95%: whether
 // they fail depends on where the step falls in its stratum, so the test
@@ -368,6 +368,24 @@ func TestSobolCoverage(t *testing.T) {
 				check("delta/"+x.String(), h)
 			}
 		}
+	}
+}
+
+// TestTilt checks the one-step rotation: tan θ = 5/n, a unit vector, and
+// capped at π/4 for randomizations of fewer than 5 points.
+func TestTilt(t *testing.T) {
+	for _, n := range []int64{1, 2, 5, 256, 1 << 20} {
+		tl := newTilt(n)
+		want := math.Min(1, tiltStrata/float64(n))
+		if math.Abs(tl.cos*tl.cos+tl.sin*tl.sin-1) > 1e-15 || math.Abs(tl.sin/tl.cos-want) > 1e-15*want {
+			t.Errorf("newTilt(%d) = %+v: tan θ %v, want %v, norm² %v", n, tl, tl.sin/tl.cos, want, tl.cos*tl.cos+tl.sin*tl.sin)
+		}
+	}
+	if d := sobolDims(1, 5); d != 10 {
+		t.Errorf("sobolDims(1, 5) = %d, want 10 (two coordinates a driver for one step)", d)
+	}
+	if d := sobolDims(16, 2); d != 32 {
+		t.Errorf("sobolDims(16, 2) = %d, want 32", d)
 	}
 }
 
