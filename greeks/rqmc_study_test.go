@@ -82,9 +82,32 @@ func TestSobolReplicateStudy(t *testing.T) {
 			p[i], m[i] = r.mean[1], r.mean[2]
 		}
 		for _, R := range []int{8, 16, 32, 64} {
-			cf, pl, or := hybridCost(p, m, truth[1], R)
-			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, oracle λ* %.3f", R, cf, pl, or)
+			cf, pl, pi, or := hybridCost(p, m, truth[1], R)
+			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f", R, cf, pl, pi, or)
 		}
+	}
+	// The engine itself: the hybrid's MSE over the pathwise Delta's, the
+	// same runs (R = 16), λ by crossfit and by a pilot of 2^14 paths (64
+	// randomizations of 256 points, other keys).
+	const seeds = 200
+	for _, paths := range []int64{1 << 16, 1 << 18} {
+		var ep, ec, epi float64
+		for s := range seeds {
+			for _, mode := range []LambdaMode{Crossfit, Pilot} {
+				r := run(t, c.Model, payoff.Call{Strike: c.Strike}, Config{Paths: paths, RNG: Sobol, Greeks: []Greek{Delta},
+					Methods: []Method{Pathwise, Hybrid}, Lambda: mode, PilotPaths: 1 << 14, Seed: uint64(s) + 1})
+				p, _ := r.Figure(Delta, Pathwise)
+				h, _ := r.Figure(Delta, Hybrid)
+				dh := (h.Value - truth[1]) * (h.Value - truth[1])
+				if mode == Crossfit {
+					ep += (p.Value - truth[1]) * (p.Value - truth[1])
+					ec += dh
+				} else {
+					epi += dh
+				}
+			}
+		}
+		t.Logf("engine, %d paths, R = 16, %d seeds: hybrid MSE / pathwise MSE: crossfit %.3f, pilot (2^14 paths) %.3f", paths, seeds, ec/ep, epi/ep)
 	}
 }
 
@@ -195,8 +218,10 @@ func groupCoverage(e []float64, R int) (tCov, hallCov float64) {
 // hybridCost returns, over groups of R randomizations, the mean squared
 // error of the hybrid Delta H̄ = (1/R) Σ (λ_r P̄_r + (1 − λ_r) M̄_r) over
 // that of the pathwise P̄, for λ_r by leave-one-out (the crossfit default),
-// from all R (plugin), and the pool's λ* (oracle).
-func hybridCost(p, m []float64, truth float64, R int) (crossfit, plugin, oracle float64) {
+// from all R (plugin), from 64 other randomizations of the pool (pilot:
+// Lambda Pilot's 64 randomizations when they have n points too), and the
+// pool's λ* (oracle).
+func hybridCost(p, m []float64, truth float64, R int) (crossfit, plugin, pilot, oracle float64) {
 	lambda := func(idx func(int) (float64, float64, bool), n int) float64 {
 		var pr Pair
 		for i := range n {
@@ -207,7 +232,8 @@ func hybridCost(p, m []float64, truth float64, R int) (crossfit, plugin, oracle 
 		return Mixer{}.Lambda(pr)
 	}
 	all := lambda(func(i int) (float64, float64, bool) { return p[i], m[i], true }, len(p))
-	var ep, ec, epl, eo float64
+	const pilotReps = 64
+	var ep, ec, epl, epi, eo float64
 	for g := range len(p) / R {
 		gp, gm := p[g*R:(g+1)*R], m[g*R:(g+1)*R]
 		var pb, mb, h float64
@@ -222,8 +248,14 @@ func hybridCost(p, m []float64, truth float64, R int) (crossfit, plugin, oracle 
 		ec += (h - truth) * (h - truth)
 		hp := l*pb + (1-l)*mb
 		epl += (hp - truth) * (hp - truth)
+		lp := lambda(func(i int) (float64, float64, bool) {
+			j := ((g+1)*R + i) % len(p) // the next 64 randomizations, not the group's
+			return p[j], m[j], true
+		}, pilotReps)
+		hpi := lp*pb + (1-lp)*mb
+		epi += (hpi - truth) * (hpi - truth)
 		ho := all*pb + (1-all)*mb
 		eo += (ho - truth) * (ho - truth)
 	}
-	return ec / ep, epl / ep, eo / ep
+	return ec / ep, epl / ep, epi / ep, eo / ep
 }
