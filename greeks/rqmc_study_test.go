@@ -81,6 +81,11 @@ func TestSobolReplicateStudy(t *testing.T) {
 		for i, r := range rows {
 			p[i], m[i] = r.mean[1], r.mean[2]
 		}
+		var all Pair
+		for i := range p {
+			all.Merge(Pair{N: 1, MeanP: p[i], MeanM: m[i]})
+		}
+		t.Logf("  hybrid Delta: λ* of the pool %.4f", Mixer{}.Lambda(all))
 		for _, R := range []int{8, 16, 32, 64} {
 			cf, pl, pi, or := hybridCost(p, m, truth[1], R)
 			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f", R, cf, pl, pi, or)
