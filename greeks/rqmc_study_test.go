@@ -78,8 +78,10 @@ func TestSobolReplicateStudy(t *testing.T) {
 			}
 		}
 		p, m := make([]float64, len(rows)), make([]float64, len(rows))
+		hp, hm := make([]float64, 2*len(rows)), make([]float64, 2*len(rows))
 		for i, r := range rows {
 			p[i], m[i] = r.mean[1], r.mean[2]
+			hp[2*i], hm[2*i], hp[2*i+1], hm[2*i+1] = r.half0[1], r.half0[2], r.half1[1], r.half1[2]
 		}
 		var all Pair
 		for i := range p {
@@ -88,7 +90,8 @@ func TestSobolReplicateStudy(t *testing.T) {
 		t.Logf("  hybrid Delta: λ* of the pool %.4f", Mixer{}.Lambda(all))
 		for _, R := range []int{8, 16, 32, 64} {
 			cf, pl, pi, or := hybridCost(p, m, truth[1], R)
-			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f", R, cf, pl, pi, or)
+			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f, crossfit on halves %.3f",
+				R, cf, pl, pi, or, halvesCost(p, m, hp, hm, truth[1], R))
 		}
 	}
 	// The engine itself: the hybrid's MSE over the pathwise Delta's, the
@@ -118,7 +121,7 @@ func TestSobolReplicateStudy(t *testing.T) {
 
 // callRep is one randomization's means of the price, pathwise and
 // Malliavin Delta, and the same three at its top point (largest u₁).
-type callRep struct{ mean, top [3]float64 }
+type callRep struct{ mean, top, half0, half1 [3]float64 }
 
 func callReplicates(s0, r, sig, T, k float64, n, reps int, anti bool) []callRep {
 	seq, _ := sobol.New(2)
@@ -155,6 +158,11 @@ func callReplicates(s0, r, sig, T, k float64, n, reps int, anti bool) []callRep 
 				v := f(tl.cos*vmath.NormInv(u1) + tl.sin*vmath.NormInv(u2))
 				for j := range v {
 					o.mean[j] += v[j] / float64(n)
+					if i < m/2 {
+						o.half0[j] += 2 * v[j] / float64(n)
+					} else {
+						o.half1[j] += 2 * v[j] / float64(n)
+					}
 				}
 				if u1 > utop {
 					utop, o.top = u1, v
@@ -263,4 +271,33 @@ func hybridCost(p, m []float64, truth float64, R int) (crossfit, plugin, pilot, 
 		eo += (ho - truth) * (ho - truth)
 	}
 	return ec / ep, epl / ep, epi / ep, eo / ep
+}
+
+// halvesCost is hybridCost's crossfit with λ_r from the 2(R − 1) half
+// randomizations (points 0 … n/2 − 1 and n/2 … n − 1, each a scrambled net
+// of n/2 points) of the other randomizations: still independent of
+// randomization r, with twice the pairs (not independent within a
+// randomization).
+func halvesCost(p, m, hp, hm []float64, truth float64, R int) float64 {
+	var ep, eh float64
+	for g := range len(p) / R {
+		var pb, h float64
+		for r := range R {
+			var pr Pair
+			for i := range R {
+				if i != r {
+					for k := 2 * (g*R + i); k < 2*(g*R+i)+2; k++ {
+						pr.Merge(Pair{N: 1, MeanP: hp[k], MeanM: hm[k]})
+					}
+				}
+			}
+			l := Mixer{}.Lambda(pr)
+			j := g*R + r
+			pb += p[j] / float64(R)
+			h += (l*p[j] + (1-l)*m[j]) / float64(R)
+		}
+		ep += (pb - truth) * (pb - truth)
+		eh += (h - truth) * (h - truth)
+	}
+	return eh / ep
 }
