@@ -37,7 +37,10 @@ var rqmcStudy = flag.Bool("rqmcstudy", false, "run the RQMC replicate study of d
 //   - coverage of the 95% t interval (t₀.₉₇₅(R−1)) and of Hall's (1992)
 //     skewness-corrected interval over the groups, R = 8, 16, 64;
 //   - for the hybrid Delta, E(H̄ − Δ)²/E(P̄ − Δ)² with λ by leave-one-out
-//     (crossfit), from all R (plugin), and λ* of the whole pool (oracle);
+//     on the other R − 1 randomization means (crossfit on whole means),
+//     on their 2(R − 1) half means (the engine's crossfit: sobolFolds),
+//     from all R (plugin), from 64 other randomizations (pilot), and λ* of
+//     the whole pool (oracle), and the engine's crossfit and pilot λ;
 //
 // for n = 1024 (2^14 paths at R = 16), n = 1024 with antithetic pairs
 // (512 points and their mirrors 1 − u), and n = 256 (2^14 paths at R = 64).
@@ -90,7 +93,7 @@ func TestSobolReplicateStudy(t *testing.T) {
 		t.Logf("  hybrid Delta: λ* of the pool %.4f", Mixer{}.Lambda(all))
 		for _, R := range []int{8, 16, 32, 64} {
 			cf, pl, pi, or := hybridCost(p, m, truth[1], R)
-			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f, crossfit on halves %.3f",
+			t.Logf("  hybrid Delta, R = %d: MSE / pathwise MSE: crossfit on whole means %.3f, plugin %.3f, pilot of 64 %.3f, oracle λ* %.3f, crossfit on halves (the engine's) %.3f",
 				R, cf, pl, pi, or, halvesCost(p, m, hp, hm, truth[1], R))
 		}
 	}
@@ -230,7 +233,7 @@ func groupCoverage(e []float64, R int) (tCov, hallCov float64) {
 
 // hybridCost returns, over groups of R randomizations, the mean squared
 // error of the hybrid Delta H̄ = (1/R) Σ (λ_r P̄_r + (1 − λ_r) M̄_r) over
-// that of the pathwise P̄, for λ_r by leave-one-out (the crossfit default),
+// that of the pathwise P̄, for λ_r by leave-one-out on whole means,
 // from all R (plugin), from 64 other randomizations of the pool (pilot:
 // Lambda Pilot's 64 randomizations when they have n points too), and the
 // pool's λ* (oracle).
