@@ -439,6 +439,68 @@ func TestCI95StudentT(t *testing.T) {
 	}
 }
 
+// TestSobolHalves checks the folds of a Sobol crossfit run (sobolFolds):
+// each randomization's paths [0, n/2) and [n/2, n), for one step (blocks of
+// 256 paths, n = 1024 and 2^13, one and two chunks) and for 16 fixings,
+// and that the halves' means merge into the randomization's; a Plugin run
+// has one fold. Under the exact scheme on a grid (no tilt) the first half
+// is point for point a run of n/2 points a randomization: their means agree.
+func TestSobolHalves(t *testing.T) {
+	c := testref.Cases[0]
+	asian := payoff.AsianCall{Strike: 100, Fixings: 16}
+	replicates := func(p payoff.Payoff, paths int64, mode LambdaMode) (*Split, []runAcc) {
+		s, err := NewSplit(context.Background(), c.Model, p, Config{Paths: paths, RNG: Sobol, Greeks: []Greek{Delta}, Lambda: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs, err := simulateReplicates(context.Background(), s.pl, 7, DefaultRandomizations, 2, paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, accs
+	}
+	s, whole := replicates(asian, 1<<15, Crossfit)
+	_, half := replicates(asian, 1<<14, Plugin)
+	k := s.pl.slot(Delta, 0, 0)
+	for r := range whole {
+		if a, b := whole[r].pair[k][0], half[r].total(k); a.N != b.N || math.Abs(a.MeanM-b.MeanM) > 1e-12*math.Abs(b.MeanM) {
+			t.Errorf("randomization %d: first half %d paths, Malliavin mean %v; a run of its first n/2 points: %d, %v", r, a.N, a.MeanM, b.N, b.MeanM)
+		}
+	}
+	for _, tc := range []struct {
+		p     payoff.Payoff
+		paths int64
+	}{
+		{payoff.Call{Strike: 100}, 1 << 14},
+		{payoff.Call{Strike: 100}, 1 << 17},
+		{asian, 1 << 14},
+	} {
+		for _, mode := range []LambdaMode{Crossfit, Plugin} {
+			s, accs := replicates(tc.p, tc.paths, mode)
+			n := tc.paths / DefaultRandomizations
+			k := s.pl.slot(Delta, 0, 0)
+			want := []int64{n / 2, n / 2}
+			if mode == Plugin {
+				want = []int64{n}
+			}
+			for r, a := range accs {
+				folds := a.pair[k]
+				if len(folds) != len(want) {
+					t.Fatalf("%s %v: %d folds, want %d", tc.p.Name(), mode, len(folds), len(want))
+				}
+				for f, w := range want {
+					if folds[f].N != w {
+						t.Errorf("%s %d paths %v: randomization %d fold %d has %d paths, want %d", tc.p.Name(), tc.paths, mode, r, f, folds[f].N, w)
+					}
+				}
+				if tot := a.total(k); mode == Crossfit && math.Abs(tot.MeanP-(folds[0].MeanP+folds[1].MeanP)/2) > 1e-12*math.Abs(tot.MeanP) {
+					t.Errorf("%s: randomization %d mean %v, halves %v and %v", tc.p.Name(), r, tot.MeanP, folds[0].MeanP, folds[1].MeanP)
+				}
+			}
+		}
+	}
+}
+
 // TestSobolSplitEqualsRun checks that a Sobol run cut into shards (each on
 // a split rebuilt from the pilot, its chunks through their encoding, merged
 // in any order) gives Run's numbers bit for bit: the chunks of the R
