@@ -162,7 +162,7 @@ type Config struct {
 	Methods []Method
 	Clip    bool       // clip the hybrid's λ to [0, 1] (the paper's variant)
 	Lambda  LambdaMode // how λ is estimated; the zero value is Crossfit
-	Folds   int        // crossfit folds, 2..64; 0 means DefaultFolds
+	Folds   int        // crossfit folds, 2..64; 0 means DefaultFolds (pseudo only: a Sobol crossfit fits on randomization halves)
 	// PilotPaths is the size of the pilot run that chooses the smoothing
 	// width of Localized (and λ in Pilot mode); 0 means Paths/10 clamped to
 	// [65536, 1048576]. The pilot draws independent streams.

@@ -142,10 +142,14 @@ type plan struct {
 	rateUp, rateDown sde.Model // r ± h_r, for the fd Rho on a grid
 	folds            int
 	// A Sobol run's sequence (nil for pseudo-random normals), Brownian
-	// bridge and scrambling.
+	// bridge, scrambling and one-step tilt; half is the first path of the
+	// second half of a randomization (fold 1 of a crossfit run: see
+	// sobolFolds).
 	seq      *sobol.Sequence
 	bridge   *sde.Bridge
 	scramble sobol.Randomization
+	tilt     tilt
+	half     int64
 }
 
 // numGreeks is the number of Greeks.
@@ -268,8 +272,11 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 			}
 		}
 	}
-	if cfg.Lambda == Crossfit && cfg.RNG == Pseudo { // a Sobol run crossfits across randomizations
+	switch {
+	case cfg.Lambda == Crossfit && cfg.RNG == Pseudo:
 		pl.folds = cfg.Folds
+	case cfg.Lambda == Crossfit: // a Sobol run crossfits across randomizations, on their halves
+		pl.folds = sobolFolds
 	}
 	if cfg.RNG == Sobol {
 		if err := pl.initSobol(cfg); err != nil {
@@ -748,6 +755,9 @@ func (w *worker) chunk(pl *plan, seed uint64, i int64, n int, out *chunkAcc) {
 	blocksPerChunk := int64((ChunkSize + pl.bp - 1) / pl.bp)
 	for b, done := int64(0), 0; done < n; b, done = b+1, done+pl.bp {
 		fold := int((i*blocksPerChunk + b) % int64(pl.folds))
+		if pl.seq != nil { // a randomization's halves (sobolFolds)
+			fold = min(pl.folds-1, int((i*ChunkSize+int64(done))/pl.half))
+		}
 		w.block(pl, min(pl.bp, n-done), out, fold)
 	}
 }

@@ -82,6 +82,30 @@ func TestSobolClosedForm(t *testing.T) {
 	}
 }
 
+// TestSobolSecondOrderClosedForm checks Vanna and Volga by every valid
+// method under rng sobol against the closed forms within 5 of the
+// figure's own standard errors (fd against the exact expectation of its
+// bumped differences) on the rate-and-time reference cases (calls, puts and
+// digitals, with dividends): the Greeks TestSobolClosedForm does not ask for.
+func TestSobolSecondOrderClosedForm(t *testing.T) {
+	for _, c := range rateTimeCases {
+		r := run(t, c.m, c.p, Config{Paths: 1 << 17, RNG: Sobol, Randomizations: 32, Greeks: []Greek{Vanna, Volga}})
+		want, wantFD := secondOrderTargets(t, c.m, c.p, r.Bumps)
+		if n := len(r.Figures); n != 2*len(c.methods) {
+			t.Errorf("%s: %d figures, want %d", c.name, n, 2*len(c.methods))
+		}
+		for _, f := range r.Figures {
+			w := want[f.Greek]
+			if f.Method == FD {
+				w = wantFD[f.Greek]
+			}
+			if !within(f.Estimate, w) || !(f.StdErr > 0) || f.DF != 31 {
+				t.Errorf("%s: %s(%s) = %.6g ± %.3g (df %d), want %.6g", c.name, f.Greek, f.Method, f.Value, f.StdErr, f.DF, w)
+			}
+		}
+	}
+}
+
 // validFigures returns the number of (Greek, method) pairs valid for p on
 // m under the exact scheme among the Greeks gs.
 func validFigures(p payoff.Payoff, m sde.Model, gs []Greek) int {
@@ -155,7 +179,10 @@ func TestSobolPathDependentClosedForm(t *testing.T) {
 // TestSobolGridAgreesWithPseudo checks the grid schemes under rng sobol
 // (the bridge over every step) where no closed form holds for the
 // discretized chain: GBM Euler arithmetic Asian and up-and-out barrier, CEV
-// Euler and Milstein calls. Both rngs estimate the same chain's Greeks
+// Euler and Milstein calls, Heston QE (a call; a digital with the Feller
+// condition violated, where QE's exponential branch draws its uniform from
+// the variance's normal) and full-truncation Euler (an Asian): two drivers
+// a step, interleaved. Both rngs estimate the same chain's Greeks
 // without bias, so a Sobol figure and the pseudo-random one (4 times the
 // paths) differ by less than 5 standard errors of the difference
 // √(s₁² + s₂²).
@@ -172,6 +199,9 @@ func TestSobolGridAgreesWithPseudo(t *testing.T) {
 		{"barrier euler", gbm, payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 25}}, sde.Euler, 50},
 		{"cev euler", cevCase, payoff.Call{Strike: 100}, sde.Euler, 20},
 		{"cev milstein", cevCase, payoff.Put{Strike: 95}, sde.Milstein, 20},
+		{"heston qe", hestonCases[0].m, payoff.Call{Strike: 100}, sde.QE, 16},
+		{"heston qe feller violated", hestonCases[2].m, payoff.DigitalCall{Strike: 100, Cash: 1}, sde.QE, 16},
+		{"heston euler", hestonCases[1].m, payoff.AsianCall{Strike: 100, Fixings: 4}, sde.Euler, 16},
 	}
 	n := int64(1 << 17)
 	if testing.Short() {
@@ -269,33 +299,36 @@ func TestSobolSeeds(t *testing.T) {
 }
 
 // TestSobolCoverage checks the 95% intervals of a Sobol run (mean of R = 16
-// randomizations ± t₀.₉₇₅(15)·s/√R) over 600 seeds: the call's price and
-// its fd and Malliavin Delta, and the digital's Delta by every method,
-// must each cover the closed form (fd: the central difference) in 90–98% of
-// runs (the binomial standard deviation at 600 runs is 0.9%; the bound is 2
-// points below the pseudo-random test's because one randomization's mean is
-// not normal at 256 points and t does not correct its skew; measured
-// 92–97%). An error in the standard error (per-path moments instead of the
-// randomizations' spread, a missing √R) moves coverage by tens of points.
+// randomizations ± t₀.₉₇₅(15)·s/√R) over 400 seeds at 2^14 paths (1024
+// points a randomization), for the price and the Delta by every valid
+// method (fd, pathwise, Malliavin, localized, hybrid) of a call and of a
+// digital call: each must cover the closed form (fd: the closed-form
+// central difference) in 87–98.5% of the runs.
 //
-// The figures whose integrand is a step in the one Sobol coordinate of a
-// European payoff under the exact scheme — the call's pathwise Delta
-// e^{−rT} 1{S_T > K} S_T/S_0, its hybrid (λ* ≈ 1), the digital's price —
-// are logged, not checked: each randomization of n points is then a
-// stratified sample whose error comes almost all from the one stratum
-// holding the step, a two-valued variable that is rarely on one side; when
-// all R randomizations land on the common side the spread misses the error.
-// Measured coverage: 90% at 2^12 paths, 56–79% at 2^14. That is a property
-// of RQMC on one-dimensional discontinuous integrands, not a bias (the mean
-// over 2000 randomizations is within 1 standard error of the truth at every
-// n from 256 to 8192); docs/rqmc.md says when to prefer pseudo-random
-// numbers or more randomizations. Small paths keep it cheap: 2^12 points a
-// run, 256 a randomization.
+// The band. The covering runs are binomial(400, c). Upper: at the nominal
+// c = 0.95, 0.95 + 3·√(0.95·0.05/400) = 98.3%. Lower: t is exact for
+// normal replicates only, and where a randomization's error is dominated
+// by the top stratum of Φ⁻¹ (the call's Malliavin Delta and price, whose
+// integrands grow like e^{σ√T z}) its mean is skewed and t, which does not
+// correct skew, covers about 91% (measured 90–92% at 2^14 and 2^16 over
+// 300 seeds, five seed sets; TestSobolReplicateStudy: the top point carries
+// 92% and 95% of their randomizations' variance, skewness 1.8 and 2.3,
+// t coverage 92.8% and 92.2% over 4,000 groups of 16);
+// 0.91 − 3·√(0.91·0.09/400) = 86.7%. The
+// others cover 93–96%. What the test must catch is far outside: a step read
+// from one Sobol coordinate (the digital's price, the call's pathwise and
+// hybrid Delta without the tilt of newTilt: each randomization's error a
+// two-valued variable, so all R often agree and their spread misses it)
+// covered 56–79% here; per-path moments instead of the randomizations'
+// spread, or a √R lost, move coverage by tens of points. (At 2^12 and
+// 2^13 paths the untilted step figures happened to cover 90–95%: whether
+// they fail depends on where the step falls in its stratum, so the test
+// runs at 2^14.)
 func TestSobolCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("coverage study skipped under -short")
 	}
-	const seeds = 600
+	const seeds = 400
 	c := testref.Cases[0]
 	for _, p := range []payoff.Payoff{payoff.Call{Strike: c.Strike}, payoff.DigitalCall{Strike: c.Strike, Cash: 1}} {
 		want, price := testref.Greeks(c.Model, p)
@@ -303,7 +336,7 @@ func TestSobolCoverage(t *testing.T) {
 		var cd [3]float64
 		priceHits := 0
 		for s := range seeds {
-			r := run(t, c.Model, p, Config{Paths: 1 << 12, RNG: Sobol, Greeks: []Greek{Delta}, PilotPaths: 1 << 14,
+			r := run(t, c.Model, p, Config{Paths: 1 << 14, RNG: Sobol, Greeks: []Greek{Delta}, PilotPaths: 1 << 14,
 				Seed: 1_000_000*(*seed) + uint64(s) + 1})
 			if s == 0 {
 				cd = testref.CentralDifferences(c.Model, p, r.Bumps.Spot, r.Bumps.Vol)
@@ -322,27 +355,40 @@ func TestSobolCoverage(t *testing.T) {
 				}
 			}
 		}
-		check := func(name string, h int, step bool) {
+		check := func(name string, h int) {
 			share := float64(h) / seeds
-			if step {
-				t.Logf("%s %s: coverage %.1f%% (a step in one Sobol coordinate: logged, not checked)", p.Name(), name, 100*share)
-				return
-			}
 			t.Logf("%s %s: coverage %.1f%%", p.Name(), name, 100*share)
-			if share < 0.90 || share > 0.98 {
-				t.Errorf("%s %s: 95%% interval covers in %.1f%% of %d runs, want 90–98%%", p.Name(), name, 100*share, seeds)
+			if share < 0.87 || share > 0.985 {
+				t.Errorf("%s %s: 95%% interval covers in %.1f%% of %d runs, want 87–98.5%%", p.Name(), name, 100*share, seeds)
 			}
 		}
-		step := !p.Lipschitz()
-		check("price", priceHits, step)
-		if len(hits) != 4 {
-			t.Errorf("%s: Delta by %d methods, want 4", p.Name(), len(hits))
+		check("price", priceHits)
+		if want := 4; len(hits) != want {
+			t.Errorf("%s: Delta by %d methods, want %d", p.Name(), len(hits), want)
 		}
 		for _, x := range AllMethods {
 			if h, ok := hits[x]; ok {
-				check("delta/"+x.String(), h, p.Lipschitz() && (x == Pathwise || x == Hybrid))
+				check("delta/"+x.String(), h)
 			}
 		}
+	}
+}
+
+// TestTilt checks the one-step rotation: tan θ = 5/n, a unit vector, and
+// capped at π/4 for randomizations of fewer than 5 points.
+func TestTilt(t *testing.T) {
+	for _, n := range []int64{1, 2, 5, 256, 1 << 20} {
+		tl := newTilt(n)
+		want := math.Min(1, tiltStrata/float64(n))
+		if math.Abs(tl.cos*tl.cos+tl.sin*tl.sin-1) > 1e-15 || math.Abs(tl.sin/tl.cos-want) > 1e-15*want {
+			t.Errorf("newTilt(%d) = %+v: tan θ %v, want %v, norm² %v", n, tl, tl.sin/tl.cos, want, tl.cos*tl.cos+tl.sin*tl.sin)
+		}
+	}
+	if d := sobolDims(1, 5); d != 10 {
+		t.Errorf("sobolDims(1, 5) = %d, want 10 (two coordinates a driver for one step)", d)
+	}
+	if d := sobolDims(16, 2); d != 32 {
+		t.Errorf("sobolDims(16, 2) = %d, want 32", d)
 	}
 }
 
@@ -390,6 +436,68 @@ func TestCI95StudentT(t *testing.T) {
 	}
 	if _, hi := (Estimate{Value: 0, StdErr: 1}).CI95(); hi != z975 {
 		t.Errorf("CI95 without df = %v, want the normal quantile", hi)
+	}
+}
+
+// TestSobolHalves checks the folds of a Sobol crossfit run (sobolFolds):
+// each randomization's paths [0, n/2) and [n/2, n), for one step (blocks of
+// 256 paths, n = 1024 and 2^13, one and two chunks) and for 16 fixings,
+// and that the halves' means merge into the randomization's; a Plugin run
+// has one fold. Under the exact scheme on a grid (no tilt) the first half
+// is point for point a run of n/2 points a randomization: their means agree.
+func TestSobolHalves(t *testing.T) {
+	c := testref.Cases[0]
+	asian := payoff.AsianCall{Strike: 100, Fixings: 16}
+	replicates := func(p payoff.Payoff, paths int64, mode LambdaMode) (*Split, []runAcc) {
+		s, err := NewSplit(context.Background(), c.Model, p, Config{Paths: paths, RNG: Sobol, Greeks: []Greek{Delta}, Lambda: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs, err := simulateReplicates(context.Background(), s.pl, 7, DefaultRandomizations, 2, paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, accs
+	}
+	s, whole := replicates(asian, 1<<15, Crossfit)
+	_, half := replicates(asian, 1<<14, Plugin)
+	k := s.pl.slot(Delta, 0, 0)
+	for r := range whole {
+		if a, b := whole[r].pair[k][0], half[r].total(k); a.N != b.N || math.Abs(a.MeanM-b.MeanM) > 1e-12*math.Abs(b.MeanM) {
+			t.Errorf("randomization %d: first half %d paths, Malliavin mean %v; a run of its first n/2 points: %d, %v", r, a.N, a.MeanM, b.N, b.MeanM)
+		}
+	}
+	for _, tc := range []struct {
+		p     payoff.Payoff
+		paths int64
+	}{
+		{payoff.Call{Strike: 100}, 1 << 14},
+		{payoff.Call{Strike: 100}, 1 << 17},
+		{asian, 1 << 14},
+	} {
+		for _, mode := range []LambdaMode{Crossfit, Plugin} {
+			s, accs := replicates(tc.p, tc.paths, mode)
+			n := tc.paths / DefaultRandomizations
+			k := s.pl.slot(Delta, 0, 0)
+			want := []int64{n / 2, n / 2}
+			if mode == Plugin {
+				want = []int64{n}
+			}
+			for r, a := range accs {
+				folds := a.pair[k]
+				if len(folds) != len(want) {
+					t.Fatalf("%s %v: %d folds, want %d", tc.p.Name(), mode, len(folds), len(want))
+				}
+				for f, w := range want {
+					if folds[f].N != w {
+						t.Errorf("%s %d paths %v: randomization %d fold %d has %d paths, want %d", tc.p.Name(), tc.paths, mode, r, f, folds[f].N, w)
+					}
+				}
+				if tot := a.total(k); mode == Crossfit && math.Abs(tot.MeanP-(folds[0].MeanP+folds[1].MeanP)/2) > 1e-12*math.Abs(tot.MeanP) {
+					t.Errorf("%s: randomization %d mean %v, halves %v and %v", tc.p.Name(), r, tot.MeanP, folds[0].MeanP, folds[1].MeanP)
+				}
+			}
+		}
 	}
 }
 
