@@ -34,6 +34,10 @@ func TestGeometricAsianVannaVolga(t *testing.T) {
 		Vanna: (at(0, e).Delta - at(0, -e).Delta) / (2 * e),
 		Volga: (at(0, e).Vega - at(0, -e).Vega) / (2 * e),
 	}
+	// The closed form the report shows beside the figures is the same target.
+	if cf, err := analytic.BlackScholesSecondOrder(m, p); err != nil || math.Abs(cf.Vanna-want[Vanna]) > 1e-6 || math.Abs(cf.Volga-want[Volga]) > 1e-6*m.Spot {
+		t.Errorf("closed form %+v (%v), differences %v", cf, err, want)
+	}
 	r := run(t, m, p, Config{Paths: paths, Greeks: []Greek{Vanna, Volga}})
 	h, dv := r.Bumps.Spot*m.Spot, r.Bumps.Vol
 	fdWant := map[Greek]float64{

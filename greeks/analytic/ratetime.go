@@ -35,9 +35,14 @@ type RateTime struct {
 //
 // (∂d1/∂r = ∂d2/∂r = √T/σ, ∂d_i/∂T = (μ_iT − L)/(2σT^{3/2}); Hull, ch. "The
 // Black–Scholes–Merton model"; Haug §1.1, 2.11). It returns the errors of
-// BlackScholes, and ErrNoClosedForm (wrapped) for any other payoff,
-// including the geometric Asian options, whose Theta is not derived here.
+// BlackScholes, and ErrNoClosedForm (wrapped) for any other payoff. The
+// geometric Asian call and put (payoff.GeometricAsianCall, Put) have theirs
+// too, by Black's formula on the geometric average (see geoAsianRateTime:
+// Theta moves every fixing date with the expiry).
 func BlackScholesRateTime(m sde.GBM, p payoff.Payoff) (RateTime, error) {
+	if _, _, _, ok := geoAsianOf(p); ok {
+		return geoAsianRateTime(m, p)
+	}
 	switch p.(type) {
 	case payoff.Call, payoff.Put, payoff.DigitalCall, payoff.DigitalPut, payoff.AssetCall, payoff.AssetPut:
 	default:

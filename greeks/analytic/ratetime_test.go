@@ -89,8 +89,8 @@ func TestRateTimeSigns(t *testing.T) {
 
 func TestRateTimeNoClosedForm(t *testing.T) {
 	m := sde.GBM{Spot: 100, Rate: 0.05, Vol: 0.2, Expiry: 1}
-	if _, err := analytic.BlackScholesRateTime(m, payoff.GeometricAsianCall{Strike: 100, Fixings: 12}); !errors.Is(err, analytic.ErrNoClosedForm) {
-		t.Errorf("geometric Asian: err %v, want ErrNoClosedForm", err)
+	if _, err := analytic.BlackScholesRateTime(m, payoff.AsianCall{Strike: 100, Fixings: 12}); !errors.Is(err, analytic.ErrNoClosedForm) {
+		t.Errorf("arithmetic Asian: err %v, want ErrNoClosedForm", err)
 	}
 	if _, err := analytic.BlackScholesRateTime(sde.GBM{Spot: -1, Vol: 0.2, Expiry: 1}, payoff.Call{Strike: 100}); err == nil {
 		t.Error("negative spot: no error")

@@ -30,8 +30,12 @@ type SecondOrder struct {
 // BlackScholes with ∂d_i/∂S = 1/(Sσ√T), ∂d1/∂σ = −d2/σ, ∂d2/∂σ = −d1/σ and
 // φ'(d) = −dφ(d) (Haug §2.3: DvegaDspot and DvegaDvol). It returns the
 // errors of BlackScholes, and ErrNoClosedForm (wrapped) for any other
-// payoff.
+// payoff. The geometric Asian call and put have theirs too, by Black's
+// formula on the geometric average (see geoAsianSecondOrder).
 func BlackScholesSecondOrder(m sde.GBM, p payoff.Payoff) (SecondOrder, error) {
+	if _, _, _, ok := geoAsianOf(p); ok {
+		return geoAsianSecondOrder(m, p)
+	}
 	switch p.(type) {
 	case payoff.Call, payoff.Put, payoff.DigitalCall, payoff.DigitalPut, payoff.AssetCall, payoff.AssetPut:
 	default:

@@ -64,7 +64,7 @@ func TestSecondOrderParity(t *testing.T) {
 	if dc.Vanna != -dp.Vanna || dc.Volga != -dp.Volga || dc.Vanna == 0 {
 		t.Errorf("digital call %+v, put %+v", dc, dp)
 	}
-	if _, err := analytic.BlackScholesSecondOrder(m, payoff.GeometricAsianCall{Strike: 100, Fixings: 4}); !errors.Is(err, analytic.ErrNoClosedForm) {
-		t.Errorf("geometric Asian: err %v, want ErrNoClosedForm", err)
+	if _, err := analytic.BlackScholesSecondOrder(m, payoff.AsianCall{Strike: 100, Fixings: 4}); !errors.Is(err, analytic.ErrNoClosedForm) {
+		t.Errorf("arithmetic Asian: err %v, want ErrNoClosedForm", err)
 	}
 }
