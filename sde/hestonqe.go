@@ -389,8 +389,11 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 	zv, x, v, y, c, w = zv[:n], x[:n], v[:n], y[:n], c[:n], w[:n]
 	v1, lm, mq, ps, dl, pe, ie, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.pe[:n], h.ie[:n], h.idx[:n]
 	A := qe.a
-	cnt := 0
-	for i, zvi := range zv {
+	// The first lo paths by the vector kernel where there is one
+	// (hestonqe_simd.go; lo = 0 in the default build), the rest here.
+	lo, cnt := qeQuadVec(&qe, zv, v, v1, lm, dl, mq, ps, idx)
+	for i, zvi := range zv[lo:] {
+		i += lo
 		vk := v[i]
 		mm := vk*qe.e + qe.th1
 		s2 := vk*qe.s1 + qe.s0
@@ -434,9 +437,12 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 		v1[j] = max(ea[c], 0) / v1[j]
 	}
 	// The spot, K₀* + K₁v_k = −ln M − ½K₃v_k, and the product of M's factors
-	// renormalized to a mantissa in [1, 2) and an exponent.
+	// renormalized to a mantissa in [1, 2) and an exponent; again the first
+	// lo paths by the vector kernel.
+	lo = qeSpotVec(&qe, first, zp, v, v1, lm, dl, pe, ie, x, y, c, w)
 	if first {
-		for i, zi := range zp {
+		for i, zi := range zp[lo:] {
+			i += lo
 			vk, vn := v[i], v1[i]
 			ck := qe.k3 * (vk + vn)
 			sc := math.Sqrt(ck)
@@ -449,7 +455,8 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 			pe[i], ie[i] = mant, ie[i]+exp
 		}
 	} else {
-		for i, zi := range zp {
+		for i, zi := range zp[lo:] {
+			i += lo
 			vk, vn := v[i], v1[i]
 			sc := math.Sqrt(qe.k3 * (vk + vn))
 			x[i] += qe.drift - lm[i] - qe.hk3*vk + qe.k2*vn + sc*zi
