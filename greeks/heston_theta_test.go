@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/hybridgreeks/hybridgreeks/greeks/analytic"
 	"github.com/hybridgreeks/hybridgreeks/internal/rngstream"
 	"github.com/hybridgreeks/hybridgreeks/payoff"
@@ -29,7 +31,7 @@ func agedThetaQuotient(hm sde.Heston, s sde.Scheme, p payoff.Payoff, m, steps, p
 	z := make([]float64, 2*n*steps)
 	fu, fd := make([]float64, n), make([]float64, n)
 	rng := rngstream.New(seed, 99)
-	var acc mean
+	q := make([]float64, 0, paths)
 	for done := 0; done < paths; done += n {
 		rng.Normals(z)
 		g.EvolveHestonAged(hm, s, t1+d, steps, z, &up, 0)
@@ -37,19 +39,11 @@ func agedThetaQuotient(hm sde.Heston, s sde.Scheme, p payoff.Payoff, m, steps, p
 		p.Eval(up.Obs, fu, nil)
 		p.Eval(dn.Obs, fd, nil)
 		for i := range fu {
-			acc.add(du*fu[i] + dd*fd[i])
+			q = append(q, du*fu[i]+dd*fd[i])
 		}
 	}
-	return acc.est()
-}
-
-// mean is a running mean and its standard error.
-type mean struct{ n, s, ss float64 }
-
-func (a *mean) add(x float64) { a.n++; a.s += x; a.ss += x * x }
-func (a *mean) est() (float64, float64) {
-	m := a.s / a.n
-	return m, math.Sqrt((a.ss/a.n - m*m) / (a.n - 1))
+	mu, sd := stat.MeanStdDev(q, nil)
+	return mu, sd / math.Sqrt(float64(len(q)))
 }
 
 // TestHestonAsianTheta checks the fd Theta of an arithmetic Asian call on
