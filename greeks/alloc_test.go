@@ -48,6 +48,9 @@ func TestNoPerPathAllocation(t *testing.T) {
 				if _, ok := tc.p.(payoff.DigitalCall); ok {
 					cfg.Greeks = []Greek{Delta, Rho, Theta, Vanna, Volga}
 				}
+				if isHeston && !european(tc.p) {
+					cfg.Greeks = []Greek{Delta, Rho, Theta} // Theta: the aged chain (sde.Grid.EvolveHestonAged)
+				}
 				if isHeston && tc.s == sde.Euler {
 					cfg.Greeks = []Greek{Delta, Gamma, Vega, Rho, Theta} // the Vega and expiry tangents and weights
 				}

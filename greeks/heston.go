@@ -52,6 +52,11 @@ import (
 //	           Theta (European): the paths re-simulated over T ± h with the
 //	           same number of steps on the same normals (under QE the
 //	           changed Δt may switch a step's branch, as for the fd Vega).
+//	           Theta (path-dependent): the valuation date moves with the
+//	           fixing schedule fixed, so the first fixing interval becomes
+//	           t_1 ± h over its same N_1 steps (Δ₁ = (t_1 ± h)/N_1) and the
+//	           later steps keep Δ = T/N, on the same normals
+//	           (sde.Grid.EvolveHestonAged), discounted by e^{−r(T±h)}.
 //	pathwise   Rho = E[D (Σ_j t_j S_{t_j} ∂f/∂S_{t_j} − T f)], exact for the
 //	           scheme (Lipschitz payoffs, any fixings).
 //	malliavin  Rho, European payoffs: given the variance path, ln S_T is
@@ -76,7 +81,9 @@ import (
 //	Theta = E[D (r f − f'(S_T) S_T ∂_T ln S_T)] = E[D f (r − ν_T)].
 //
 // Under QE the step jumps where ψ crosses ψ_c (and e^{−κΔt} moves ψ with
-// T), so there is no tangent: fd only.
+// T), so there is no tangent: fd only. Theta of path-dependent payoffs: fd
+// only (the chain's tangent and score in the first interval's length are
+// not derived).
 
 // heston reports whether m is the Heston model.
 func heston(m sde.Model) (sde.Heston, bool) {
@@ -149,9 +156,12 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 func hestonRateTimeInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Method) string {
 	if g == Theta {
 		switch {
+		case x == FD:
+			return ""
 		case !european(p):
-			return fmt.Sprintf("Theta of %s under heston is not implemented: moving the valuation date moves the fixings off the grid", p.Name())
-		case x == FD || x == Hybrid:
+			return fmt.Sprintf("the %s Theta of %s under heston is not implemented: moving the valuation date stretches the "+
+				"first fixing interval's steps only, and the chain's tangent and score in that interval's length are not derived; use fd", x, p.Name())
+		case x == Hybrid:
 			return ""
 		case s != sde.Euler:
 			return fmt.Sprintf("the %s Theta under heston needs the tangent of the variance chain in T, which qe does not have: "+

@@ -59,9 +59,11 @@ import (
 // Malliavin, localized and hybrid Rho and Theta of the same target.
 //
 // Under Heston (QE or Euler) the fd Rho scales the fixings by e^{±h t_j},
-// exact for both schemes on the same normals, and the fd Theta (European
-// payoffs) re-simulates over T ± h; the other Rho and Theta estimators are
-// in heston.go.
+// exact for both schemes on the same normals, and the fd Theta re-simulates
+// on the same normals: a European payoff over T ± h, a path-dependent one
+// with the first fixing interval t_1 ± h over its same steps and the later
+// steps unchanged (sde's EvolveHestonAged). The other Rho and Theta
+// estimators are in heston.go.
 
 // rateTimeInvalid returns why method x cannot estimate Rho or Theta of p
 // on m under s, or "".
@@ -219,10 +221,15 @@ func (w *worker) rateTimeFDGeneral(pl *plan, n int, acc *chunkAcc) {
 		w.down.ResizeAssets(n, m, d)
 		if isHeston {
 			z := w.z[:2*n*pl.steps]
-			up, dn := hm, hm
-			up.Expiry, dn.Expiry = T+h, T-h
-			w.grid.EvolveHeston(up, pl.scheme, pl.steps, z, &w.up, 0)
-			w.grid.EvolveHeston(dn, pl.scheme, pl.steps, z, &w.down, 0)
+			if m == 1 {
+				up, dn := hm, hm
+				up.Expiry, dn.Expiry = T+h, T-h
+				w.grid.EvolveHeston(up, pl.scheme, pl.steps, z, &w.up, 0)
+				w.grid.EvolveHeston(dn, pl.scheme, pl.steps, z, &w.down, 0)
+			} else {
+				w.grid.EvolveHestonAged(hm, pl.scheme, t1+h, pl.steps, z, &w.up, 0)
+				w.grid.EvolveHestonAged(hm, pl.scheme, t1-h, pl.steps, z, &w.down, 0)
+			}
 		} else if z := w.z[:n*pl.steps]; m == 1 {
 			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T+h, pl.steps, z, &w.up, 0)
 			w.grid.Evolve(pl.model, pl.scheme, par.Spot, T-h, pl.steps, z, &w.down, 0)

@@ -147,6 +147,12 @@ const qePsiC = 1.5
 // R. Lord, R. Koekkoek and D. van Dijk, A comparison of biased simulation
 // schemes for stochastic volatility models, Quant. Finance 10 (2010) 177–194.
 func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Block, need Need) {
+	g.evolveHeston(hm, s, 0, steps, z, b, need)
+}
+
+// evolveHeston is EvolveHeston with, when t1 > 0, the first fixing
+// interval's steps of t1/N₁ (EvolveHestonAged); t1 = 0 keeps the uniform grid.
+func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []float64, b *Block, need Need) {
 	n, m := b.Len(), b.Fixings()
 	switch {
 	case s != Euler && s != QE:
@@ -202,7 +208,15 @@ func (g *Grid) EvolveHeston(hm Heston, s Scheme, steps int, z []float64, b *Bloc
 	rq, invN := hm.Rate-hm.Div, 1/float64(steps)
 	halfSqInv := invN / (2 * sq) // d√Δt/dT
 	qe := qeConst(hm, dt)
+	dtL, sqL, driftL, qeL := dt, sq, drift, qe // the later intervals' steps
+	if t1 > 0 {
+		dt = t1 / float64(per)
+		sq, drift, qe = math.Sqrt(dt), (hm.Rate-hm.Div)*dt, qeConst(hm, dt)
+	}
 	for k := range steps {
+		if k == per {
+			dt, sq, drift, qe = dtL, sqL, driftL, qeL
+		}
 		zp := z[2*k*n : 2*k*n+n]
 		zv := z[(2*k+1)*n : (2*k+1)*n+n]
 		first := k < per
