@@ -24,9 +24,13 @@ type reluOp struct{ tensorOp }
 // relu applies reluOp to x (any shape).
 func relu(x *G.Node) (*G.Node, error) { return G.ApplyOp(&reluOp{tensorOp{"relu", 1}}, x) }
 
-// mask is Rectify's m: 1 where x ≥ 0, else 0.
-func mask[T float32 | float64](x T) T {
-	if x >= 0 {
+// mask is Rectify's m: 1 where x ≥ 0, else 0. Written so that the
+// compiler makes it a set-on-condition, not a branch (the signs of a
+// layer's inputs are a coin toss to the branch predictor).
+func mask[T float32 | float64](x T) T { return T(b2i(x >= 0)) }
+
+func b2i(b bool) int32 {
+	if b {
 		return 1
 	}
 	return 0
