@@ -10,6 +10,8 @@
 # installed, with -tags openblas (one OpenBLAS thread unless OPENBLAS_NUM_THREADS says otherwise).
 # The peer runs with each thread count in TORCH_THREADS (default "1 2": on a loaded machine its
 # second thread's waiting inflates its CPU time, so 1 is the fair CPU figure).
+# BEFORE=COMMIT (e.g. bd2ccc2, the code when issue 17 was filed) also builds that commit's vae
+# package with today's BenchmarkStep and runs its float64 step first in each round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
@@ -20,11 +22,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/gonum.test" ./vae
 builds=(gonum)
+if [ -n "${BEFORE:-}" ]; then
+  mkdir "$tmp/before"
+  git archive "$BEFORE" | tar -x -C "$tmp/before"
+  sed '/^\/\/ BenchmarkStepFloat32/,$d' vae/bench_test.go >"$tmp/before/vae/bench_test.go"
+  (cd "$tmp/before" && go test -c -o "$tmp/before.test" ./vae)
+fi
 if ls /usr/lib/*/libopenblas.so >/dev/null 2>&1; then
   go test -tags openblas -c -o "$tmp/openblas.test" ./vae
   builds+=(openblas)
 fi
 for r in $(seq "$rounds"); do
+  if [ -n "${BEFORE:-}" ]; then
+    "$tmp/before.test" -test.run XXX -test.bench "^BenchmarkStep\$/batch=128/$est\$" -test.benchtime 2x |
+      awk -v b="$BEFORE" -v r="$r" '/cpu-s\/step/ { for (i = 1; i <= NF; i++) if ($(i+1) == "cpu-s/step") print "round " r ": go " b " f64: " $i " cpu-s/step" }'
+  fi
   for b in "${builds[@]}"; do
     for dt in f64 f32; do
       bench=BenchmarkStep

@@ -207,40 +207,36 @@ func convFwd[T float32 | float64](d convDims, x, w, out, p, y []T) ([]T, []T) {
 // im2col writes the patches of one example x (C, H, W) as the rows of p
 // (OH·OW × C·K·K), in gorgonia's im2col layout: row (i, j), column (c, kr,
 // kc), the element (i·S − P + kr, j·S − P + kc) of channel c, zero outside
-// the image.
+// the image. A kernel that overlaps the border (most of them in the small
+// deep layers: 12 of the 16 output pixels of a 4×4 map) has its row
+// cleared and then the rectangle kr ∈ [kr0, kr1), kc ∈ [kc0, kc1) that
+// lies in the image copied, with no test per element.
 func im2col[T float32 | float64](d convDims, x, p []T) {
 	ihw, k, ks := d.ihw(), d.k(), d.ks
 	for i := range d.oh {
+		r0 := i*d.st - d.pad
+		kr0, kr1 := max(0, -r0), min(ks, d.h-r0)
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
-			inside := c0 >= 0 && c0+ks <= d.w // all of the kernel's columns are in the image
-			if r0 := i*d.st - d.pad; inside && r0 >= 0 && r0+ks <= d.h {
-				im2colInside(d, x, row, r0*d.w+c0) // and all of its rows
+			kc0, kc1 := max(0, -c0), min(ks, d.w-c0)
+			if kr0 == 0 && kr1 == ks && kc0 == 0 && kc1 == ks {
+				im2colInside(d, x, row, r0*d.w+c0)
 				continue
 			}
+			clear(row)
+			if kr0 >= kr1 || kc0 >= kc1 {
+				continue
+			}
+			n := kc1 - kc0
 			for c := range d.c {
-				xc := x[c*ihw : (c+1)*ihw]
-				for kr := range ks {
-					r := i*d.st - d.pad + kr
-					dst := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
-					switch {
-					case r < 0 || r >= d.h:
-						clear(dst)
-					case inside:
-						src := xc[r*d.w+c0 : r*d.w+c0+ks]
-						for kc := range dst { // a few elements: no copy call
-							dst[kc] = src[kc]
-						}
-					default:
-						xr := xc[r*d.w : (r+1)*d.w]
-						for kc := range dst {
-							if col := c0 + kc; col >= 0 && col < d.w {
-								dst[kc] = xr[col]
-							} else {
-								dst[kc] = 0
-							}
-						}
+				for kr := kr0; kr < kr1; kr++ {
+					at := c*ihw + (r0+kr)*d.w + c0 + kc0
+					src := x[at : at+n]
+					dst := row[(c*ks+kr)*ks+kc0:]
+					dst = dst[:len(src)]
+					for q, v := range src {
+						dst[q] = v
 					}
 				}
 			}
@@ -274,38 +270,34 @@ func im2colInside[T float32 | float64](d convDims, x, row []T, at int) {
 
 // col2im is im2col's adjoint: it adds to x (C, H, W) the entries of p that
 // im2col copied from each element, in gorgonia's col2im order (rows of p,
-// then columns); gorgonia's starts from zero.
+// then columns; within a row each element of x receives at most one
+// entry, so the order within the row does not change a sum); gorgonia's
+// starts from zero.
 func col2im[T float32 | float64](d convDims, p, x []T) {
 	ihw, k, ks := d.ihw(), d.k(), d.ks
 	for i := range d.oh {
+		r0 := i*d.st - d.pad
+		kr0, kr1 := max(0, -r0), min(ks, d.h-r0)
 		for j := range d.ow {
 			row := p[(i*d.ow+j)*k : (i*d.ow+j+1)*k]
 			c0 := j*d.st - d.padc
-			inside := c0 >= 0 && c0+ks <= d.w
-			if r0 := i*d.st - d.pad; inside && r0 >= 0 && r0+ks <= d.h {
+			kc0, kc1 := max(0, -c0), min(ks, d.w-c0)
+			if kr0 == 0 && kr1 == ks && kc0 == 0 && kc1 == ks {
 				col2imInside(d, row, x, r0*d.w+c0)
 				continue
 			}
+			if kr0 >= kr1 || kc0 >= kc1 {
+				continue
+			}
+			n := kc1 - kc0
 			for c := range d.c {
-				xc := x[c*ihw : (c+1)*ihw]
-				for kr := range ks {
-					r := i*d.st - d.pad + kr
-					if r < 0 || r >= d.h {
-						continue
-					}
-					src := row[(c*ks+kr)*ks : (c*ks+kr+1)*ks]
-					if inside {
-						xr := xc[r*d.w+c0 : r*d.w+c0+ks]
-						for kc, v := range src[:len(xr)] {
-							xr[kc] += v
-						}
-						continue
-					}
-					xr := xc[r*d.w : (r+1)*d.w]
-					for kc, v := range src {
-						if col := c0 + kc; col >= 0 && col < d.w {
-							xr[col] += v
-						}
+				for kr := kr0; kr < kr1; kr++ {
+					at := c*ihw + (r0+kr)*d.w + c0 + kc0
+					dst := x[at : at+n]
+					src := row[(c*ks+kr)*ks+kc0:]
+					src = src[:len(dst)]
+					for q, v := range src {
+						dst[q] += v
 					}
 				}
 			}

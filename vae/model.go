@@ -172,7 +172,7 @@ func (n *Net) buildEncoder(init *initializer) error {
 		if h, err = convolve(h, w, 2, 1); err != nil { // Conv2d(h, w, 4×4, pad 1, stride 2) without its im2col tape
 			return err
 		}
-		if h, err = G.Rectify(h); err != nil {
+		if h, err = relu(h); err != nil {
 			return err
 		}
 		c, side = out, side/2
@@ -184,7 +184,7 @@ func (n *Net) buildEncoder(init *initializer) error {
 	if h, err = n.dense(g, h, "enc.fc", flat, a.Hidden, math.Sqrt(2/float64(flat)), init, &params); err != nil {
 		return err
 	}
-	if h, err = G.Rectify(h); err != nil {
+	if h, err = relu(h); err != nil {
 		return err
 	}
 	xavier := math.Sqrt(2 / float64(a.Hidden+a.Latent))
@@ -229,13 +229,13 @@ func (n *Net) buildDecoder(init *initializer) error {
 	if err != nil {
 		return err
 	}
-	if h, err = G.Rectify(h); err != nil {
+	if h, err = relu(h); err != nil {
 		return err
 	}
 	if h, err = n.dense(g, h, "dec.fc2", a.Hidden, flat, math.Sqrt(2/float64(a.Hidden)), init, &params); err != nil {
 		return err
 	}
-	if h, err = G.Rectify(h); err != nil {
+	if h, err = relu(h); err != nil {
 		return err
 	}
 	if h, err = G.Reshape(h, tensor.Shape{B, top, side, side}); err != nil {
@@ -265,7 +265,7 @@ func (n *Net) buildDecoder(init *initializer) error {
 			return err
 		}
 		if i > 0 {
-			if h, err = G.Rectify(h); err != nil {
+			if h, err = relu(h); err != nil {
 				return err
 			}
 		}
