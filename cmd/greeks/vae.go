@@ -52,7 +52,7 @@ func vaeCmd() *cli.Command {
 				ArgsUsage: " ",
 				Description: "Defaults train 2 epochs on 2,048 Fashion-MNIST images (padded to 32×32) in batches of 128;\n" +
 					"about 2 minutes (1:46 measured, 93 CPU-s) on a 2-core machine. The paper's run is --subset 0 --epochs 100 (a GPU-class\n" +
-					"machine: about 15 minutes an epoch here, 9 with -tags openblas --dtype float32).\n\n" +
+					"machine: on one idle core of this one about 4 minutes (240 CPU-s) an epoch with -tags openblas --dtype float32, 6.7 hours in all).\n\n" +
 					"Example:\n\n   greeks vae train --estimator hybrid --epochs 2 --out out/vae",
 				OnUsageError: onUsageError,
 				Action:       runVAETrain,
