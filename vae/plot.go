@@ -41,8 +41,10 @@ func PlotLogs(path string, runs map[string][]EpochLog) error {
 		var tr, te, la plotter.XYs
 		for _, l := range runs[n] {
 			x := float64(l.Epoch)
-			tr = append(tr, plotter.XY{X: x, Y: l.TrainLoss})
-			top = math.Max(top, l.TrainLoss)
+			if !math.IsNaN(l.TrainLoss) && !math.IsInf(l.TrainLoss, 0) { // a diverged epoch is not drawn
+				tr = append(tr, plotter.XY{X: x, Y: l.TrainLoss})
+				top = math.Max(top, l.TrainLoss)
+			}
 			if !math.IsNaN(l.TestLoss) {
 				te = append(te, plotter.XY{X: x, Y: l.TestLoss})
 				top = math.Max(top, l.TestLoss)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/hybridgreeks/hybridgreeks/vae"
 )
 
 func TestVersionFromBuildInfo(t *testing.T) {
@@ -253,5 +256,38 @@ func TestVAEPlotFromLogs(t *testing.T) {
 	}
 	if code, _, errb := runCLI(t, "vae", "plot", "--out", out, "a="+bad); code != 2 || !strings.Contains(errb, "train_loss") {
 		t.Errorf("bad CSV: exit %d, %s", code, errb)
+	}
+}
+
+// TestVAEDivergedLogs writes the logs of a run whose last epoch diverged
+// (NaN loss and gradient norm): train.json must be valid JSON with nulls,
+// train.csv keep the NaN, both read back, and the plot skip the NaN epoch.
+func TestVAEDivergedLogs(t *testing.T) {
+	dir := t.TempDir()
+	nan := math.NaN()
+	logs := []vae.EpochLog{
+		{Epoch: 1, TrainLoss: 420, TestLoss: 410, Lambda: nan, GradVariance: nan, GradNorm: 3e3, Seconds: 10},
+		{Epoch: 2, TrainLoss: nan, TestLoss: nan, Lambda: nan, GradVariance: nan, GradNorm: nan, Seconds: 9},
+	}
+	if err := writeVAELogs(dir, logs); err != nil {
+		t.Fatalf("writeVAELogs: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "train.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(b, &rows); err != nil || len(rows) != 2 || rows[1]["train_loss"] != nil || rows[1]["grad_norm"] != nil || rows[0]["train_loss"] != 420.0 {
+		t.Fatalf("train.json %s: %v", b, err)
+	}
+	for _, name := range []string{"train.json", "train.csv"} {
+		got, err := readVAELog(filepath.Join(dir, name))
+		if err != nil || len(got) != 2 || got[0].TrainLoss != 420 || !math.IsNaN(got[1].TrainLoss) {
+			t.Errorf("%s read as %+v, %v", name, got, err)
+		}
+	}
+	out := filepath.Join(dir, "curves.png")
+	if code, _, errb := runCLI(t, "vae", "plot", "--out", out, "score="+filepath.Join(dir, "train.json")); code != 0 {
+		t.Errorf("vae plot of a diverged log: exit %d, %s", code, errb)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hybridgreeks/hybridgreeks/greeks/batch"
 	"github.com/hybridgreeks/hybridgreeks/mlbridge"
 	"github.com/hybridgreeks/hybridgreeks/vae"
 	"github.com/hybridgreeks/hybridgreeks/vae/dataset"
@@ -234,6 +236,22 @@ func runVAETrain(c *cli.Context) error {
 		logs = append(logs, l)
 		fmt.Fprintf(w, "epoch %d: train −ELBO %.2f  test −ELBO %.2f  λ %s  |g| %.3g  Var %s  %.1f s\n",
 			l.Epoch, l.TrainLoss, l.TestLoss, numOrDash(l.Lambda), l.GradNorm, numOrDash(l.GradVariance), l.Seconds)
+		if math.IsNaN(l.TrainLoss) || math.IsInf(l.TrainLoss, 0) || math.IsNaN(l.GradNorm) {
+			// The weights are no longer numbers: later epochs would only
+			// repeat NaN, and the checkpoint keeps the last finite epoch.
+			// The log, with this epoch's row, is written so that the
+			// divergence is on record.
+			err := fmt.Errorf("vae train: the %s estimator diverged in epoch %d (train −ELBO %v, gradient norm %v); "+
+				"the checkpoint, if any, holds epoch %d (the score estimator is thousands of times noisier than pathwise: try --baseline)",
+				cfg.Estimator, l.Epoch, l.TrainLoss, l.GradNorm, e)
+			if dir := c.String("out"); dir != "" {
+				if werr := writeVAELogs(dir, logs); werr != nil {
+					return errors.Join(err, werr)
+				}
+				fmt.Fprintf(w, "log: %s\n", filepath.Join(dir, "train.{csv,json}"))
+			}
+			return err
+		}
 		if ckpt != "" {
 			cp, err := tr.Checkpoint(e+1, logs)
 			if err != nil {
@@ -273,44 +291,56 @@ func numOrDash(x float64) string {
 	return strconv.FormatFloat(x, 'f', 3, 64)
 }
 
+// writeVAELogs writes train.csv and train.json into dir, each whole or not
+// at all (batch.OutFile); non-finite numbers are NaN/±Inf in the CSV and
+// null in the JSON.
 func writeVAELogs(dir string, logs []vae.EpochLog) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "train.csv"))
+	write := func(name string, fill func(io.Writer) error) error {
+		o, err := batch.CreateOut(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		if err := fill(o); err != nil {
+			o.Discard()
+			return err
+		}
+		return o.Commit()
+	}
+	err := write("train.csv", func(out io.Writer) error {
+		cw := csv.NewWriter(out)
+		cw.Write([]string{"epoch", "train_loss", "test_loss", "lambda", "grad_norm", "grad_variance", "seconds"})
+		g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+		for _, l := range logs {
+			cw.Write([]string{strconv.Itoa(l.Epoch), g(l.TrainLoss), g(l.TestLoss), g(l.Lambda), g(l.GradNorm), g(l.GradVariance), g(l.Seconds)})
+		}
+		cw.Flush()
+		return cw.Error()
+	})
 	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	cw.Write([]string{"epoch", "train_loss", "test_loss", "lambda", "grad_norm", "grad_variance", "seconds"})
-	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	for _, l := range logs {
-		cw.Write([]string{strconv.Itoa(l.Epoch), g(l.TrainLoss), g(l.TestLoss), g(l.Lambda), g(l.GradNorm), g(l.GradVariance), g(l.Seconds)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
 		return err
 	}
 	type row struct {
 		vae.EpochLog
+		TrainLoss    *float64 `json:"train_loss"`
 		TestLoss     *float64 `json:"test_loss"`
 		Lambda       *float64 `json:"lambda"`
 		GradVariance *float64 `json:"grad_variance"`
+		GradNorm     *float64 `json:"grad_norm"`
 	}
 	rows := make([]row, len(logs))
 	for i, l := range logs {
 		rows[i].EpochLog = l
-		rows[i].TestLoss, rows[i].Lambda, rows[i].GradVariance = finitePtr(l.TestLoss), finitePtr(l.Lambda), finitePtr(l.GradVariance)
+		rows[i].TrainLoss, rows[i].TestLoss = finitePtr(l.TrainLoss), finitePtr(l.TestLoss)
+		rows[i].Lambda, rows[i].GradVariance, rows[i].GradNorm = finitePtr(l.Lambda), finitePtr(l.GradVariance), finitePtr(l.GradNorm)
 	}
 	b, err := json.MarshalIndent(rows, "", " ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "train.json"), b, 0o644)
+	return write("train.json", func(out io.Writer) error { _, err := out.Write(b); return err })
 }
 
 func finitePtr(x float64) *float64 {

@@ -27,7 +27,7 @@ func readVAELog(path string) ([]vae.EpochLog, error) {
 	}
 	var rows []struct {
 		Epoch     int      `json:"epoch"`
-		TrainLoss float64  `json:"train_loss"`
+		TrainLoss *float64 `json:"train_loss"` // null where training diverged
 		TestLoss  *float64 `json:"test_loss"`
 		Lambda    *float64 `json:"lambda"`
 	}
@@ -36,7 +36,10 @@ func readVAELog(path string) ([]vae.EpochLog, error) {
 	}
 	logs := make([]vae.EpochLog, len(rows))
 	for i, r := range rows {
-		logs[i] = vae.EpochLog{Epoch: r.Epoch, TrainLoss: r.TrainLoss, TestLoss: math.NaN(), Lambda: math.NaN()}
+		logs[i] = vae.EpochLog{Epoch: r.Epoch, TrainLoss: math.NaN(), TestLoss: math.NaN(), Lambda: math.NaN()}
+		if r.TrainLoss != nil {
+			logs[i].TrainLoss = *r.TrainLoss
+		}
 		if r.TestLoss != nil {
 			logs[i].TestLoss = *r.TestLoss
 		}
