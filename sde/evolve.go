@@ -287,8 +287,22 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 					gk = gb
 				}
 			}
+			// The Gamma and Vega sums (Euler only: extra needs refuse the
+			// other schemes) in passes of their own, so that the loops
+			// below, the Delta runs' hot path, keep no test for them.
+			if gk != nil {
+				for i, zi := range zk {
+					dw := sq * zi
+					gk[i] += (a + sigma*dw) * dw * isdt
+				}
+			}
+			if vw != nil {
+				for i, zi := range zk {
+					vw[i] += (zi*zi - 1) * isig
+				}
+			}
 			switch {
-			case v != nil || (j == 0 && ch != nil) || gk != nil || vw != nil:
+			case v != nil || (j == 0 && ch != nil):
 				for i, zi := range zk {
 					dw := sq * zi
 					f, g := a+sigma*dw, dw
@@ -309,12 +323,6 @@ func evolveLinear(mu, sigma float64, s Scheme, x0, T float64, steps int, z []flo
 						} else {
 							ch[i] += f * dw * isdt
 						}
-					}
-					if gk != nil {
-						gk[i] += f * dw * isdt
-					}
-					if vw != nil {
-						vw[i] += (zi*zi - 1) * isig
 					}
 					x[i] *= f
 					w[i] += zi
