@@ -404,7 +404,8 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 	v1, lm, mq, ps, dl, pe, ie, idx := h.v1[:n], h.lm[:n], h.mq[:n], h.ps[:n], h.dl[:n], h.pe[:n], h.ie[:n], h.idx[:n]
 	A := qe.a
 	// The first lo paths by the vector kernel where there is one
-	// (hestonqe_simd.go; lo = 0 in the default build), the rest here.
+	// (hestonqe_amd64.s, or hestonqe_simd.go with GOEXPERIMENT=simd; lo = 0
+	// without AVX-512 and off amd64), the rest here.
 	lo, cnt := qeQuadVec(&qe, zv, v, v1, lm, dl, mq, ps, idx)
 	for i, zvi := range zv[lo:] {
 		i += lo

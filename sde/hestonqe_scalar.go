@@ -1,11 +1,15 @@
-//go:build !(goexperiment.simd && amd64)
+//go:build !amd64 || (purego && !goexperiment.simd)
 
 package sde
 
-// qeQuadVec is where the build with GOEXPERIMENT=simd on amd64 computes
-// qeStep's quadratic branch on the first paths of a block in AVX-512
-// registers (hestonqe_simd.go); here it does nothing and qeStep's scalar
-// loop takes every path.
+// qeVector is false: this build has no vector kernel (hestonqe_amd64.s
+// serves amd64 without purego, hestonqe_simd.go amd64 with
+// GOEXPERIMENT=simd) and qeStep's scalar loops take every path. A variable
+// so that the tests compile and skip alike in every build.
+var qeVector = false
+
+// qeQuadVec is where the amd64 builds compute qeStep's quadratic branch on
+// the first paths of a block in AVX-512 registers; here it does nothing.
 func qeQuadVec(*qeConsts, []float64, []float64, []float64, []float64, []float64, []float64, []float64, []int32) (lo, cnt int) {
 	return 0, 0
 }
