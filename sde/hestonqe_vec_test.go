@@ -68,65 +68,66 @@ func TestQEVectorKernels(t *testing.T) {
 	if !qeVector {
 		t.Skip("no vector kernel in this build or no AVX-512 on this CPU: the vector path is not taken")
 	}
-	const n = 8*37 + 5
-	sets := map[string]Heston{
-		"feller":   {Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1},
-		"violated": {Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 1, Rho: -0.7, Expiry: 1},
-	}
-	for name, hm := range sets {
-		qe := qeConst(hm, 1.0/16)
-		r := rngstream.New(7, 1)
-		zv, zp, v := make([]float64, n), make([]float64, n), make([]float64, n)
-		r.Normals(zv)
-		r.Normals(zp)
-		for i := range v {
-			v[i] = 2 * math.Pow(float64(i)/n, 4) // many near 0 (exponential branch), up to 2
+	for _, n := range []int{8*37 + 5, 8 * 16} { // a scalar tail of 5 and none
+		sets := map[string]Heston{
+			"feller":   {Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1},
+			"violated": {Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 1, Rho: -0.7, Expiry: 1},
 		}
-		v[0] = 0
-		for _, first := range []bool{true, false} {
-			run := func(vec bool) (g *Grid, x, vv, y, c, w []float64) {
-				qeVector = vec
-				defer func() { qeVector = true }()
-				g = new(Grid)
-				h := &g.h
-				for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
-					*p = make([]float64, n)
-				}
-				h.idx = make([]int32, n)
-				x, vv, y, c, w = make([]float64, n), slices.Clone(v), make([]float64, n), make([]float64, n), make([]float64, n)
-				for i := range n {
-					x[i], h.pe[i], h.ie[i], y[i], c[i] = 4.6, 1+float64(i)/n, -float64(i%5), 0.1*zp[i], 1e-3
-				}
-				g.qeStep(qe, zp, zv, x, vv, y, c, w, first)
-				return
+		for name, hm := range sets {
+			qe := qeConst(hm, 1.0/16)
+			r := rngstream.New(7, 1)
+			zv, zp, v := make([]float64, n), make([]float64, n), make([]float64, n)
+			r.Normals(zv)
+			r.Normals(zp)
+			for i := range v {
+				v[i] = 2 * math.Pow(float64(i)/float64(n), 4) // many near 0 (exponential branch), up to 2
 			}
-			gv, xv, vv, yv, cv, wv := run(true)
-			gs, xs, vs, ys, cs, ws := run(false)
-			exp := 0
-			for _, l := range gs.h.lm {
-				if l == 0 { // set on the exponential branch only
-					exp++
+			v[0] = 0
+			for _, first := range []bool{true, false} {
+				run := func(vec bool) (g *Grid, x, vv, y, c, w []float64) {
+					qeVector = vec
+					defer func() { qeVector = true }()
+					g = new(Grid)
+					h := &g.h
+					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
+						*p = make([]float64, n)
+					}
+					h.idx = make([]int32, n)
+					x, vv, y, c, w = make([]float64, n), slices.Clone(v), make([]float64, n), make([]float64, n), make([]float64, n)
+					for i := range n {
+						x[i], h.pe[i], h.ie[i], y[i], c[i] = 4.6, 1+float64(i)/float64(n), -float64(i%5), 0.1*zp[i], 1e-3
+					}
+					g.qeStep(qe, zp, zv, x, vv, y, c, w, first)
+					return
 				}
-			}
-			if name == "violated" && (exp == 0 || exp == n) {
-				t.Fatalf("%s: %d of %d paths on the exponential branch: both branches must occur", name, exp, n)
-			}
-			worst := 0.0
-			for _, f := range []struct {
-				what string
-				a, b []float64
-			}{
-				{"v_{k+1}", gv.h.v1, gs.h.v1}, {"linear ln M", gv.h.lm, gs.h.lm}, {"M factor", gv.h.dl, gs.h.dl},
-				{"ln S", xv, xs}, {"v", vv, vs}, {"Y⊥", yv, ys}, {"C", cv, cs}, {"W", wv, ws},
-				{"mantissa", gv.h.pe, gs.h.pe}, {"exponent", gv.h.ie, gs.h.ie},
-			} {
-				d := maxUlps(f.a, f.b)
-				worst = max(worst, d)
-				if d > qeUlps {
-					t.Errorf("%s first=%v: %s differs by %g ulps", name, first, f.what, d)
+				gv, xv, vv, yv, cv, wv := run(true)
+				gs, xs, vs, ys, cs, ws := run(false)
+				exp := 0
+				for _, l := range gs.h.lm {
+					if l == 0 { // set on the exponential branch only
+						exp++
+					}
 				}
+				if name == "violated" && (exp == 0 || exp == n) {
+					t.Fatalf("%s: %d of %d paths on the exponential branch: both branches must occur", name, exp, n)
+				}
+				worst := 0.0
+				for _, f := range []struct {
+					what string
+					a, b []float64
+				}{
+					{"v_{k+1}", gv.h.v1, gs.h.v1}, {"linear ln M", gv.h.lm, gs.h.lm}, {"M factor", gv.h.dl, gs.h.dl},
+					{"ln S", xv, xs}, {"v", vv, vs}, {"Y⊥", yv, ys}, {"C", cv, cs}, {"W", wv, ws},
+					{"mantissa", gv.h.pe, gs.h.pe}, {"exponent", gv.h.ie, gs.h.ie},
+				} {
+					d := maxUlps(f.a, f.b)
+					worst = max(worst, d)
+					if d > qeUlps {
+						t.Errorf("n=%d %s first=%v: %s differs by %g ulps", n, name, first, f.what, d)
+					}
+				}
+				t.Logf("n=%d %s first=%v: %d of %d paths on the exponential branch; largest difference %g ulps", n, name, first, exp, n, worst)
 			}
-			t.Logf("%s first=%v: %d of %d paths on the exponential branch; largest difference %g ulps", name, first, exp, n, worst)
 		}
 	}
 }
