@@ -46,6 +46,7 @@ type hestonState struct {
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
 	dm, dc, nu, yl, cl []float64 // Euler: a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
 	tv, tm, tc, tx, nt []float64 // Euler: ∂v/∂T, ∂M/∂T, ∂C/∂T, ∂ln S/∂T and the T weight (HestonExpiryWeight)
+	vq                 []float64 // QE with a tangent: v_k before the step
 	idx                []int32   // QE: the paths on the exponential branch
 }
 
@@ -104,17 +105,22 @@ const qePsiC = 1.5
 //	                  same normals: pathwise Delta is exact for the scheme.
 //	Weight, Chain and CondVar (NeedWeight or NeedChain): the conditional
 //	                  Malliavin Delta weight below (Weight and Chain alike).
-//	DVol (NeedDVol, Euler only): ∂S_{t_j}/∂√v₀ by the tangent of the chain,
-//	                  u_{k+1} = u_k − κΔt·1{v_k>0}u_k + ξ√Δt Z_v·1{v_k>0}u_k/(2√v_k),
-//	                  u_0 = 2√v₀, and ∂ln S_{k+1} = ∂ln S_k − ½Δt·1{v_k>0}u_k
+//	DVol (NeedDVol):  ∂S_{t_j}/∂√v₀ by the tangent of the chain, u_0 = 2√v₀.
+//	                  Euler: u_{k+1} = u_k − κΔt·1{v_k>0}u_k + ξ√Δt Z_v·1{v_k>0}u_k/(2√v_k),
+//	                  ∂ln S_{k+1} = ∂ln S_k − ½Δt·1{v_k>0}u_k
 //	                  + √Δt(ρZ_v + ρ̄Z⊥)·1{v_k>0}u_k/(2√v_k). The factor
 //	                  1/√v_k explodes as v_k → 0 (so greeks refuses it when
-//	                  the Feller condition fails). EvolveHeston panics when
-//	                  asked for it under QE. With a weight need also the
-//	                  conditional Vega weight (HestonVegaWeight).
-//	NeedDExpiry (Euler only): ∂ln S_T/∂T at fixed normals and steps
+//	                  the Feller condition fails). QE: the quadratic
+//	                  branch's tangent (qeTangent), which has no such factor
+//	                  (∂v_{k+1} ∝ √v_{k+1}) but exists only where every step
+//	                  is quadratic, ξ² < 3κθ (Heston.QEQuadratic); EvolveHeston
+//	                  panics when asked for it under QE where ξ² ≥ 3κθ. With
+//	                  a weight need also the conditional Vega weight
+//	                  (HestonVegaWeight).
+//	NeedDExpiry:      ∂ln S_T/∂T at fixed normals and steps
 //	                  (HestonExpiryTangent) and, with a weight need, the
-//	                  conditional weight in T (HestonExpiryWeight).
+//	                  conditional weight in T (HestonExpiryWeight); under QE
+//	                  only where ξ² < 3κθ, as DVol.
 //	W:                the spot's Brownian motion at T, Σ_k √Δt(ρZ_v + ρ̄Z⊥)
 //	                  under Euler, Σ_k √Δt Z⊥ (the independent part) under QE.
 //
@@ -161,11 +167,11 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 		panic("sde: EvolveHeston needs a number of steps that is a multiple of the fixings")
 	case len(z) < 2*n*steps:
 		panic("sde: EvolveHeston given fewer normals than 2 × paths × steps")
-	case s == QE && need&(NeedDVol|NeedDExpiry) != 0:
-		panic("sde: EvolveHeston has no Vega or expiry tangent under qe")
+	case s == QE && need&(NeedDVol|NeedDExpiry) != 0 && !hm.QEQuadratic():
+		panic("sde: EvolveHeston has no Vega or expiry tangent under qe where ξ² ≥ 3κθ (the exponential branch)")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt, &h.vq} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
@@ -189,7 +195,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 		clear(tx)
 	}
 	var u, dx, dm, dc, yl, cl, nu []float64
-	vw := tangent && weight && s == Euler // the Vega weight
+	vw := tangent && weight // the Vega weight
 	if tangent {
 		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
 		yl, cl, nu = h.yl[:n], h.cl[:n], h.nu[:n]
@@ -208,6 +214,10 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	rq, invN := hm.Rate-hm.Div, 1/float64(steps)
 	halfSqInv := invN / (2 * sq) // d√Δt/dT
 	qe := qeConst(hm, dt)
+	var qd, qdT qeDeriv // the constants' derivatives: none in √v₀, qeDerivT in T
+	if expiry {
+		qdT = qeDerivT(hm, dt, invN)
+	}
 	dtL, sqL, driftL, qeL := dt, sq, drift, qe // the later intervals' steps
 	if t1 > 0 {
 		dt = t1 / float64(per)
@@ -270,7 +280,20 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 				w[i] += dws
 			}
 		} else {
+			vq := h.vq[:n]
+			if tangent || expiry {
+				copy(vq, v)
+			}
 			g.qeStep(qe, zp, zv, x, v, y, c, w, cw != 0)
+			if tangent {
+				qeTangent(&qe, &qd, zp, zv, vq, v, u, dx, dm, dc, 1)
+				if vw {
+					qeScore(&qe, zp, vq, v, yl, cl)
+				}
+			}
+			if expiry {
+				qeTangent(&qe, &qdT, zp, zv, vq, v, tv, tx, tm, tc, cw)
+			}
 		}
 		if (k+1)%per == 0 {
 			j := (k+1)/per - 1
@@ -320,8 +343,8 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	}
 }
 
-// HestonVegaWeight returns, per path of the last EvolveHeston call under
-// Euler with NeedDVol and NeedWeight (or NeedChain), the conditional
+// HestonVegaWeight returns, per path of the last EvolveHeston call with
+// NeedDVol and NeedWeight (or NeedChain), the conditional
 // Malliavin Vega weight ν of a payoff of the fixings, valid until the next
 // call:
 //
@@ -342,12 +365,20 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 // an interval where v⁺ = 0 throughout (C_l = 0) having ∂M_l = ∂C_l = 0
 // and no term. With one fixing this is ν = (Y⊥/C)∂M + ½((Y⊥/C)² − 1/C)∂C.
 //
+// Under QE the same formula holds with QE's step mean and variance,
+// M_l = Σ_{k∈l} ((r − q)Δt + K₀* + K₁v_k + K₂v_{k+1}) and
+// C_l = Σ_{k∈l} K₃(v_k + v_{k+1}), differentiated along the quadratic
+// branch's tangent (qeTangent: ∂M_k and ∂c_k there, the martingale
+// correction's derivative included); C_l ≥ K₃v₀ > 0 on the first interval
+// and > 0 almost surely on the others.
+//
 // The payoff is not differentiated (digitals have a Vega), the weight is
 // exact for the discrete scheme where the tangent is (full truncation is
-// Lipschitz in v₀ and the indicator is its derivative almost everywhere),
-// but ∂M carries the tangent's 1/√v_k, which explodes when the variance
-// reaches 0: use it only where the Feller condition holds, as the
-// pathwise Vega.
+// Lipschitz in v₀ and the indicator is its derivative almost everywhere;
+// QE's quadratic branch is smooth). Under Euler ∂M carries the tangent's
+// 1/√v_k, which explodes when the variance reaches 0: use it only where
+// the Feller condition holds, as the pathwise Vega. Under QE it needs
+// ξ² < 3κθ only.
 func (g *Grid) HestonVegaWeight() []float64 { return g.h.nu }
 
 // HestonVariance returns the variance v_T of each path of the last
@@ -503,24 +534,29 @@ func (g *Grid) qeFlush(x []float64) {
 }
 
 // HestonExpiryTangent returns ∂ln S_T/∂T per path of the last EvolveHeston
-// call under Euler with NeedDExpiry (valid until the next call): the
-// tangent of the chain in T at fixed normals and step count, Δt = T/N,
+// call with NeedDExpiry (valid until the next call): the tangent of the
+// chain in T at fixed normals and step count, Δt = T/N. Under QE it is
+// qeTangent with the constants' derivatives of qeDerivT (e^{−κΔt}, s²'s
+// coefficients, K₂, K₃, A and (r − q)Δt move with Δt); under Euler,
 // with τ_k = ∂v_k/∂T, τ_0 = 0, σ_k = √(v_k⁺Δt) and
 //
 //	∂σ_k = 1{v_k>0} τ_k √Δt/(2√v_k) + √v_k⁺/(2N√Δt),   ∂(v_k⁺Δt) = 1{v_k>0} τ_k Δt + v_k⁺/N,
 //	τ_{k+1} = τ_k + κ(θ − v_k⁺)/N − κΔt 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
 //	∂ln S_{k+1} = ∂ln S_k + (r − q)/N − ½∂(v_k⁺Δt) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
 //
-// Like the Vega tangent it carries 1/√v_k, which explodes when the variance
-// reaches 0: use it where the Feller condition holds.
+// Like the Vega tangent it carries 1/√v_k under Euler, which explodes when
+// the variance reaches 0: use it there where the Feller condition holds
+// (under QE where ξ² < 3κθ).
 func (g *Grid) HestonExpiryTangent() []float64 { return g.h.tx }
 
-// HestonExpiryWeight returns, per path of the last EvolveHeston call under
-// Euler with NeedDExpiry and NeedWeight (or NeedChain), the conditional
+// HestonExpiryWeight returns, per path of the last EvolveHeston call with
+// NeedDExpiry and NeedWeight (or NeedChain), the conditional
 // Malliavin weight in T of a European payoff, ∂/∂T E[f(S_T)] = E[f ν_T]
 // at fixed step count, by the argument of HestonVegaWeight with the
 // expiry tangent in place of the Vega one:
 //
 //	ν_T = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
-//	∂M = Σ_k ((r − q)/N − ½∂(v_k⁺Δt) + ρ Z_v,k ∂σ_k),   ∂C = Σ_k (1 − ρ²) ∂(v_k⁺Δt).
+//	∂M = Σ_k ((r − q)/N − ½∂(v_k⁺Δt) + ρ Z_v,k ∂σ_k),   ∂C = Σ_k (1 − ρ²) ∂(v_k⁺Δt)
+//
+// under Euler, and under QE ∂M = Σ_k ∂M_k, ∂C = Σ_k ∂c_k of qeTangent.
 func (g *Grid) HestonExpiryWeight() []float64 { return g.h.nt }
