@@ -122,14 +122,8 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 		if x != Pathwise {
 			what = "the Malliavin Vega weight"
 		}
-		switch {
-		case s != sde.Euler:
-			return fmt.Sprintf("%s under heston needs the tangent of the variance chain, which qe does not have: its step jumps "+
-				"where ψ crosses ψ_c = 1.5 (the quadratic and exponential branches do not meet there for the same normal) "+
-				"and kinks at U = p, so a tangent misses the jumps; use fd or --scheme euler", what)
-		case !h.Feller():
-			return fmt.Sprintf("%s under heston differentiates √v, whose tangent has a 1/√v factor that explodes "+
-				"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", what, 2*h.Kappa*h.Theta, h.Xi*h.Xi)
+		if why := hestonTangentInvalid(h, s, what); why != "" {
+			return why
 		}
 	}
 	_, smooth := p.(payoff.Smoother)
@@ -151,6 +145,30 @@ func hestonInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Metho
 	return ""
 }
 
+// hestonTangentInvalid returns why the variance chain's tangent (in √v₀ or
+// in T) under scheme s does not exist or explodes for h, what naming the
+// estimator that needs it, or "": under QE every step must take the
+// quadratic branch, ξ² < 3κθ (sde.Heston.QEQuadratic: ψ decreases in v, so
+// ψ ≤ ψ(0) = ξ²/(2κθ) < ψ_c); under Euler the Feller condition must hold
+// (the tangent's 1/√v).
+func hestonTangentInvalid(h sde.Heston, s sde.Scheme, what string) string {
+	k2 := 2 * h.Kappa * h.Theta
+	switch {
+	case s == sde.QE && !h.QEQuadratic():
+		return fmt.Sprintf("%s under heston with qe differentiates the step along its quadratic branch, which every step takes "+
+			"only when ξ² < 3κθ; here ξ² = %.4g ≥ 3κθ = %.4g, so ψ(0) = ξ²/(2κθ) = %.4g ≥ ψ_c = 1.5 and steps from small v "+
+			"take the exponential branch, whose value jumps where ψ crosses ψ_c and kinks at U = p; use fd", what, h.Xi*h.Xi, 1.5*k2, h.Xi*h.Xi/k2)
+	case s == sde.Euler && !h.Feller():
+		alt := "fd"
+		if h.QEQuadratic() {
+			alt = fmt.Sprintf("fd or --scheme qe, whose tangent needs only ξ² < 3κθ = %.4g", 1.5*k2)
+		}
+		return fmt.Sprintf("%s under heston with euler differentiates √v, whose tangent has a 1/√v factor that explodes "+
+			"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use %s", what, k2, h.Xi*h.Xi, alt)
+	}
+	return ""
+}
+
 // hestonRateTimeInvalid returns why method x cannot estimate Rho or Theta
 // of p under Heston h and scheme s (see the package comment above), or "".
 func hestonRateTimeInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek, x Method) string {
@@ -163,14 +181,9 @@ func hestonRateTimeInvalid(p payoff.Payoff, h sde.Heston, s sde.Scheme, g Greek,
 				"first fixing interval's steps only, and the chain's tangent and score in that interval's length are not derived; use fd", x, p.Name())
 		case x == Hybrid:
 			return ""
-		case s != sde.Euler:
-			return fmt.Sprintf("the %s Theta under heston needs the tangent of the variance chain in T, which qe does not have: "+
-				"its step jumps where ψ crosses ψ_c = 1.5 and kinks at U = p; use fd or --scheme euler", x)
-		case !h.Feller():
-			return fmt.Sprintf("the %s Theta under heston differentiates √v in T, whose tangent has a 1/√v factor that explodes "+
-				"when the variance reaches 0, which it does here (Feller 2κθ = %.4g < ξ² = %.4g); use fd", x, 2*h.Kappa*h.Theta, h.Xi*h.Xi)
+		default:
+			return hestonTangentInvalid(h, s, fmt.Sprintf("the %s Theta", x))
 		}
-		return ""
 	}
 	if (x == Malliavin || x == Localized) && !european(p) {
 		return fmt.Sprintf("the Malliavin Rho weight under heston is implemented for European payoffs: with several fixings it needs "+
