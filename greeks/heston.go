@@ -12,7 +12,7 @@ import (
 // step bumps √v₀). The estimators:
 //
 //	fd         central differences on the same normals, spot or √v₀ bumped.
-//	           Under QE a bump of v₀ moves ψ and so may switch a step
+//	           Under QE where ξ² ≥ 3κθ a bump of v₀ moves ψ and so may switch a step
 //	           between the quadratic and the exponential branch: the bumped
 //	           paths stay coupled (same normals, same U = Φ(Z_v)), so common
 //	           random numbers still cancel most of the noise, but the
@@ -21,10 +21,18 @@ import (
 //	           depend on S_0), so the pathwise Delta Σ_j ∂f/∂S_j S_j/S_0 is
 //	           exact for the scheme, for Lipschitz payoffs. Gamma: the mixed
 //	           pathwise–likelihood-ratio estimator Σ_j ∂f/∂S_j S_j (π − 1/S_0)/S_0
-//	           with the conditional weight π. Vega: the tangent of full-
-//	           truncation Euler (sde.Grid.EvolveHeston), only when the Feller
-//	           condition holds; otherwise its 1/√v factor explodes and it is
-//	           refused.
+//	           with the conditional weight π. Vega: the tangent of the
+//	           variance chain in √v₀ (sde.Grid.EvolveHeston). Under
+//	           full-truncation Euler only when the Feller condition holds;
+//	           otherwise its 1/√v factor explodes and it is refused. Under
+//	           QE where ξ² < 3κθ: ψ = s²/m² decreases in v, so
+//	           ψ ≤ ψ(0) = ξ²/(2κθ) < ψ_c = 1.5 on every step, every step
+//	           takes the quadratic branch v_{k+1} = a(b + Z_v)², smooth in
+//	           v_k and Δt, and its tangent ∂v_{k+1} ∝ √v_{k+1} has no 1/√v
+//	           (sde.Heston.QEQuadratic, sde's qeTangent): exact for the
+//	           scheme without Feller. Where ξ² ≥ 3κθ steps from small v
+//	           take the exponential branch, which jumps at ψ_c and kinks at
+//	           U = p: refused.
 //	malliavin  Delta and Gamma by the conditional weights of
 //	           sde.Grid.EvolveHeston (integration by parts in the spot noise
 //	           independent of the variance, given the variance path):
@@ -36,9 +44,9 @@ import (
 //	           ν = Σ_l (Y_l/C_l)∂M_l + ½((Y_l/C_l)² − 1/C_l)∂C_l
 //	           (sde.Grid.HestonVegaWeight); the payoff is not differentiated,
 //	           so digitals and barriers get a Malliavin and localized Vega.
-//	           Under QE there is no tangent (the step jumps where ψ crosses
-//	           ψ_c and kinks at U = p), and without Feller the tangent's
-//	           1/√v explodes: refused, as the pathwise Vega.
+//	           Under QE the same with QE's step means and variances
+//	           (c_k = K₃(v_k + v_{k+1})) along its tangent, where ξ² < 3κθ;
+//	           refused where the pathwise Vega is.
 //	localized  pathwise on the smoothed payoff plus the weight on the
 //	           remainder, Delta and Gamma, for digitals and barriers.
 //	hybrid     λ*·(pathwise or localized) + (1 − λ*)·malliavin.
@@ -73,17 +81,19 @@ import (
 //	localized, hybrid   Rho of European payoffs, as for Delta.
 //
 // Theta, European payoffs: fd everywhere; under Euler with Feller holding
-// also pathwise, Malliavin, localized and hybrid, by the chain's tangent in
-// T at fixed normals and steps (Δt = T/N moves inside every step;
-// sde.Grid.HestonExpiryTangent) and the conditional weight it gives,
+// and under QE with ξ² < 3κθ also pathwise, Malliavin, localized and
+// hybrid, by the chain's tangent in T at fixed normals and steps (Δt = T/N
+// moves inside every step: under QE e^{−κΔt}, s², K₂, K₃, A and the
+// martingale correction; sde.Grid.HestonExpiryTangent) and the conditional
+// weight it gives,
 // ν_T = (Y⊥/C)∂_T M + ½((Y⊥/C)² − 1/C)∂_T C (HestonExpiryWeight):
 //
 //	Theta = E[D (r f − f'(S_T) S_T ∂_T ln S_T)] = E[D f (r − ν_T)].
 //
-// Under QE the step jumps where ψ crosses ψ_c (and e^{−κΔt} moves ψ with
-// T), so there is no tangent: fd only. Theta of path-dependent payoffs: fd
-// only (the chain's tangent and score in the first interval's length are
-// not derived).
+// Under QE where ξ² ≥ 3κθ the step jumps where ψ crosses ψ_c, so there is
+// no tangent: fd only. Theta of path-dependent payoffs: fd only (the
+// chain's tangent and score in the first interval's length are not
+// derived).
 
 // heston reports whether m is the Heston model.
 func heston(m sde.Model) (sde.Heston, bool) {
