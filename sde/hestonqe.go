@@ -44,8 +44,8 @@ type hestonState struct {
 	x, v, y, c, dv, dx []float64
 	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
-	dm, dc, nu, yl, cl []float64 // Euler: a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
-	tv, tm, tc, tx, nt []float64 // Euler: ∂v/∂T, ∂M/∂T, ∂C/∂T, ∂ln S/∂T and the T weight (HestonExpiryWeight)
+	dm, dc, nu, yl, cl []float64 // a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
+	tv, tm, tc, tx, nt []float64 // ∂v/∂t_1, a fixing interval's ∂M/∂t_1 and ∂C/∂t_1, ∂ln S/∂t_1 and the t_1 weight (HestonExpiryWeight)
 	vq                 []float64 // QE with a tangent: v_k before the step
 	idx                []int32   // QE: the paths on the exponential branch
 }
@@ -117,10 +117,15 @@ const qePsiC = 1.5
 //	                  panics when asked for it under QE where ξ² ≥ 3κθ. With
 //	                  a weight need also the conditional Vega weight
 //	                  (HestonVegaWeight).
-//	NeedDExpiry:      ∂ln S_T/∂T at fixed normals and steps
-//	                  (HestonExpiryTangent) and, with a weight need, the
-//	                  conditional weight in T (HestonExpiryWeight); under QE
-//	                  only where ξ² < 3κθ, as DVol.
+//	NeedDExpiry:      the tangent in the first fixing interval's length t_1
+//	                  at fixed normals and steps, only its N₁ steps of
+//	                  Δ₁ = t_1/N₁ moving (the valuation date moves, the later
+//	                  fixings' gaps stay; with one fixing t_1 = T and this
+//	                  is ∂/∂T at fixed step count): DTime = ∂S_{t_j}/∂t_1,
+//	                  ∂ln S_T/∂t_1 (HestonExpiryTangent) and, with a weight
+//	                  need, the conditional weight in t_1
+//	                  (HestonExpiryWeight); under QE only where ξ² < 3κθ,
+//	                  as DVol.
 //	W:                the spot's Brownian motion at T, Σ_k √Δt(ρZ_v + ρ̄Z⊥)
 //	                  under Euler, Σ_k √Δt Z⊥ (the independent part) under QE.
 //
@@ -194,15 +199,22 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 		clear(tc)
 		clear(tx)
 	}
-	var u, dx, dm, dc, yl, cl, nu []float64
-	vw := tangent && weight // the Vega weight
+	var u, dx, dm, dc, yl, cl, nu, nt []float64
+	vw := tangent && weight    // the Vega weight
+	tw := expiry && weight     // the weight in t_1
+	sw := weight && (vw || tw) // a fixing interval's Y_l and C_l
 	if tangent {
 		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
-		yl, cl, nu = h.yl[:n], h.cl[:n], h.nu[:n]
 		for i := range u {
 			u[i], dx[i], dm[i], dc[i] = 2*math.Sqrt(hm.V0), 0, 0, 0
-			yl[i], cl[i], nu[i] = 0, 0, 0
 		}
+	}
+	if sw {
+		yl, cl, nu, nt = h.yl[:n], h.cl[:n], h.nu[:n], h.nt[:n]
+		clear(yl)
+		clear(cl)
+		clear(nu)
+		clear(nt)
 	}
 	T := hm.Expiry
 	dt := T / float64(steps)
@@ -211,21 +223,25 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
 	rbar := math.Sqrt(1 - rho*rho)
 	drift := (hm.Rate - hm.Div) * dt
-	rq, invN := hm.Rate-hm.Div, 1/float64(steps)
-	halfSqInv := invN / (2 * sq) // d√Δt/dT
+	rq := hm.Rate - hm.Div
 	qe := qeConst(hm, dt)
-	var qd, qdT qeDeriv // the constants' derivatives: none in √v₀, qeDerivT in T
-	if expiry {
-		qdT = qeDerivT(hm, dt, invN)
-	}
 	dtL, sqL, driftL, qeL := dt, sq, drift, qe // the later intervals' steps
 	if t1 > 0 {
 		dt = t1 / float64(per)
 		sq, drift, qe = math.Sqrt(dt), (hm.Rate-hm.Div)*dt, qeConst(hm, dt)
 	}
+	// The tangent in t_1: the first interval's Δ₁ = t_1/N₁ moves by 1/N₁,
+	// √Δ₁ by 1/(2N₁√Δ₁), QE's constants by qeDerivT; later steps' not.
+	invN := 1 / float64(per)
+	halfSqInv := invN / (2 * sq)
+	var qd, qdT qeDeriv // the constants' derivatives: none in √v₀, qeDerivT in t_1
+	if expiry {
+		qdT = qeDerivT(hm, dt, invN)
+	}
 	for k := range steps {
 		if k == per {
 			dt, sq, drift, qe = dtL, sqL, driftL, qeL
+			invN, halfSqInv, qdT = 0, 0, qeDeriv{}
 		}
 		zp := z[2*k*n : 2*k*n+n]
 		zv := z[(2*k+1)*n : (2*k+1)*n+n]
@@ -253,7 +269,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					u[i] += -kappa*dt*du + xi*sq*zvi*ds
 				}
 				if expiry {
-					// Δt = T/N: d(√v⁺Δt)/dT and d(v⁺Δt)/dT at fixed normals.
+					// d(√v⁺Δt)/dt_1 and d(v⁺Δt)/dt_1 at fixed normals.
 					ind := 0.0
 					if vp > 0 {
 						ind = 1
@@ -262,8 +278,8 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					dsig := tk*sq/(2*max(sv, 1e-300)) + sv*halfSqInv
 					dvar := tk*dt + vp*invN
 					dM := rq*invN - 0.5*dvar + rho*zvi*dsig
-					tm[i] += cw * dM
-					tc[i] += cw * (1 - rho*rho) * dvar
+					tm[i] += dM
+					tc[i] += (1 - rho*rho) * dvar
 					tx[i] += dM + rbar*zi*dsig
 					tv[i] += kappa*(theta-vp)*invN - kappa*dt*tk + xi*zvi*dsig
 				}
@@ -271,7 +287,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 				sck := math.Sqrt(ck) * zi
 				y[i] += cw * sck
 				c[i] += cw * ck
-				if vw {
+				if sw {
 					yl[i] += sck
 					cl[i] += ck
 				}
@@ -286,13 +302,13 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 			}
 			g.qeStep(qe, zp, zv, x, v, y, c, w, cw != 0)
 			if tangent {
-				qeTangent(&qe, &qd, zp, zv, vq, v, u, dx, dm, dc, 1)
-				if vw {
-					qeScore(&qe, zp, vq, v, yl, cl)
-				}
+				qeTangent(&qe, &qd, zp, zv, vq, v, u, dx, dm, dc)
 			}
 			if expiry {
-				qeTangent(&qe, &qdT, zp, zv, vq, v, tv, tx, tm, tc, cw)
+				qeTangent(&qe, &qdT, zp, zv, vq, v, tv, tx, tm, tc)
+			}
+			if sw {
+				qeScore(&qe, zp, vq, v, yl, cl)
 			}
 		}
 		if (k+1)%per == 0 {
@@ -314,14 +330,29 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					dr[i] = sv * dx[i]
 				}
 			}
-			if vw {
-				// The interval's term of the Vega weight; where C_l = 0
-				// (v⁺ = 0 throughout) ∂M_l = ∂C_l = 0 and the term is 0.
+			if expiry {
+				dr := b.DTime[j*n : j*n+n]
+				for i, sv := range row {
+					dr[i] = sv * tx[i]
+				}
+			}
+			if sw {
+				// The interval's terms of the Vega weight and the weight
+				// in t_1; where C_l = 0 (v⁺ = 0 throughout, Euler) the
+				// interval's ∂M_l = ∂C_l = 0 and the term is 0.
 				for i, ci := range cl {
 					ci = max(ci, 1e-300)
 					sc := yl[i] / ci
-					nu[i] += sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
-					yl[i], cl[i], dm[i], dc[i] = 0, 0, 0, 0
+					sv := 0.5 * (sc*sc - 1/ci)
+					if vw {
+						nu[i] += sc*dm[i] + sv*dc[i]
+						dm[i], dc[i] = 0, 0
+					}
+					if tw {
+						nt[i] += sc*tm[i] + sv*tc[i]
+						tm[i], tc[i] = 0, 0
+					}
+					yl[i], cl[i] = 0, 0
 				}
 			}
 		}
@@ -332,13 +363,6 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 			pi[i] = y[i] / (hm.Spot * ci)
 			ch[i] = pi[i]
 			cv[i] = ci
-		}
-		if expiry {
-			nt := h.nt[:n]
-			for i, ci := range c {
-				sc := y[i] / ci
-				nt[i] = sc*tm[i] + 0.5*(sc*sc-1/ci)*tc[i]
-			}
 		}
 	}
 }
@@ -533,30 +557,39 @@ func (g *Grid) qeFlush(x []float64) {
 	}
 }
 
-// HestonExpiryTangent returns ∂ln S_T/∂T per path of the last EvolveHeston
-// call with NeedDExpiry (valid until the next call): the tangent of the
-// chain in T at fixed normals and step count, Δt = T/N. Under QE it is
-// qeTangent with the constants' derivatives of qeDerivT (e^{−κΔt}, s²'s
-// coefficients, K₂, K₃, A and (r − q)Δt move with Δt); under Euler,
-// with τ_k = ∂v_k/∂T, τ_0 = 0, σ_k = √(v_k⁺Δt) and
+// HestonExpiryTangent returns ∂ln S_T/∂t_1 per path of the last
+// EvolveHeston or EvolveHestonAged call with NeedDExpiry (valid until the
+// next call; Block.DTime has ∂S_{t_j}/∂t_1 at every fixing): the tangent of
+// the chain in the first fixing interval's length t_1 at fixed normals and
+// step count, Δ₁ = t_1/N₁ (∂Δ₁/∂t_1 = 1/N₁; with one fixing t_1 = T,
+// N₁ = N). The later steps' Δ does not move, but their state does: they
+// carry the tangent as the Vega tangent does. Under QE it is qeTangent with
+// the constants' derivatives of qeDerivT over the first N₁ steps
+// (e^{−κΔ₁}, s²'s coefficients, K₂, K₃, A and (r − q)Δ₁ move with Δ₁) and
+// none after; under Euler, with τ_k = ∂v_k/∂t_1, τ_0 = 0, σ_k = √(v_k⁺Δ_k),
+// ι_k = 1/N₁ for k < N₁ and 0 after,
 //
-//	∂σ_k = 1{v_k>0} τ_k √Δt/(2√v_k) + √v_k⁺/(2N√Δt),   ∂(v_k⁺Δt) = 1{v_k>0} τ_k Δt + v_k⁺/N,
-//	τ_{k+1} = τ_k + κ(θ − v_k⁺)/N − κΔt 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
-//	∂ln S_{k+1} = ∂ln S_k + (r − q)/N − ½∂(v_k⁺Δt) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
+//	∂σ_k = 1{v_k>0} τ_k √Δ_k/(2√v_k) + ι_k √v_k⁺/(2√Δ_k),   ∂(v_k⁺Δ_k) = 1{v_k>0} τ_k Δ_k + ι_k v_k⁺,
+//	τ_{k+1} = τ_k + ι_k κ(θ − v_k⁺) − κΔ_k 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
+//	∂ln S_{k+1} = ∂ln S_k + ι_k (r − q) − ½∂(v_k⁺Δ_k) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
 //
 // Like the Vega tangent it carries 1/√v_k under Euler, which explodes when
 // the variance reaches 0: use it there where the Feller condition holds
 // (under QE where ξ² < 3κθ).
 func (g *Grid) HestonExpiryTangent() []float64 { return g.h.tx }
 
-// HestonExpiryWeight returns, per path of the last EvolveHeston call with
-// NeedDExpiry and NeedWeight (or NeedChain), the conditional
-// Malliavin weight in T of a European payoff, ∂/∂T E[f(S_T)] = E[f ν_T]
-// at fixed step count, by the argument of HestonVegaWeight with the
-// expiry tangent in place of the Vega one:
+// HestonExpiryWeight returns, per path of the last EvolveHeston or
+// EvolveHestonAged call with NeedDExpiry and NeedWeight (or NeedChain), the
+// conditional Malliavin weight in t_1 of a payoff of the fixings,
+// ∂/∂t_1 E[f(S_{t_1}, …, S_{t_m})] = E[f ν_{t_1}] at fixed step count, by
+// the argument of HestonVegaWeight with the tangent in t_1 in place of the
+// Vega one (t_1 moves the variance path and the fixing intervals' means
+// and variances M_l, C_l, not the payoff):
 //
-//	ν_T = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
-//	∂M = Σ_k ((r − q)/N − ½∂(v_k⁺Δt) + ρ Z_v,k ∂σ_k),   ∂C = Σ_k (1 − ρ²) ∂(v_k⁺Δt)
+//	ν_{t_1} = Σ_l (Y_l/C_l) ∂M_l + ½((Y_l/C_l)² − 1/C_l) ∂C_l,
+//	∂M_l = Σ_{k∈l} (ι_k (r − q) − ½∂(v_k⁺Δ_k) + ρ Z_v,k ∂σ_k),   ∂C_l = Σ_{k∈l} (1 − ρ²) ∂(v_k⁺Δ_k)
 //
-// under Euler, and under QE ∂M = Σ_k ∂M_k, ∂C = Σ_k ∂c_k of qeTangent.
+// under Euler (HestonExpiryTangent's notation), and under QE
+// ∂M_l = Σ_{k∈l} ∂M_k, ∂C_l = Σ_{k∈l} ∂c_k of qeTangent. With one fixing
+// it is ν_T = (Y⊥/C)∂_T M + ½((Y⊥/C)² − 1/C)∂_T C.
 func (g *Grid) HestonExpiryWeight() []float64 { return g.h.nt }

@@ -28,8 +28,10 @@ import "math"
 func (m Heston) QEQuadratic() bool { return m.Xi*m.Xi < 2*qePsiC*m.Kappa*m.Theta }
 
 // qeDeriv holds the derivatives of a step's qeConsts in the parameter of a
-// tangent: zero for √v₀ (which moves only v), and for T, at fixed step count
-// N with Δt = T/N and ∂Δt/∂T = 1/N (qeDerivT).
+// tangent: zero for √v₀ (which moves only v) and for the steps after the
+// first fixing interval, and in the first interval's length t_1, over its
+// N₁ steps of Δt = t_1/N₁, ∂Δt/∂t_1 = 1/N₁ (qeDerivT; with one fixing this
+// is T at fixed step count N).
 type qeDeriv struct {
 	e, th1, s1, s0 float64 // ∂e, ∂(θ(1 − e)), ∂s1, ∂s0
 	k2, hk3, k3, a float64 // ∂K₂, ∂(½K₃), ∂K₃, ∂A
@@ -37,7 +39,7 @@ type qeDeriv struct {
 }
 
 // qeDerivT returns the derivatives of qeConst(hm, dt) in T at fixed step
-// count, dt = T/N, invN = 1/N:
+// count, dt = T/N, invN = 1/N (or in t_1, dt = t_1/N₁, invN = 1/N₁):
 //
 //	∂e  = −κe/N,                 ∂(θ(1 − e)) = −θ∂e,
 //	∂s1 = ξ²(1 − 2e)∂e/κ,        ∂s0 = −θξ²(1 − e)∂e/κ,
@@ -58,10 +60,11 @@ func qeDerivT(hm Heston, dt, invN float64) qeDeriv {
 }
 
 // qeTangent advances, beside qeStep, the tangent of one QE step in a
-// parameter θ (√v₀ with d the zero qeDeriv, or T with d = qeDerivT) on the
+// parameter θ (√v₀ with d the zero qeDeriv, or t_1 with d = qeDerivT on
+// the first fixing interval's steps and zero after) on the
 // quadratic branch (every step's, Heston.QEQuadratic): given v_k (vk),
 // v_{k+1} (vn, qeStep's value), the normals Z⊥ (zp) and Z_v (zv) and
-// u = ∂v_k, it adds the step's ∂ln S to dx, cw·∂M_k to dm and cw·∂c_k to dc
+// u = ∂v_k, it adds the step's ∂ln S to dx, ∂M_k to dm and ∂c_k to dc
 // (M_k and c_k the conditional mean and variance of the step's ln S
 // increment given the variance path) and sets u to ∂v_{k+1}. It reads and
 // writes nothing of qeStep's, so the values are qeStep's whether or not a
@@ -104,7 +107,7 @@ func qeDerivT(hm Heston, dt, invN float64) qeDeriv {
 //	∂ln S_{k+1} = ∂ln S_k + ∂M_k + Z⊥ ∂c_k/(2√c_k).
 //
 // (c_k > 0: v_{k+1} = 0 only where Z_v = −b, and v_0 > 0.)
-func qeTangent(qe *qeConsts, d *qeDeriv, zp, zv, vk, vn, u, dx, dm, dc []float64, cw float64) {
+func qeTangent(qe *qeConsts, d *qeDeriv, zp, zv, vk, vn, u, dx, dm, dc []float64) {
 	n := len(zp)
 	zv, vk, vn, u, dx, dm, dc = zv[:n], vk[:n], vn[:n], u[:n], dx[:n], dm[:n], dc[:n]
 	A, dA := qe.a, d.a
@@ -135,8 +138,8 @@ func qeTangent(qe *qeConsts, d *qeDeriv, zp, zv, vk, vn, u, dx, dm, dc []float64
 		ck := qe.k3 * (v + vp)
 		dck := d.k3*(v+vp) + qe.k3*(uk+un)
 		dx[i] += dM + zi*dck/(2*math.Sqrt(ck))
-		dm[i] += cw * dM
-		dc[i] += cw * dck
+		dm[i] += dM
+		dc[i] += dck
 		u[i] = un
 	}
 }

@@ -155,3 +155,51 @@ func TestQETangentRefused(t *testing.T) {
 		}()
 	}
 }
+
+// TestHestonAgedTangent checks the tangent in the first fixing interval's
+// length t_1 (NeedDExpiry; only Δ₁ = t_1/N₁ moves, later steps keep
+// Δ = T/steps) against central differences of EvolveHestonAged at
+// t_1 ± h on fixed normals, h = 1e-6·t_1, at every fixing (Block.DTime =
+// ∂S_{t_j}/∂t_1): on the uniform grid (EvolveHeston, t_1 = T/m) and on an
+// aged one (t_1 = 0.2 against T/m = 1/3), under QE on the quadratic sets
+// and under Euler on the Feller set (whose paths stay away from the
+// truncation's kink), to 1e-7 of S_0/√T.
+func TestHestonAgedTangent(t *testing.T) {
+	const n, steps, fixings = 128, 12, 3
+	for _, c := range []struct {
+		name string
+		m    sde.Heston
+		s    sde.Scheme
+	}{{"feller-qe", qeTangentSets[0].m, sde.QE}, {"mild-qe", qeTangentSets[1].m, sde.QE}, {"div-qe", qeTangentSets[2].m, sde.QE}, {"feller-euler", qeTangentSets[0].m, sde.Euler}} {
+		m := c.m
+		z := make([]float64, 2*n*steps)
+		rngstream.New(11, 2).Normals(z)
+		for _, t1 := range []float64{0, 0.2} {
+			var g sde.Grid
+			var b, bu, bd sde.Block
+			b.Resize(n, fixings)
+			bu.Resize(n, fixings)
+			bd.Resize(n, fixings)
+			base := t1
+			if t1 == 0 {
+				g.EvolveHeston(m, c.s, steps, z, &b, sde.NeedDExpiry)
+				base = m.Expiry / fixings
+			} else {
+				g.EvolveHestonAged(m, c.s, t1, steps, z, &b, sde.NeedDExpiry)
+			}
+			h := 1e-6 * base
+			g.EvolveHestonAged(m, c.s, base+h, steps, z, &bu, 0)
+			g.EvolveHestonAged(m, c.s, base-h, steps, z, &bd, 0)
+			scale := m.Spot / math.Sqrt(m.Expiry)
+			worst := 0.0
+			for i, d := range b.DTime[:n*fixings] {
+				fd := (bu.Obs[i] - bd.Obs[i]) / (2 * h)
+				worst = max(worst, math.Abs(d-fd)/scale)
+			}
+			t.Logf("%s t_1=%g: ∂S_{t_j}/∂t_1 vs central differences, worst gap %.2g of S_0/√T", c.name, base, worst)
+			if !(worst < 1e-7) {
+				t.Errorf("%s t_1=%g: DTime differs from central differences by %g of S_0/√T", c.name, base, worst)
+			}
+		}
+	}
+}
