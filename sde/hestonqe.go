@@ -194,10 +194,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	var tv, tm, tc, tx []float64
 	if expiry {
 		tv, tm, tc, tx = h.tv[:n], h.tm[:n], h.tc[:n], h.tx[:n]
-		clear(tv)
-		clear(tm)
-		clear(tc)
-		clear(tx)
+		clearAll(tv, tm, tc, tx)
 	}
 	var u, dx, dm, dc, yl, cl, nu, nt []float64
 	vw := tangent && weight    // the Vega weight
@@ -211,10 +208,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	}
 	if sw {
 		yl, cl, nu, nt = h.yl[:n], h.cl[:n], h.nu[:n], h.nt[:n]
-		clear(yl)
-		clear(cl)
-		clear(nu)
-		clear(nt)
+		clearAll(yl, cl, nu, nt)
 	}
 	T := hm.Expiry
 	dt := T / float64(steps)

@@ -156,3 +156,10 @@ func qeScore(qe *qeConsts, zp, vk, vn, yl, cl []float64) {
 		cl[i] += ck
 	}
 }
+
+// clearAll zeroes each of xs.
+func clearAll(xs ...[]float64) {
+	for _, x := range xs {
+		clear(x)
+	}
+}
