@@ -390,37 +390,43 @@ func TestHestonTangentWeights(t *testing.T) {
 
 // TestHestonPathDependentVega checks the Vega of an arithmetic Asian
 // (pathwise, Malliavin, hybrid) and of an up-and-out call (Malliavin,
-// localized, hybrid) on 12 fixings under full-truncation Euler (Feller
-// set), where the conditional Vega weight sums a term per fixing interval,
-// against fd on the same normals: |x − fd| ≤ 5·√(SE_x² + SE_fd²).
+// localized, hybrid) on 12 fixings, where the conditional Vega weight sums
+// a term per fixing interval, under full-truncation Euler (Feller set) and
+// QE (Feller and mildly violated sets) against fd on the same normals:
+// |x − fd| ≤ 5·√(SE_x² + SE_fd²).
 func TestHestonPathDependentVega(t *testing.T) {
-	c := hestonCases[1] // feller-euler
-	for _, p := range []payoff.Payoff{
-		payoff.AsianCall{Strike: 100, Fixings: 12},
-		payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
-	} {
-		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: sde.Euler, Steps: 24, Seed: 8, Greeks: []Greek{Vega}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fd, ok := res.Figure(Vega, FD)
-		if !ok {
-			t.Fatalf("%s: no fd Vega", p.Name())
-		}
-		n := 0
-		for _, f := range res.Figures {
-			if f.Method == FD {
-				continue
+	for _, c := range []struct {
+		name   string
+		m      sde.Heston
+		scheme sde.Scheme
+	}{{"feller-euler", hestonCases[1].m, sde.Euler}, {"feller-qe", hestonCases[0].m, sde.QE}, {"mild-qe", hestonCases[3].m, sde.QE}} {
+		for _, p := range []payoff.Payoff{
+			payoff.AsianCall{Strike: 100, Fixings: 12},
+			payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
+		} {
+			res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: c.scheme, Steps: 24, Seed: 8, Greeks: []Greek{Vega}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			n++
-			se := math.Hypot(f.StdErr, fd.StdErr)
-			t.Logf("%s Vega(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
-			if math.Abs(f.Value-fd.Value) > 5*se {
-				t.Errorf("%s Vega(%s) = %v ± %v, fd %v ± %v", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+			fd, ok := res.Figure(Vega, FD)
+			if !ok {
+				t.Fatalf("%s %s: no fd Vega", c.name, p.Name())
 			}
-		}
-		if n != 3 {
-			t.Errorf("%s: %d Vega methods beside fd, want 3; skipped %v", p.Name(), n, res.Skipped)
+			n := 0
+			for _, f := range res.Figures {
+				if f.Method == FD {
+					continue
+				}
+				n++
+				se := math.Hypot(f.StdErr, fd.StdErr)
+				t.Logf("%s %s Vega(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", c.name, p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+				if math.Abs(f.Value-fd.Value) > 5*se {
+					t.Errorf("%s %s Vega(%s) = %v ± %v, fd %v ± %v", c.name, p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				}
+			}
+			if n != 3 {
+				t.Errorf("%s %s: %d Vega methods beside fd, want 3; skipped %v", c.name, p.Name(), n, res.Skipped)
+			}
 		}
 	}
 }
