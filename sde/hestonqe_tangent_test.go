@@ -11,7 +11,8 @@ import (
 
 // qeTangentSets are parameter sets on which every QE step is quadratic
 // (ξ² < 3κθ): Feller holding; Feller violated mildly (ξ²/(2κθ) = 1.28,
-// between 1 and ψ_c); dividends with ρ > 0 and a longer maturity.
+// between 1 and ψ_c); dividends with ρ > 0 and a longer maturity; ψ(0) =
+// 1.45, just below ψ_c, from v₀ = 0.01.
 var qeTangentSets = []struct {
 	name string
 	m    sde.Heston
@@ -19,6 +20,7 @@ var qeTangentSets = []struct {
 	{"feller", hestonSets[0].m},
 	{"mild", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 0.32, Rho: -0.7, Expiry: 1}},
 	{"div", sde.Heston{Spot: 100, Rate: 0.01, Div: 0.04, V0: 0.05, Kappa: 3, Theta: 0.03, Xi: 0.4, Rho: 0.3, Expiry: 2}},
+	{"edge", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.01, Kappa: 1, Theta: 0.04, Xi: 0.3406, Rho: -0.7, Expiry: 1}},
 }
 
 // TestQEPsiMonotone checks numerically what Heston.QEQuadratic rests on:
