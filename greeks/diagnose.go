@@ -124,9 +124,13 @@ func Warnings(m sde.Model, r *Result) []string {
 		w = append(w, h)
 	}
 	if h, ok := m.(sde.Heston); ok && !h.Feller() {
+		tan := fmt.Sprintf("refused under euler, offered under qe (ξ² < 3κθ = %.4g: every qe step is quadratic)", 3*h.Kappa*h.Theta)
+		if !h.QEQuadratic() {
+			tan = fmt.Sprintf("refused (under qe too: ξ² ≥ 3κθ = %.4g)", 3*h.Kappa*h.Theta)
+		}
 		w = append(w, fmt.Sprintf("feller condition fails (2κθ = %.4g < ξ² = %.4g): the variance reaches 0; "+
-			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are refused",
-			2*h.Kappa*h.Theta, h.Xi*h.Xi))
+			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are %s",
+			2*h.Kappa*h.Theta, h.Xi*h.Xi, tan))
 	}
 	return w
 }

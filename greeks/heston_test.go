@@ -12,10 +12,13 @@ import (
 )
 
 // hestonCases are the parameter sets of the engine's Heston tests: Feller
-// satisfied, strongly violated (ξ = 1, κ = 1, θ = 0.04), a short and a
-// long maturity, and a put with dividends (and ρ > 0). Steps are 16 a year
-// (at least 8, at most 64) under QE; the Feller set also runs full-truncation Euler,
-// where pathwise Vega is offered.
+// satisfied, strongly violated (ξ = 1, κ = 1, θ = 0.04), mildly violated
+// (ξ = 0.32: ξ²/(2κθ) = 1.28, below ψ_c, so every QE step is quadratic), a
+// short and a long maturity, and a put with dividends (and ρ > 0). Steps
+// are 16 a year (at least 8, at most 64) under QE; the Feller set also runs
+// full-truncation Euler. Pathwise, Malliavin and hybrid Vega and Theta are
+// offered under Euler where Feller holds and under QE where ξ² < 3κθ
+// (the feller and mild sets).
 var hestonCases = []struct {
 	name   string
 	m      sde.Heston
@@ -25,9 +28,16 @@ var hestonCases = []struct {
 	{"feller", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.QE},
 	{"feller-euler", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 2, Theta: 0.04, Xi: 0.3, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.Euler},
 	{"violated", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 1, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.QE},
+	{"mild", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.04, Kappa: 1, Theta: 0.04, Xi: 0.32, Rho: -0.7, Expiry: 1}, payoff.Call{Strike: 100}, sde.QE},
 	{"short", sde.Heston{Spot: 100, Rate: 0.03, V0: 0.09, Kappa: 2, Theta: 0.04, Xi: 0.5, Rho: -0.5, Expiry: 0.05}, payoff.Call{Strike: 100}, sde.QE},
 	{"long", sde.Heston{Spot: 100, Rate: 0.02, V0: 0.02, Kappa: 0.5, Theta: 0.06, Xi: 0.8, Rho: -0.9, Expiry: 10}, payoff.Call{Strike: 110}, sde.QE},
 	{"div-put", sde.Heston{Spot: 100, Rate: 0.01, Div: 0.04, V0: 0.05, Kappa: 3, Theta: 0.03, Xi: 0.6, Rho: 0.3, Expiry: 2}, payoff.Put{Strike: 95}, sde.QE},
+}
+
+// hestonTangent reports whether the variance chain's tangent exists and
+// stays finite: Euler with Feller, QE with ξ² < 3κθ.
+func hestonTangent(m sde.Heston, s sde.Scheme) bool {
+	return (s == sde.Euler && m.Feller()) || (s == sde.QE && m.QEQuadratic())
 }
 
 func hestonSteps(m sde.Heston) int { return min(64, max(8, int(math.Ceil(16*m.Expiry)))) }
@@ -67,9 +77,9 @@ func TestHestonGreeks(t *testing.T) {
 				n[f.Greek]++
 			}
 			// fd, pathwise, malliavin, hybrid for Delta and Gamma; fd (and
-			// pathwise, malliavin and hybrid under Euler with Feller) for Vega.
+			// pathwise, malliavin and hybrid where the tangent exists) for Vega.
 			wantVega := 1
-			if c.scheme == sde.Euler && c.m.Feller() {
+			if hestonTangent(c.m, c.scheme) {
 				wantVega = 4
 			}
 			if n[Delta] != 4 || n[Gamma] != 4 || n[Vega] != wantVega {
@@ -80,7 +90,7 @@ func TestHestonGreeks(t *testing.T) {
 }
 
 // TestHestonRateTime checks Rho (fd, pathwise, malliavin, hybrid) and
-// Theta (fd; under Euler with Feller all four) of every parameter set against analytic.HestonRateTime:
+// Theta (fd; all four where hestonTangent) of every parameter set against analytic.HestonRateTime:
 // |MC − exact| ≤ 5 SE + allowance, the allowance for the scheme's
 // discretization bias following from TestHestonGreeks' through
 // Rho = T(S_0Δ − V) and Theta's scale V/T: 1% of T(S_0 + w) for Rho and
@@ -111,8 +121,8 @@ func TestHestonRateTime(t *testing.T) {
 				}
 				n[f.Greek]++
 			}
-			wantTheta := 1 // fd; under Euler with Feller also pathwise, malliavin, hybrid
-			if c.scheme == sde.Euler && c.m.Feller() {
+			wantTheta := 1 // fd; where the tangent exists also pathwise, malliavin, hybrid
+			if hestonTangent(c.m, c.scheme) {
 				wantTheta = 4
 			}
 			if n[Rho] != 4 || n[Theta] != wantTheta {
@@ -282,82 +292,97 @@ func TestHestonRhoPathDependent(t *testing.T) {
 
 // TestHestonTangentWeights checks the conditional Malliavin weights in √v₀
 // and in T (sde.Grid.HestonVegaWeight and HestonExpiryWeight) and the
-// expiry tangent under full-truncation Euler on the Feller set: for a call
-// and a digital call, every Vega and Theta method against fd on the same
-// normals, |x − fd| ≤ 5·√(SE_x² + SE_fd²) (conservative: they share
-// paths), and the digital's against the exact Greek of the tight call
-// spread (analytic.Heston, analytic.HestonRateTime) within 5 SE plus an
-// allowance for Euler's discretization at 32 steps (Vega 0.005, Theta
-// 0.0005: about 2% and 6% of the values; the measured gaps are within
-// 1.6 SE); that the hybrid's standard error is below Malliavin's; and that
-// the weights are refused under QE and where Feller fails, with the
-// reason. Dropping the Vega weight's ∂C term fails both payoffs by 20–50 SE,
-// dropping √v⁺/(2N√Δt) from the expiry tangent fails the digital's Theta
-// by 20–70 SE.
+// tangents under full-truncation Euler on the Feller set and under QE on
+// the Feller set and the mildly violated one (ξ² < 3κθ, every step
+// quadratic): for a call and a digital call, every Vega and Theta method
+// against fd on the same normals, |x − fd| ≤ 5·√(SE_x² + SE_fd²)
+// (conservative: they share paths), and the digital's against the exact
+// Greek of the tight call spread (analytic.Heston, analytic.HestonRateTime)
+// within 5 SE plus an allowance for the discretization at 32 steps (Vega
+// 0.005, Theta 0.0005: about 2% and 6% of the values; the measured gaps are
+// within 1.6 SE); that the hybrid's standard error is below Malliavin's
+// and, for the digital, at most localized's; and that the weights are
+// refused under QE where ξ² ≥ 3κθ and under Euler where Feller fails, with
+// the reason. Dropping the Vega weight's ∂C term fails both payoffs by
+// 20–50 SE under Euler, dropping √v⁺/(2N√Δt) from the expiry tangent fails
+// the digital's Theta by 20–70 SE.
 func TestHestonTangentWeights(t *testing.T) {
-	c := hestonCases[1] // feller-euler
 	k, dk := 100.0, 0.05
-	greek := func(g Greek, strike float64) float64 {
-		p := payoff.Call{Strike: strike}
-		if g == Theta {
-			rt, err := analytic.HestonRateTime(c.m, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return rt.Theta
-		}
-		v, err := analytic.Heston(c.m, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v.Vega
-	}
 	allow := map[Greek]float64{Vega: 0.005, Theta: 0.0005}
-	for _, g := range []Greek{Vega, Theta} {
-		spread := (greek(g, k-dk) - greek(g, k+dk)) / (2 * dk)
-		for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.DigitalCall{Strike: k, Cash: 1}} {
-			res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 17, Scheme: sde.Euler, Steps: 32, Seed: 13, Greeks: []Greek{g}})
+	for _, c := range []struct {
+		name   string
+		m      sde.Heston
+		scheme sde.Scheme
+	}{{"feller-euler", hestonCases[1].m, sde.Euler}, {"feller-qe", hestonCases[0].m, sde.QE}, {"mild-qe", hestonCases[3].m, sde.QE}} {
+		greek := func(g Greek, strike float64) float64 {
+			p := payoff.Call{Strike: strike}
+			if g == Theta {
+				rt, err := analytic.HestonRateTime(c.m, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rt.Theta
+			}
+			v, err := analytic.Heston(c.m, p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			fd, ok := res.Figure(g, FD)
-			if !ok {
-				t.Fatalf("%s: no fd %s", p.Name(), g)
-			}
-			var mall, hyb Estimate
-			for _, f := range res.Figures {
-				switch f.Method {
-				case FD:
-					continue
-				case Malliavin:
-					mall = f.Estimate
-				case Hybrid:
-					hyb = f.Estimate
+			return v.Vega
+		}
+		for _, g := range []Greek{Vega, Theta} {
+			spread := (greek(g, k-dk) - greek(g, k+dk)) / (2 * dk)
+			for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.DigitalCall{Strike: k, Cash: 1}} {
+				res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 17, Scheme: c.scheme, Steps: 32, Seed: 13, Greeks: []Greek{g}})
+				if err != nil {
+					t.Fatal(err)
 				}
-				se := math.Hypot(f.StdErr, fd.StdErr)
-				t.Logf("%s %s(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
-				if math.Abs(f.Value-fd.Value) > 5*se {
-					t.Errorf("%s %s(%s) = %v ± %v, fd %v ± %v", p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				fd, ok := res.Figure(g, FD)
+				if !ok {
+					t.Fatalf("%s %s: no fd %s", c.name, p.Name(), g)
 				}
-				if _, digital := p.(payoff.DigitalCall); digital {
-					t.Logf("  exact %.5f (%+.1f SE, allowance %.5f)", spread, (f.Value-spread)/f.StdErr, allow[g])
-					if math.Abs(f.Value-spread) > 5*f.StdErr+allow[g] {
-						t.Errorf("%s %s(%s) = %v ± %v, exact %v", p.Name(), g, f.Method, f.Value, f.StdErr, spread)
+				var mall, hyb, other Estimate
+				for _, f := range res.Figures {
+					switch f.Method {
+					case FD:
+						continue
+					case Malliavin:
+						mall = f.Estimate
+					case Hybrid:
+						hyb = f.Estimate
+					default:
+						other = f.Estimate
+					}
+					se := math.Hypot(f.StdErr, fd.StdErr)
+					t.Logf("%s %s %s(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+					if math.Abs(f.Value-fd.Value) > 5*se {
+						t.Errorf("%s %s %s(%s) = %v ± %v, fd %v ± %v", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+					}
+					if _, digital := p.(payoff.DigitalCall); digital {
+						t.Logf("  exact %.5f (%+.1f SE, allowance %.5f)", spread, (f.Value-spread)/f.StdErr, allow[g])
+						if math.Abs(f.Value-spread) > 5*f.StdErr+allow[g] {
+							t.Errorf("%s %s %s(%s) = %v ± %v, exact %v", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, spread)
+						}
 					}
 				}
-			}
-			if mall.N == 0 || !(hyb.StdErr < mall.StdErr) {
-				t.Errorf("%s %s: hybrid SE %v not below malliavin SE %v (N %d)", p.Name(), g, hyb.StdErr, mall.StdErr, mall.N)
+				if mall.N == 0 || !(hyb.StdErr < mall.StdErr) {
+					t.Errorf("%s %s %s: hybrid SE %v not below malliavin SE %v (N %d)", c.name, p.Name(), g, hyb.StdErr, mall.StdErr, mall.N)
+				}
+				if _, digital := p.(payoff.DigitalCall); digital && !(hyb.StdErr <= other.StdErr) {
+					t.Errorf("%s %s %s: hybrid SE %v above localized SE %v", c.name, p.Name(), g, hyb.StdErr, other.StdErr)
+				}
 			}
 		}
+	}
+	for _, g := range []Greek{Vega, Theta} {
 		for _, bad := range []struct {
 			m      sde.Heston
 			scheme sde.Scheme
 			reason string
-		}{{c.m, sde.QE, "ψ_c"}, {hestonCases[2].m, sde.Euler, "Feller"}} {
+		}{{hestonCases[2].m, sde.QE, "ξ² = 1 ≥ 3κθ = 0.12"}, {hestonCases[2].m, sde.QE, "ψ(0) = ξ²/(2κθ) = 12.5"}, {hestonCases[2].m, sde.Euler, "Feller"},
+			{hestonCases[3].m, sde.Euler, "--scheme qe"}} {
 			why := Invalid(payoff.DigitalCall{Strike: k, Cash: 1}, bad.m, bad.scheme, g, Malliavin)
 			if !strings.Contains(why, bad.reason) {
-				t.Errorf("%s: Malliavin %s refused with %q, want a reason naming %s", bad.scheme, g, why, bad.reason)
+				t.Errorf("%s: Malliavin %s refused with %q, want a reason containing %q", bad.scheme, g, why, bad.reason)
 			}
 		}
 	}
@@ -365,37 +390,43 @@ func TestHestonTangentWeights(t *testing.T) {
 
 // TestHestonPathDependentVega checks the Vega of an arithmetic Asian
 // (pathwise, Malliavin, hybrid) and of an up-and-out call (Malliavin,
-// localized, hybrid) on 12 fixings under full-truncation Euler (Feller
-// set), where the conditional Vega weight sums a term per fixing interval,
-// against fd on the same normals: |x − fd| ≤ 5·√(SE_x² + SE_fd²).
+// localized, hybrid) on 12 fixings, where the conditional Vega weight sums
+// a term per fixing interval, under full-truncation Euler (Feller set) and
+// QE (Feller and mildly violated sets) against fd on the same normals:
+// |x − fd| ≤ 5·√(SE_x² + SE_fd²).
 func TestHestonPathDependentVega(t *testing.T) {
-	c := hestonCases[1] // feller-euler
-	for _, p := range []payoff.Payoff{
-		payoff.AsianCall{Strike: 100, Fixings: 12},
-		payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
-	} {
-		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: sde.Euler, Steps: 24, Seed: 8, Greeks: []Greek{Vega}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fd, ok := res.Figure(Vega, FD)
-		if !ok {
-			t.Fatalf("%s: no fd Vega", p.Name())
-		}
-		n := 0
-		for _, f := range res.Figures {
-			if f.Method == FD {
-				continue
+	for _, c := range []struct {
+		name   string
+		m      sde.Heston
+		scheme sde.Scheme
+	}{{"feller-euler", hestonCases[1].m, sde.Euler}, {"feller-qe", hestonCases[0].m, sde.QE}, {"mild-qe", hestonCases[3].m, sde.QE}} {
+		for _, p := range []payoff.Payoff{
+			payoff.AsianCall{Strike: 100, Fixings: 12},
+			payoff.UpOutCall{Strike: 100, Barrier: payoff.Barrier{Level: 130, Fixings: 12}},
+		} {
+			res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: c.scheme, Steps: 24, Seed: 8, Greeks: []Greek{Vega}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			n++
-			se := math.Hypot(f.StdErr, fd.StdErr)
-			t.Logf("%s Vega(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
-			if math.Abs(f.Value-fd.Value) > 5*se {
-				t.Errorf("%s Vega(%s) = %v ± %v, fd %v ± %v", p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+			fd, ok := res.Figure(Vega, FD)
+			if !ok {
+				t.Fatalf("%s %s: no fd Vega", c.name, p.Name())
 			}
-		}
-		if n != 3 {
-			t.Errorf("%s: %d Vega methods beside fd, want 3; skipped %v", p.Name(), n, res.Skipped)
+			n := 0
+			for _, f := range res.Figures {
+				if f.Method == FD {
+					continue
+				}
+				n++
+				se := math.Hypot(f.StdErr, fd.StdErr)
+				t.Logf("%s %s Vega(%s) = %.5f ± %.5f, fd %.5f ± %.5f (%+.1f SE)", c.name, p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr, (f.Value-fd.Value)/se)
+				if math.Abs(f.Value-fd.Value) > 5*se {
+					t.Errorf("%s %s Vega(%s) = %v ± %v, fd %v ± %v", c.name, p.Name(), f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				}
+			}
+			if n != 3 {
+				t.Errorf("%s %s: %d Vega methods beside fd, want 3; skipped %v", c.name, p.Name(), n, res.Skipped)
+			}
 		}
 	}
 }

@@ -46,13 +46,15 @@ func agedThetaQuotient(hm sde.Heston, s sde.Scheme, p payoff.Payoff, m, steps, p
 	return mu, sd / math.Sqrt(float64(len(q)))
 }
 
-// TestHestonAsianTheta checks the fd Theta of an arithmetic Asian call on
+// TestHestonAsianTheta checks the Theta of an arithmetic Asian call on
 // 12 fixings under Heston (T moving the first fixing interval, the later
 // ones fixed) against agedThetaQuotient, an independent pair of price runs
 // at t_1 ± 0.1t_1 on 4 times the paths and another stream, within 5
-// standard errors of the two (independent) estimates, on the Feller set
-// under QE and the Feller-violating set (ξ = 1, κ = 1) under QE and
-// full-truncation Euler; and that the other methods are refused with the
+// standard errors of the two (independent) estimates: fd everywhere, and
+// pathwise, Malliavin and hybrid by the tangent and weight in t_1 where
+// the tangent exists (QE on the Feller and the mildly violated set, Euler
+// on the Feller set); on the strongly violated set (ξ = 1, κ = 1) under QE
+// and full-truncation Euler fd only, the other methods refused with the
 // reason. The quotient's O(d²) bias is far below the standard error (the
 // aged price is smooth in t_1). Theta of the uniformly rescaled schedule
 // (every t_j = jT/m moving, the refused reading before EvolveHestonAged)
@@ -63,36 +65,42 @@ func TestHestonAsianTheta(t *testing.T) {
 	for _, c := range []struct {
 		m sde.Heston
 		s sde.Scheme
-	}{{hestonCases[0].m, sde.QE}, {hestonCases[2].m, sde.QE}, {hestonCases[2].m, sde.Euler}} {
+	}{{hestonCases[0].m, sde.QE}, {hestonCases[3].m, sde.QE}, {hestonCases[1].m, sde.Euler}, {hestonCases[2].m, sde.QE}, {hestonCases[2].m, sde.Euler}} {
 		res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 16, Scheme: c.s, Steps: steps, Seed: *seed + 21, Greeks: []Greek{Theta}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fd, ok := res.Figure(Theta, FD)
-		if !ok {
-			t.Fatalf("%s feller=%v: no fd Theta; skipped %v", c.s, c.m.Feller(), res.Skipped)
+		if _, ok := res.Figure(Theta, FD); !ok {
+			t.Fatalf("%s ξ=%v: no fd Theta; skipped %v", c.s, c.m.Xi, res.Skipped)
 		}
 		want, wse := agedThetaQuotient(c.m, c.s, p, fix, steps, 1<<18, 0.1, *seed+22)
-		se := math.Hypot(fd.StdErr, wse)
-		t.Logf("%s feller=%v: Theta(fd) = %.4f ± %.4f, independent quotient %.4f ± %.4f (%+.1f SE)", c.s, c.m.Feller(), fd.Value, fd.StdErr, want, wse, (fd.Value-want)/se)
-		if math.Abs(fd.Value-want) > 5*se {
-			t.Errorf("%s feller=%v: Theta(fd) = %v ± %v, independent quotient %v ± %v", c.s, c.m.Feller(), fd.Value, fd.StdErr, want, wse)
+		for _, f := range res.Figures {
+			se := math.Hypot(f.StdErr, wse)
+			t.Logf("%s ξ=%v: Theta(%s) = %.4f ± %.4f, independent quotient %.4f ± %.4f (%+.1f SE)", c.s, c.m.Xi, f.Method, f.Value, f.StdErr, want, wse, (f.Value-want)/se)
+			if math.Abs(f.Value-want) > 5*se {
+				t.Errorf("%s ξ=%v: Theta(%s) = %v ± %v, independent quotient %v ± %v", c.s, c.m.Xi, f.Method, f.Value, f.StdErr, want, wse)
+			}
 		}
-		if len(res.Figures) != 1 || len(res.Skipped) != 4 {
-			t.Errorf("%s: figures %d, skipped %v; want fd only, the other four refused", c.s, len(res.Figures), res.Skipped)
+		nf, ns := 1, 4 // fd only
+		if hestonTangent(c.m, c.s) {
+			nf, ns = 4, 1 // fd, pathwise, malliavin, hybrid; localized is for discontinuous payoffs
+		}
+		if len(res.Figures) != nf || len(res.Skipped) != ns {
+			t.Errorf("%s ξ=%v: figures %d, skipped %v; want %d figures", c.s, c.m.Xi, len(res.Figures), res.Skipped, nf)
 		}
 	}
 }
 
-// TestHestonBarrierThetaParity checks the fd Theta of up-and-out and
+// TestHestonBarrierThetaParity checks the Theta of up-and-out and
 // up-and-in calls (barrier 125 on 12 fixings) under QE on the Feller set
-// by parity: in + out is the vanilla call path by path, whose Theta is
-// analytic.HestonRateTime's, within 5 standard errors of the sum (the two
-// runs on separate seeds) plus the allowance of TestHestonRateTime for
-// QE's discretization at 24 steps (1% of w/T, w = S_0√(v̄T)). The expiry
-// bump is 0.2t_1: a barrier's fd variance grows as 1/h (paths cross the
-// barrier between the bumped chains), and the fd bias, O(h²) in the
-// smooth aged price, stays far below the standard error.
+// by parity, for each method (fd, and Malliavin, localized and hybrid by
+// the tangent and weight in t_1): in + out is the vanilla call path by
+// path, whose Theta is analytic.HestonRateTime's, within 5 standard errors
+// of the sum (the two runs on separate seeds) plus the allowance of
+// TestHestonRateTime for QE's discretization at 24 steps (1% of w/T,
+// w = S_0√(v̄T)). The expiry bump is 0.2t_1: a barrier's fd variance grows
+// as 1/h (paths cross the barrier between the bumped chains), and the fd
+// bias, O(h²) in the smooth aged price, stays far below the standard error.
 func TestHestonBarrierThetaParity(t *testing.T) {
 	c := hestonCases[0]
 	bar := payoff.Barrier{Level: 125, Fixings: 12}
@@ -101,49 +109,65 @@ func TestHestonBarrierThetaParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{Paths: 1 << 18, Scheme: sde.QE, Steps: 24, Seed: *seed + 23, Greeks: []Greek{Theta}, Bumps: Bumps{Expiry: 0.2}}
-	var sum, v float64
+	methods := []Method{FD, Malliavin, Localized, Hybrid}
+	sum, v := map[Method]float64{}, map[Method]float64{}
 	for i, p := range []payoff.Payoff{payoff.UpInCall{Strike: 100, Barrier: bar}, payoff.UpOutCall{Strike: 100, Barrier: bar}} {
 		cfg.Seed += uint64(i)
 		res, err := Run(context.Background(), c.m, p, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, ok := res.Figure(Theta, FD)
-		if !ok {
-			t.Fatalf("%s: no fd Theta; skipped %v", p.Name(), res.Skipped)
+		for _, x := range methods {
+			f, ok := res.Figure(Theta, x)
+			if !ok {
+				t.Fatalf("%s: no %s Theta; skipped %v", p.Name(), x, res.Skipped)
+			}
+			t.Logf("%s Theta(%s) = %.4f ± %.4f", p.Name(), x, f.Value, f.StdErr)
+			sum[x] += f.Value
+			v[x] += f.StdErr * f.StdErr
 		}
-		t.Logf("%s Theta(fd) = %.4f ± %.4f", p.Name(), f.Value, f.StdErr)
-		sum += f.Value
-		v += f.StdErr * f.StdErr
 	}
-	se := math.Sqrt(v)
 	w := c.m.Spot * math.Sqrt(math.Max(c.m.V0, c.m.Theta)*c.m.Expiry)
 	allow := 0.01 * w / c.m.Expiry
-	t.Logf("in + out = %.4f ± %.4f, vanilla Theta %.4f (%+.1f SE)", sum, se, want.Theta, (sum-want.Theta)/se)
-	if math.Abs(sum-want.Theta) > 5*se+allow {
-		t.Errorf("Theta in + out = %v ± %v, vanilla %v (allowance %v)", sum, se, want.Theta, allow)
+	for _, x := range methods {
+		se := math.Sqrt(v[x])
+		t.Logf("%s: in + out = %.4f ± %.4f, vanilla Theta %.4f (%+.1f SE)", x, sum[x], se, want.Theta, (sum[x]-want.Theta)/se)
+		if math.Abs(sum[x]-want.Theta) > 5*se+allow {
+			t.Errorf("Theta(%s) in + out = %v ± %v, vanilla %v (allowance %v)", x, sum[x], se, want.Theta, allow)
+		}
 	}
 }
 
-// TestHestonPathDepThetaWorkers checks that the fd Theta of an Asian under
-// Heston (the aged chain) is the same for 1 and 3 workers, both schemes.
+// TestHestonPathDepThetaWorkers checks that the Theta of an Asian under
+// Heston (fd on the aged chain; pathwise, Malliavin and hybrid by the
+// tangent in t_1 where it exists) is the same for 1 and 3 workers, both
+// schemes, on the strongly violated set (fd only) and the Feller set.
 func TestHestonPathDepThetaWorkers(t *testing.T) {
 	p := payoff.AsianCall{Strike: 100, Fixings: 4}
-	for _, s := range []sde.Scheme{sde.QE, sde.Euler} {
-		var first float64
+	for _, c := range []struct {
+		m sde.Heston
+		s sde.Scheme
+	}{{hestonCases[2].m, sde.QE}, {hestonCases[2].m, sde.Euler}, {hestonCases[0].m, sde.QE}, {hestonCases[1].m, sde.Euler}} {
+		var first *Result
 		for _, w := range []int{1, 3} {
-			res, err := Run(context.Background(), hestonCases[2].m, p, Config{Paths: 3*ChunkSize + 100, Scheme: s, Steps: 8, Seed: 2, Workers: w, Greeks: []Greek{Theta}})
+			res, err := Run(context.Background(), c.m, p, Config{Paths: 3*ChunkSize + 100, Scheme: c.s, Steps: 8, Seed: 2, Workers: w, Greeks: []Greek{Theta}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, ok := res.Figure(Theta, FD)
-			if !ok {
-				t.Fatalf("%s: no fd Theta; skipped %v", s, res.Skipped)
+			if _, ok := res.Figure(Theta, FD); !ok {
+				t.Fatalf("%s: no fd Theta; skipped %v", c.s, res.Skipped)
 			}
-			if w == 1 {
-				first = f.Value
-			} else if f.Value != first {
-				t.Errorf("%s: Theta %v with 3 workers, %v with 1", s, f.Value, first)
+			if first == nil {
+				first = res
+				continue
+			}
+			if len(res.Figures) != len(first.Figures) {
+				t.Fatalf("%s ξ=%v: %d figures with 3 workers, %d with 1", c.s, c.m.Xi, len(res.Figures), len(first.Figures))
+			}
+			for i, f := range res.Figures {
+				if g := first.Figures[i]; f.Estimate != g.Estimate {
+					t.Errorf("%s ξ=%v Theta(%s): %v with 3 workers, %v with 1", c.s, c.m.Xi, f.Method, f.Estimate, g.Estimate)
+				}
 			}
 		}
 	}

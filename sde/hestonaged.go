@@ -17,16 +17,16 @@ package sde
 // EvolveHeston's step of its own length. With t1 = T/m the two sets agree
 // with EvolveHeston's up to the rounding of t1/N₁ against T/steps.
 //
-// The expiry tangent (NeedDExpiry) differentiates Δ = T/steps for every
-// step and has no meaning here; EvolveHestonAged panics when asked for it.
 // The Delta weight and the Vega tangent and weight use the steps' own Δ
-// and stay exact for the aged chain.
+// and stay exact for the aged chain. NeedDExpiry gives the tangent in t1
+// (Block.DTime, HestonExpiryTangent) and its weight (HestonExpiryWeight),
+// which move Δ₁ only (EvolveHeston's doc), so that pathwise and Malliavin
+// Theta of a path-dependent payoff are
+//
+//	Theta = −∂V/∂t_1 = E[D (r f − Σ_j ∂f/∂S_{t_j} ∂S_{t_j}/∂t_1)] = E[D f (r − ν_{t_1})].
 func (g *Grid) EvolveHestonAged(hm Heston, s Scheme, t1 float64, steps int, z []float64, b *Block, need Need) {
-	switch {
-	case !(t1 > 0):
+	if !(t1 > 0) {
 		panic("sde: EvolveHestonAged needs a first interval t1 > 0")
-	case need&NeedDExpiry != 0:
-		panic("sde: EvolveHestonAged has no expiry tangent")
 	}
 	g.evolveHeston(hm, s, t1, steps, z, b, need)
 }

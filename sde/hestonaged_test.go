@@ -67,14 +67,11 @@ func TestHestonAged(t *testing.T) {
 
 // TestHestonAgedUniform checks that EvolveHestonAged with t_1 = T/m, where
 // t_1/N₁ = T/steps exactly (T = 1, m = 4, 8 steps), is EvolveHeston
-// bitwise, weights and Vega tangent included (Euler).
+// bitwise, weights, the Vega and t_1 tangents and the Vega weight included.
 func TestHestonAgedUniform(t *testing.T) {
 	const n, steps, fixings = 64, 8, 4
 	for _, s := range []sde.Scheme{sde.QE, sde.Euler} {
-		need := sde.NeedY | sde.NeedWeight
-		if s == sde.Euler {
-			need |= sde.NeedDVol
-		}
+		need := sde.NeedY | sde.NeedWeight | sde.NeedDVol | sde.NeedDExpiry
 		m := hestonSets[0].m
 		var g sde.Grid
 		var a, b sde.Block
@@ -82,9 +79,11 @@ func TestHestonAgedUniform(t *testing.T) {
 		rngstream.New(3, 4).Normals(z)
 		a.Resize(n, fixings)
 		b.Resize(n, fixings)
-		g.EvolveHeston(m, s, steps, z, &a, need)
+		var ga sde.Grid
+		ga.EvolveHeston(m, s, steps, z, &a, need)
 		g.EvolveHestonAged(m, s, m.Expiry/fixings, steps, z, &b, need)
-		for _, r := range [][2][]float64{{a.Obs, b.Obs}, {a.Y, b.Y}, {a.Weight, b.Weight}, {a.DVol, b.DVol}} {
+		for _, r := range [][2][]float64{{a.Obs, b.Obs}, {a.Y, b.Y}, {a.Weight, b.Weight}, {a.DVol, b.DVol}, {a.DTime, b.DTime},
+			{append([]float64(nil), ga.HestonVegaWeight()[:n]...), g.HestonVegaWeight()[:n]}} {
 			for i := range r[0] {
 				if r[0][i] != r[1][i] {
 					t.Fatalf("%s: element %d: %v uniform, %v aged", s, i, r[0][i], r[1][i])

@@ -44,8 +44,9 @@ type hestonState struct {
 	x, v, y, c, dv, dx []float64
 	v1, lm, mq, ps, dl []float64 // QE: v_{k+1}, the linear part of ln M, m, s² and M's factor of a step
 	pe, ie             []float64 // QE: Π M's factors since the last fixing, as mantissa in [1, 2) and binary exponent
-	dm, dc, nu, yl, cl []float64 // Euler: a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
-	tv, tm, tc, tx, nt []float64 // Euler: ∂v/∂T, ∂M/∂T, ∂C/∂T, ∂ln S/∂T and the T weight (HestonExpiryWeight)
+	dm, dc, nu, yl, cl []float64 // a fixing interval's ∂M/∂√v₀, ∂C/∂√v₀, Y⊥ and C, and the Vega weight (HestonVegaWeight)
+	tv, tm, tc, tx, nt []float64 // ∂v/∂t_1, a fixing interval's ∂M/∂t_1 and ∂C/∂t_1, ∂ln S/∂t_1 and the t_1 weight (HestonExpiryWeight)
+	vq                 []float64 // QE with a tangent: v_k before the step
 	idx                []int32   // QE: the paths on the exponential branch
 }
 
@@ -104,17 +105,27 @@ const qePsiC = 1.5
 //	                  same normals: pathwise Delta is exact for the scheme.
 //	Weight, Chain and CondVar (NeedWeight or NeedChain): the conditional
 //	                  Malliavin Delta weight below (Weight and Chain alike).
-//	DVol (NeedDVol, Euler only): ∂S_{t_j}/∂√v₀ by the tangent of the chain,
-//	                  u_{k+1} = u_k − κΔt·1{v_k>0}u_k + ξ√Δt Z_v·1{v_k>0}u_k/(2√v_k),
-//	                  u_0 = 2√v₀, and ∂ln S_{k+1} = ∂ln S_k − ½Δt·1{v_k>0}u_k
+//	DVol (NeedDVol):  ∂S_{t_j}/∂√v₀ by the tangent of the chain, u_0 = 2√v₀.
+//	                  Euler: u_{k+1} = u_k − κΔt·1{v_k>0}u_k + ξ√Δt Z_v·1{v_k>0}u_k/(2√v_k),
+//	                  ∂ln S_{k+1} = ∂ln S_k − ½Δt·1{v_k>0}u_k
 //	                  + √Δt(ρZ_v + ρ̄Z⊥)·1{v_k>0}u_k/(2√v_k). The factor
 //	                  1/√v_k explodes as v_k → 0 (so greeks refuses it when
-//	                  the Feller condition fails). EvolveHeston panics when
-//	                  asked for it under QE. With a weight need also the
-//	                  conditional Vega weight (HestonVegaWeight).
-//	NeedDExpiry (Euler only): ∂ln S_T/∂T at fixed normals and steps
-//	                  (HestonExpiryTangent) and, with a weight need, the
-//	                  conditional weight in T (HestonExpiryWeight).
+//	                  the Feller condition fails). QE: the quadratic
+//	                  branch's tangent (qeTangent), which has no such factor
+//	                  (∂v_{k+1} ∝ √v_{k+1}) but exists only where every step
+//	                  is quadratic, ξ² < 3κθ (Heston.QEQuadratic); EvolveHeston
+//	                  panics when asked for it under QE where ξ² ≥ 3κθ. With
+//	                  a weight need also the conditional Vega weight
+//	                  (HestonVegaWeight).
+//	NeedDExpiry:      the tangent in the first fixing interval's length t_1
+//	                  at fixed normals and steps, only its N₁ steps of
+//	                  Δ₁ = t_1/N₁ moving (the valuation date moves, the later
+//	                  fixings' gaps stay; with one fixing t_1 = T and this
+//	                  is ∂/∂T at fixed step count): DTime = ∂S_{t_j}/∂t_1,
+//	                  ∂ln S_T/∂t_1 (HestonExpiryTangent) and, with a weight
+//	                  need, the conditional weight in t_1
+//	                  (HestonExpiryWeight); under QE only where ξ² < 3κθ,
+//	                  as DVol.
 //	W:                the spot's Brownian motion at T, Σ_k √Δt(ρZ_v + ρ̄Z⊥)
 //	                  under Euler, Σ_k √Δt Z⊥ (the independent part) under QE.
 //
@@ -161,11 +172,11 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 		panic("sde: EvolveHeston needs a number of steps that is a multiple of the fixings")
 	case len(z) < 2*n*steps:
 		panic("sde: EvolveHeston given fewer normals than 2 × paths × steps")
-	case s == QE && need&(NeedDVol|NeedDExpiry) != 0:
-		panic("sde: EvolveHeston has no Vega or expiry tangent under qe")
+	case s == QE && need&(NeedDVol|NeedDExpiry) != 0 && !hm.QEQuadratic():
+		panic("sde: EvolveHeston has no Vega or expiry tangent under qe where ξ² ≥ 3κθ (the exponential branch)")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt, &h.vq} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
@@ -183,20 +194,21 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	var tv, tm, tc, tx []float64
 	if expiry {
 		tv, tm, tc, tx = h.tv[:n], h.tm[:n], h.tc[:n], h.tx[:n]
-		clear(tv)
-		clear(tm)
-		clear(tc)
-		clear(tx)
+		clearAll(tv, tm, tc, tx)
 	}
-	var u, dx, dm, dc, yl, cl, nu []float64
-	vw := tangent && weight && s == Euler // the Vega weight
+	var u, dx, dm, dc, yl, cl, nu, nt []float64
+	vw := tangent && weight    // the Vega weight
+	tw := expiry && weight     // the weight in t_1
+	sw := weight && (vw || tw) // a fixing interval's Y_l and C_l
 	if tangent {
 		u, dx, dm, dc = h.dv[:n], h.dx[:n], h.dm[:n], h.dc[:n]
-		yl, cl, nu = h.yl[:n], h.cl[:n], h.nu[:n]
 		for i := range u {
 			u[i], dx[i], dm[i], dc[i] = 2*math.Sqrt(hm.V0), 0, 0, 0
-			yl[i], cl[i], nu[i] = 0, 0, 0
 		}
+	}
+	if sw {
+		yl, cl, nu, nt = h.yl[:n], h.cl[:n], h.nu[:n], h.nt[:n]
+		clearAll(yl, cl, nu, nt)
 	}
 	T := hm.Expiry
 	dt := T / float64(steps)
@@ -205,17 +217,25 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	rho, xi, kappa, theta := hm.Rho, hm.Xi, hm.Kappa, hm.Theta
 	rbar := math.Sqrt(1 - rho*rho)
 	drift := (hm.Rate - hm.Div) * dt
-	rq, invN := hm.Rate-hm.Div, 1/float64(steps)
-	halfSqInv := invN / (2 * sq) // d√Δt/dT
+	rq := hm.Rate - hm.Div
 	qe := qeConst(hm, dt)
 	dtL, sqL, driftL, qeL := dt, sq, drift, qe // the later intervals' steps
 	if t1 > 0 {
 		dt = t1 / float64(per)
 		sq, drift, qe = math.Sqrt(dt), (hm.Rate-hm.Div)*dt, qeConst(hm, dt)
 	}
+	// The tangent in t_1: the first interval's Δ₁ = t_1/N₁ moves by 1/N₁,
+	// √Δ₁ by 1/(2N₁√Δ₁), QE's constants by qeDerivT; later steps' not.
+	invN := 1 / float64(per)
+	halfSqInv := invN / (2 * sq)
+	var qd, qdT qeDeriv // the constants' derivatives: none in √v₀, qeDerivT in t_1
+	if expiry {
+		qdT = qeDerivT(hm, dt, invN)
+	}
 	for k := range steps {
 		if k == per {
 			dt, sq, drift, qe = dtL, sqL, driftL, qeL
+			invN, halfSqInv, qdT = 0, 0, qeDeriv{}
 		}
 		zp := z[2*k*n : 2*k*n+n]
 		zv := z[(2*k+1)*n : (2*k+1)*n+n]
@@ -243,7 +263,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					u[i] += -kappa*dt*du + xi*sq*zvi*ds
 				}
 				if expiry {
-					// Δt = T/N: d(√v⁺Δt)/dT and d(v⁺Δt)/dT at fixed normals.
+					// d(√v⁺Δt)/dt_1 and d(v⁺Δt)/dt_1 at fixed normals.
 					ind := 0.0
 					if vp > 0 {
 						ind = 1
@@ -252,8 +272,8 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					dsig := tk*sq/(2*max(sv, 1e-300)) + sv*halfSqInv
 					dvar := tk*dt + vp*invN
 					dM := rq*invN - 0.5*dvar + rho*zvi*dsig
-					tm[i] += cw * dM
-					tc[i] += cw * (1 - rho*rho) * dvar
+					tm[i] += dM
+					tc[i] += (1 - rho*rho) * dvar
 					tx[i] += dM + rbar*zi*dsig
 					tv[i] += kappa*(theta-vp)*invN - kappa*dt*tk + xi*zvi*dsig
 				}
@@ -261,7 +281,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 				sck := math.Sqrt(ck) * zi
 				y[i] += cw * sck
 				c[i] += cw * ck
-				if vw {
+				if sw {
 					yl[i] += sck
 					cl[i] += ck
 				}
@@ -270,7 +290,20 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 				w[i] += dws
 			}
 		} else {
+			vq := h.vq[:n]
+			if tangent || expiry {
+				copy(vq, v)
+			}
 			g.qeStep(qe, zp, zv, x, v, y, c, w, cw != 0)
+			if tangent {
+				qeTangent(&qe, &qd, zp, zv, vq, v, u, dx, dm, dc)
+			}
+			if expiry {
+				qeTangent(&qe, &qdT, zp, zv, vq, v, tv, tx, tm, tc)
+			}
+			if sw {
+				qeScore(&qe, zp, vq, v, yl, cl)
+			}
 		}
 		if (k+1)%per == 0 {
 			j := (k+1)/per - 1
@@ -291,14 +324,29 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 					dr[i] = sv * dx[i]
 				}
 			}
-			if vw {
-				// The interval's term of the Vega weight; where C_l = 0
-				// (v⁺ = 0 throughout) ∂M_l = ∂C_l = 0 and the term is 0.
+			if expiry {
+				dr := b.DTime[j*n : j*n+n]
+				for i, sv := range row {
+					dr[i] = sv * tx[i]
+				}
+			}
+			if sw {
+				// The interval's terms of the Vega weight and the weight
+				// in t_1; where C_l = 0 (v⁺ = 0 throughout, Euler) the
+				// interval's ∂M_l = ∂C_l = 0 and the term is 0.
 				for i, ci := range cl {
 					ci = max(ci, 1e-300)
 					sc := yl[i] / ci
-					nu[i] += sc*dm[i] + 0.5*(sc*sc-1/ci)*dc[i]
-					yl[i], cl[i], dm[i], dc[i] = 0, 0, 0, 0
+					sv := 0.5 * (sc*sc - 1/ci)
+					if vw {
+						nu[i] += sc*dm[i] + sv*dc[i]
+						dm[i], dc[i] = 0, 0
+					}
+					if tw {
+						nt[i] += sc*tm[i] + sv*tc[i]
+						tm[i], tc[i] = 0, 0
+					}
+					yl[i], cl[i] = 0, 0
 				}
 			}
 		}
@@ -310,18 +358,11 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 			ch[i] = pi[i]
 			cv[i] = ci
 		}
-		if expiry {
-			nt := h.nt[:n]
-			for i, ci := range c {
-				sc := y[i] / ci
-				nt[i] = sc*tm[i] + 0.5*(sc*sc-1/ci)*tc[i]
-			}
-		}
 	}
 }
 
-// HestonVegaWeight returns, per path of the last EvolveHeston call under
-// Euler with NeedDVol and NeedWeight (or NeedChain), the conditional
+// HestonVegaWeight returns, per path of the last EvolveHeston call with
+// NeedDVol and NeedWeight (or NeedChain), the conditional
 // Malliavin Vega weight ν of a payoff of the fixings, valid until the next
 // call:
 //
@@ -342,12 +383,20 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 // an interval where v⁺ = 0 throughout (C_l = 0) having ∂M_l = ∂C_l = 0
 // and no term. With one fixing this is ν = (Y⊥/C)∂M + ½((Y⊥/C)² − 1/C)∂C.
 //
+// Under QE the same formula holds with QE's step mean and variance,
+// M_l = Σ_{k∈l} ((r − q)Δt + K₀* + K₁v_k + K₂v_{k+1}) and
+// C_l = Σ_{k∈l} K₃(v_k + v_{k+1}), differentiated along the quadratic
+// branch's tangent (qeTangent: ∂M_k and ∂c_k there, the martingale
+// correction's derivative included); C_l ≥ K₃v₀ > 0 on the first interval
+// and > 0 almost surely on the others.
+//
 // The payoff is not differentiated (digitals have a Vega), the weight is
 // exact for the discrete scheme where the tangent is (full truncation is
-// Lipschitz in v₀ and the indicator is its derivative almost everywhere),
-// but ∂M carries the tangent's 1/√v_k, which explodes when the variance
-// reaches 0: use it only where the Feller condition holds, as the
-// pathwise Vega.
+// Lipschitz in v₀ and the indicator is its derivative almost everywhere;
+// QE's quadratic branch is smooth). Under Euler ∂M carries the tangent's
+// 1/√v_k, which explodes when the variance reaches 0: use it only where
+// the Feller condition holds, as the pathwise Vega. Under QE it needs
+// ξ² < 3κθ only.
 func (g *Grid) HestonVegaWeight() []float64 { return g.h.nu }
 
 // HestonVariance returns the variance v_T of each path of the last
@@ -503,25 +552,39 @@ func (g *Grid) qeFlush(x []float64) {
 	}
 }
 
-// HestonExpiryTangent returns ∂ln S_T/∂T per path of the last EvolveHeston
-// call under Euler with NeedDExpiry (valid until the next call): the
-// tangent of the chain in T at fixed normals and step count, Δt = T/N,
-// with τ_k = ∂v_k/∂T, τ_0 = 0, σ_k = √(v_k⁺Δt) and
+// HestonExpiryTangent returns ∂ln S_T/∂t_1 per path of the last
+// EvolveHeston or EvolveHestonAged call with NeedDExpiry (valid until the
+// next call; Block.DTime has ∂S_{t_j}/∂t_1 at every fixing): the tangent of
+// the chain in the first fixing interval's length t_1 at fixed normals and
+// step count, Δ₁ = t_1/N₁ (∂Δ₁/∂t_1 = 1/N₁; with one fixing t_1 = T,
+// N₁ = N). The later steps' Δ does not move, but their state does: they
+// carry the tangent as the Vega tangent does. Under QE it is qeTangent with
+// the constants' derivatives of qeDerivT over the first N₁ steps
+// (e^{−κΔ₁}, s²'s coefficients, K₂, K₃, A and (r − q)Δ₁ move with Δ₁) and
+// none after; under Euler, with τ_k = ∂v_k/∂t_1, τ_0 = 0, σ_k = √(v_k⁺Δ_k),
+// ι_k = 1/N₁ for k < N₁ and 0 after,
 //
-//	∂σ_k = 1{v_k>0} τ_k √Δt/(2√v_k) + √v_k⁺/(2N√Δt),   ∂(v_k⁺Δt) = 1{v_k>0} τ_k Δt + v_k⁺/N,
-//	τ_{k+1} = τ_k + κ(θ − v_k⁺)/N − κΔt 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
-//	∂ln S_{k+1} = ∂ln S_k + (r − q)/N − ½∂(v_k⁺Δt) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
+//	∂σ_k = 1{v_k>0} τ_k √Δ_k/(2√v_k) + ι_k √v_k⁺/(2√Δ_k),   ∂(v_k⁺Δ_k) = 1{v_k>0} τ_k Δ_k + ι_k v_k⁺,
+//	τ_{k+1} = τ_k + ι_k κ(θ − v_k⁺) − κΔ_k 1{v_k>0} τ_k + ξ Z_v,k ∂σ_k,
+//	∂ln S_{k+1} = ∂ln S_k + ι_k (r − q) − ½∂(v_k⁺Δ_k) + ∂σ_k (ρ Z_v,k + ρ̄ Z⊥_k).
 //
-// Like the Vega tangent it carries 1/√v_k, which explodes when the variance
-// reaches 0: use it where the Feller condition holds.
+// Like the Vega tangent it carries 1/√v_k under Euler, which explodes when
+// the variance reaches 0: use it there where the Feller condition holds
+// (under QE where ξ² < 3κθ).
 func (g *Grid) HestonExpiryTangent() []float64 { return g.h.tx }
 
-// HestonExpiryWeight returns, per path of the last EvolveHeston call under
-// Euler with NeedDExpiry and NeedWeight (or NeedChain), the conditional
-// Malliavin weight in T of a European payoff, ∂/∂T E[f(S_T)] = E[f ν_T]
-// at fixed step count, by the argument of HestonVegaWeight with the
-// expiry tangent in place of the Vega one:
+// HestonExpiryWeight returns, per path of the last EvolveHeston or
+// EvolveHestonAged call with NeedDExpiry and NeedWeight (or NeedChain), the
+// conditional Malliavin weight in t_1 of a payoff of the fixings,
+// ∂/∂t_1 E[f(S_{t_1}, …, S_{t_m})] = E[f ν_{t_1}] at fixed step count, by
+// the argument of HestonVegaWeight with the tangent in t_1 in place of the
+// Vega one (t_1 moves the variance path and the fixing intervals' means
+// and variances M_l, C_l, not the payoff):
 //
-//	ν_T = (Y⊥/C) ∂M + ½((Y⊥/C)² − 1/C) ∂C,
-//	∂M = Σ_k ((r − q)/N − ½∂(v_k⁺Δt) + ρ Z_v,k ∂σ_k),   ∂C = Σ_k (1 − ρ²) ∂(v_k⁺Δt).
+//	ν_{t_1} = Σ_l (Y_l/C_l) ∂M_l + ½((Y_l/C_l)² − 1/C_l) ∂C_l,
+//	∂M_l = Σ_{k∈l} (ι_k (r − q) − ½∂(v_k⁺Δ_k) + ρ Z_v,k ∂σ_k),   ∂C_l = Σ_{k∈l} (1 − ρ²) ∂(v_k⁺Δ_k)
+//
+// under Euler (HestonExpiryTangent's notation), and under QE
+// ∂M_l = Σ_{k∈l} ∂M_k, ∂C_l = Σ_{k∈l} ∂c_k of qeTangent. With one fixing
+// it is ν_T = (Y⊥/C)∂_T M + ½((Y⊥/C)² − 1/C)∂_T C.
 func (g *Grid) HestonExpiryWeight() []float64 { return g.h.nt }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -39,6 +40,30 @@ func TestHestonOption(t *testing.T) {
 	}
 	if n["rho"] != 4 || n["theta"] != 1 {
 		t.Errorf("figures %v, want rho by fd, pathwise, malliavin and hybrid and theta by fd", n)
+	}
+}
+
+// TestHestonQEVega runs greeks option --model heston under QE on a set that
+// violates Feller mildly (ξ = 0.32, κ = 1, θ = 0.04: ξ² < 3κθ, every QE
+// step quadratic): Vega and Theta come by fd, pathwise, malliavin and
+// hybrid, each within 5 SE plus the 1%-of-scale allowance of the analytic
+// value, and the Feller warning says qe offers them.
+func TestHestonQEVega(t *testing.T) {
+	r, raw := runJSON(t, "--model", "heston", "--v0", "0.04", "--kappa", "1", "--theta", "0.04", "--xi", "0.32",
+		"--heston-rho", "-0.7", "--rate", "0.03", "--paths", "32768", "--steps", "16", "--greeks", "vega,theta")
+	scale := map[string]float64{"vega": 1, "theta": 0.2}
+	n := map[string]int{}
+	for _, f := range r.Greeks {
+		if f.Analytic == nil || math.Abs(f.Estimate-*f.Analytic) > 5*f.StdErr+scale[f.Greek] {
+			t.Errorf("%s(%s) = %v ± %v, analytic %v", f.Greek, f.Method, f.Estimate, f.StdErr, f.Analytic)
+		}
+		n[f.Greek]++
+	}
+	if n["vega"] != 4 || n["theta"] != 4 {
+		t.Errorf("figures %v, want vega and theta by fd, pathwise, malliavin and hybrid", n)
+	}
+	if w := fmt.Sprint(raw["warnings"]); !strings.Contains(w, "offered under qe") {
+		t.Errorf("warnings %q do not say qe offers the tangent Greeks", w)
 	}
 }
 
