@@ -162,37 +162,23 @@ func TestHestonWorkers(t *testing.T) {
 
 // TestHestonDigital checks the Delta and Rho of a digital call under QE,
 // where pathwise is invalid: fd, malliavin, localized and hybrid against
-// the exact Delta, a central difference in S_0 of analytic prices of tight
-// call spreads (f ≈ (C(K − δ) − C(K + δ))/(2δ), δ = 0.05, whose bias is
-// O(δ²), negligible), with the allowance 2e-4 (1% of the Delta) for QE's
-// discretization at 16 steps (the measured gaps are within 1 SE), and the
-// Rho the same way from analytic.HestonRateTime; and that the hybrid's
+// the semi-analytic digital (analytic.Heston, analytic.HestonRateTime),
+// with the allowance 2e-4 (1% of the Delta) for QE's discretization at 16
+// steps (the measured gaps are within 1 SE), and that the hybrid's
 // standard error is below plain Malliavin's for both.
 func TestHestonDigital(t *testing.T) {
 	c := hestonCases[0]
-	k, dk := 100.0, 0.05
-	spread := func(s float64) float64 {
-		m := c.m
-		m.Spot = s
-		lo, err1 := analytic.Heston(m, payoff.Call{Strike: k - dk})
-		hi, err2 := analytic.Heston(m, payoff.Call{Strike: k + dk})
-		if err1 != nil || err2 != nil {
-			t.Fatal(err1, err2)
-		}
-		return (lo.Price - hi.Price) / (2 * dk)
+	k := 100.0
+	ref, err := analytic.Heston(c.m, payoff.DigitalCall{Strike: k, Cash: 1})
+	if err != nil {
+		t.Fatal(err)
 	}
-	h := 0.01
-	wantDelta := (spread(c.m.Spot+h) - spread(c.m.Spot-h)) / (2 * h)
-	rhoSpread := func() float64 {
-		lo, err1 := analytic.HestonRateTime(c.m, payoff.Call{Strike: k - dk})
-		hi, err2 := analytic.HestonRateTime(c.m, payoff.Call{Strike: k + dk})
-		if err1 != nil || err2 != nil {
-			t.Fatal(err1, err2)
-		}
-		return (lo.Rho - hi.Rho) / (2 * dk)
+	rt, err := analytic.HestonRateTime(c.m, payoff.DigitalCall{Strike: k, Cash: 1})
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Rho's allowance: T S_0 times Delta's (Rho = T(S_0Δ − V) for the spread).
-	want := map[Greek]float64{Delta: wantDelta, Rho: rhoSpread()}
+	// Rho's allowance: T S_0 times Delta's (Rho = T(S_0Δ − V)).
+	want := map[Greek]float64{Delta: ref.Delta, Rho: rt.Rho}
 	allow := map[Greek]float64{Delta: 2e-4, Rho: 2e-4 * c.m.Expiry * c.m.Spot}
 	res, err := Run(context.Background(), c.m, payoff.DigitalCall{Strike: k, Cash: 1},
 		Config{Paths: 1 << 16, Scheme: sde.QE, Steps: 16, Seed: 4, Greeks: []Greek{Delta, Rho}})
@@ -296,8 +282,8 @@ func TestHestonRhoPathDependent(t *testing.T) {
 // the Feller set and the mildly violated one (ξ² < 3κθ, every step
 // quadratic): for a call and a digital call, every Vega and Theta method
 // against fd on the same normals, |x − fd| ≤ 5·√(SE_x² + SE_fd²)
-// (conservative: they share paths), and the digital's against the exact
-// Greek of the tight call spread (analytic.Heston, analytic.HestonRateTime)
+// (conservative: they share paths), and the digital's against its
+// semi-analytic Greek (analytic.Heston, analytic.HestonRateTime)
 // within 5 SE plus an allowance for the discretization at 32 steps (Vega
 // 0.005, Theta 0.0005: about 2% and 6% of the values; the measured gaps are
 // within 1.6 SE); that the hybrid's standard error is below Malliavin's
@@ -307,15 +293,14 @@ func TestHestonRhoPathDependent(t *testing.T) {
 // 20–50 SE under Euler, dropping √v⁺/(2N√Δt) from the expiry tangent fails
 // the digital's Theta by 20–70 SE.
 func TestHestonTangentWeights(t *testing.T) {
-	k, dk := 100.0, 0.05
+	k := 100.0
 	allow := map[Greek]float64{Vega: 0.005, Theta: 0.0005}
 	for _, c := range []struct {
 		name   string
 		m      sde.Heston
 		scheme sde.Scheme
 	}{{"feller-euler", hestonCases[1].m, sde.Euler}, {"feller-qe", hestonCases[0].m, sde.QE}, {"mild-qe", hestonCases[3].m, sde.QE}} {
-		greek := func(g Greek, strike float64) float64 {
-			p := payoff.Call{Strike: strike}
+		greek := func(g Greek, p payoff.Payoff) float64 {
 			if g == Theta {
 				rt, err := analytic.HestonRateTime(c.m, p)
 				if err != nil {
@@ -330,7 +315,7 @@ func TestHestonTangentWeights(t *testing.T) {
 			return v.Vega
 		}
 		for _, g := range []Greek{Vega, Theta} {
-			spread := (greek(g, k-dk) - greek(g, k+dk)) / (2 * dk)
+			exact := greek(g, payoff.DigitalCall{Strike: k, Cash: 1})
 			for _, p := range []payoff.Payoff{payoff.Call{Strike: k}, payoff.DigitalCall{Strike: k, Cash: 1}} {
 				res, err := Run(context.Background(), c.m, p, Config{Paths: 1 << 17, Scheme: c.scheme, Steps: 32, Seed: 13, Greeks: []Greek{g}})
 				if err != nil {
@@ -358,9 +343,9 @@ func TestHestonTangentWeights(t *testing.T) {
 						t.Errorf("%s %s %s(%s) = %v ± %v, fd %v ± %v", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, fd.Value, fd.StdErr)
 					}
 					if _, digital := p.(payoff.DigitalCall); digital {
-						t.Logf("  exact %.5f (%+.1f SE, allowance %.5f)", spread, (f.Value-spread)/f.StdErr, allow[g])
-						if math.Abs(f.Value-spread) > 5*f.StdErr+allow[g] {
-							t.Errorf("%s %s %s(%s) = %v ± %v, exact %v", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, spread)
+						t.Logf("  exact %.5f (%+.1f SE, allowance %.5f)", exact, (f.Value-exact)/f.StdErr, allow[g])
+						if math.Abs(f.Value-exact) > 5*f.StdErr+allow[g] {
+							t.Errorf("%s %s %s(%s) = %v ± %v, exact %v", c.name, p.Name(), g, f.Method, f.Value, f.StdErr, exact)
 						}
 					}
 				}

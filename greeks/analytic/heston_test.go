@@ -154,7 +154,9 @@ func TestHestonErrors(t *testing.T) {
 		{"rate=Inf", with(func(m *sde.Heston) { m.Rate = math.Inf(1) }), payoff.Call{Strike: 100}, "rate"},
 		{"strike=0", m, payoff.Call{Strike: 0}, "strike"},
 		{"strike=Inf", m, payoff.Put{Strike: math.Inf(1)}, "strike"},
-		{"digital", m, payoff.DigitalCall{Strike: 100, Cash: 1}, ""},
+		{"asian", m, payoff.AsianCall{Strike: 100, Fixings: 12}, ""},
+		{"digital cash=NaN", m, payoff.DigitalCall{Strike: 100, Cash: math.NaN()}, "cash"},
+		{"asset strike=0", m, payoff.AssetPut{Strike: 0}, "strike"},
 		{"unknown", m, unknown{}, ""},
 	} {
 		v, err := analytic.Heston(test.m, test.p)
@@ -231,6 +233,89 @@ func TestHestonRateTime(t *testing.T) {
 			want.Theta -= mustBS(t, bs, p).Vega * dsbar
 			ps, _, _, _ := hestonScales(m, k)
 			compare(t, p.Name(), "ξ→0", 1e-4, greekCheck{"Rho", got.Rho, want.Rho, ps}, greekCheck{"Theta", got.Theta, want.Theta, ps})
+		}
+	}
+}
+
+// TestHestonDigitals checks the cash-or-nothing and asset-or-nothing
+// values: the digital call's price against −∂C/∂K of the semi-analytic
+// call (gonum's central difference, step 1e-4 K: truncation ≈ 1e-7 of the
+// scale) and the asset call's against C + K·digital the same way; every
+// Greek, Rho and Theta against central differences of the payoff's own
+// price (the steps of TestHestonFiniteDifference and TestHestonRateTime);
+// the parities digital call + put = cash·D and asset call + put = S e^{−qT};
+// and the Black–Scholes digitals in the limit ξ → 0 (σ̄ as in
+// TestHestonBlackScholesLimit). Tolerances 1e-5 of each figure's scale
+// (the second difference for Gamma on the short maturity is the loosest
+// check, ≈ 5e-6); a missing factor or sign is of order 1.
+func TestHestonDigitals(t *testing.T) {
+	const cash = 2.5
+	for _, c := range hestonModels {
+		a, d := math.Exp(-c.m.Div*c.m.Expiry), math.Exp(-c.m.Rate*c.m.Expiry)
+		for _, k := range []float64{80, 100, 120} {
+			_, ds, gs, vs := hestonScales(c.m, k)
+			atStrike := func(x float64) float64 { return mustHeston(t, c.m, payoff.Call{Strike: x}).Price }
+			dig := -cash * fd.Derivative(atStrike, k, &fd.Settings{Formula: fd.Central, Step: 1e-4 * k})
+			call := mustHeston(t, c.m, payoff.Call{Strike: k}).Price
+			dc := mustHeston(t, c.m, payoff.DigitalCall{Strike: k, Cash: cash})
+			ac := mustHeston(t, c.m, payoff.AssetCall{Strike: k})
+			compare(t, "digital-call vs −∂C/∂K", c.name, 1e-6, greekCheck{"Price", dc.Price, dig, cash})
+			compare(t, "asset-call vs C + K·digital", c.name, 1e-6, greekCheck{"Price", ac.Price, call + k*dig/cash, c.m.Spot})
+			for _, p := range []payoff.Payoff{payoff.DigitalCall{Strike: k, Cash: cash}, payoff.DigitalPut{Strike: k, Cash: cash},
+				payoff.AssetCall{Strike: k}, payoff.AssetPut{Strike: k}} {
+				v := mustHeston(t, c.m, p)
+				ps := cash
+				if _, ok := p.(payoff.AssetCall); ok {
+					ps = c.m.Spot
+				} else if _, ok := p.(payoff.AssetPut); ok {
+					ps = c.m.Spot
+				}
+				f := ps / (c.m.Spot * a)
+				atSpot := func(s float64) float64 { m := c.m; m.Spot = s; return mustHeston(t, m, p).Price }
+				atVol := func(sig float64) float64 { m := c.m; m.V0 = sig * sig; return mustHeston(t, m, p).Price }
+				want := analytic.Values{
+					Price: v.Price,
+					Delta: fd.Derivative(atSpot, c.m.Spot, &fd.Settings{Formula: fd.Central, Step: 1e-2}),
+					Gamma: fd.Derivative(atSpot, c.m.Spot, &fd.Settings{Formula: fd.Central2nd, Step: 0.05}),
+					Vega:  fd.Derivative(atVol, math.Sqrt(c.m.V0), &fd.Settings{Formula: fd.Central, Step: 1e-4}),
+				}
+				compare(t, p.Name(), c.name, 1e-5, checks(v, want, ps, ds*f, gs*f, vs*f)...)
+				got, err := analytic.HestonRateTime(c.m, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				atRate := func(r float64) float64 { m := c.m; m.Rate = r; return mustHeston(t, m, p).Price }
+				atExpiry := func(x float64) float64 { m := c.m; m.Expiry = x; return mustHeston(t, m, p).Price }
+				rho := fd.Derivative(atRate, c.m.Rate, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+				theta := -fd.Derivative(atExpiry, c.m.Expiry, &fd.Settings{Formula: fd.Central, Step: 1e-4 * c.m.Expiry})
+				compare(t, p.Name(), c.name, 1e-5, greekCheck{"Rho", got.Rho, rho, ps * c.m.Expiry},
+					greekCheck{"Theta", got.Theta, theta, ps / c.m.Expiry})
+			}
+			dp := mustHeston(t, c.m, payoff.DigitalPut{Strike: k, Cash: cash})
+			ap := mustHeston(t, c.m, payoff.AssetPut{Strike: k})
+			compare(t, "digital call+put", c.name, 1e-13,
+				checks(add(dc, dp), analytic.Values{Price: cash * d}, cash, cash/ds, cash/(ds*ds), cash/vs)...)
+			compare(t, "asset call+put", c.name, 1e-13,
+				checks(add(ac, ap), analytic.Values{Price: c.m.Spot * a, Delta: a}, c.m.Spot, 1, 1/ds, c.m.Spot/vs)...)
+		}
+	}
+	m := sde.Heston{Spot: 100, Rate: 0.05, Div: 0.01, V0: 0.04, Kappa: 1.5, Theta: 0.09, Xi: 1e-4, Rho: -0.5, Expiry: 1}
+	e := (1 - math.Exp(-m.Kappa*m.Expiry)) / m.Kappa
+	sbar := math.Sqrt((m.Theta*m.Expiry + (m.V0-m.Theta)*e) / m.Expiry)
+	dsbar := math.Sqrt(m.V0) * e / (m.Expiry * sbar)
+	bs := sde.GBM{Spot: m.Spot, Rate: m.Rate, Div: m.Div, Vol: sbar, Expiry: m.Expiry}
+	for _, k := range []float64{80, 100, 120} {
+		for _, p := range []payoff.Payoff{payoff.DigitalCall{Strike: k, Cash: cash}, payoff.DigitalPut{Strike: k, Cash: cash},
+			payoff.AssetCall{Strike: k}, payoff.AssetPut{Strike: k}} {
+			want := mustBS(t, bs, p)
+			want.Vega *= dsbar
+			_, ds, gs, vs := hestonScales(m, k)
+			ps := cash
+			if p.Name() == "asset-call" || p.Name() == "asset-put" {
+				ps = m.Spot
+			}
+			f := ps / m.Spot
+			compare(t, p.Name(), "ξ→0", 1e-4, checks(mustHeston(t, m, p), want, ps, ds*f, gs*f, vs*f)...)
 		}
 	}
 }
