@@ -129,7 +129,8 @@ func Warnings(m sde.Model, r *Result) []string {
 			tan = fmt.Sprintf("refused (under qe too: ξ² ≥ 3κθ = %.4g)", 3*h.Kappa*h.Theta)
 		}
 		w = append(w, fmt.Sprintf("feller condition fails (2κθ = %.4g < ξ² = %.4g): the variance reaches 0; "+
-			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are %s",
+			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are %s "+
+			"(where refused, the malliavin vega is the first step's likelihood ratio: unbiased, its standard error growing like √steps)",
 			2*h.Kappa*h.Theta, h.Xi*h.Xi, tan))
 	}
 	return w

@@ -408,7 +408,11 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		}
 	}
 	if pl.pair[Vega] {
-		pl.need |= sde.NeedDVol
+		if hestonLRVega(m, cfg.Scheme) {
+			pl.need |= sde.NeedVegaWeight // no tangent: Malliavin only
+		} else {
+			pl.need |= sde.NeedDVol
+		}
 	}
 	if isHeston && pl.pair[Theta] {
 		pl.need |= sde.NeedDExpiry
@@ -840,7 +844,11 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 			}
 		}
 		if pl.pair[Vega] {
-			contract(grad, b.DVol, va, m, d, a)
+			if pl.need&sde.NeedDVol != 0 {
+				contract(grad, b.DVol, va, m, d, a)
+			} else {
+				clear(va) // Heston's likelihood-ratio Vega: no pathwise half
+			}
 			k := pl.slot(Vega, a, a)*folds + fold
 			if _, ok := heston(pl.model); ok {
 				acc.pair[k].add(pairSums(f, va, r, w.grid.HestonVegaWeight(), D, D, pl.mall[Vega]))

@@ -117,6 +117,9 @@ const qePsiC = 1.5
 //	                  panics when asked for it under QE where ξ² ≥ 3κθ. With
 //	                  a weight need also the conditional Vega weight
 //	                  (HestonVegaWeight).
+//	NeedVegaWeight:   (without NeedDVol) the first step's likelihood-ratio
+//	                  Vega weight (HestonVegaWeight; hestonVegaLR), exact for
+//	                  the scheme with no tangent, so for any parameters.
 //	NeedDExpiry:      the tangent in the first fixing interval's length t_1
 //	                  at fixed normals and steps, only its N₁ steps of
 //	                  Δ₁ = t_1/N₁ moving (the valuation date moves, the later
@@ -191,6 +194,7 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 	weight := need&(NeedWeight|NeedChain) != 0
 	tangent := need&NeedDVol != 0
 	expiry := need&NeedDExpiry != 0
+	lr := need&NeedVegaWeight != 0 && !tangent // the first step's likelihood-ratio Vega weight
 	var tv, tm, tc, tx []float64
 	if expiry {
 		tv, tm, tc, tx = h.tv[:n], h.tm[:n], h.tc[:n], h.tx[:n]
@@ -305,6 +309,9 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 				qeScore(&qe, zp, vq, v, yl, cl)
 			}
 		}
+		if k == 0 && lr {
+			hestonVegaLR(hm, s, &qe, dt, zp, zv, v, h.nu[:n])
+		}
 		if (k+1)%per == 0 {
 			j := (k+1)/per - 1
 			row := b.Obs[j*n : j*n+n]
@@ -397,6 +404,12 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 // 1/√v_k, which explodes when the variance reaches 0: use it only where
 // the Feller condition holds, as the pathwise Vega. Under QE it needs
 // ξ² < 3κθ only.
+//
+// With NeedVegaWeight instead of NeedDVol it is the first step's
+// likelihood-ratio weight of hestonVegaLR, ν = 2√v₀ ∂_{v₀} ln of the first
+// step's joint law of (v₁, ln S_1): exact for the scheme under any
+// parameters (no tangent), for any payoff of the fixings, but with a
+// standard deviation that grows like √(steps/T).
 func (g *Grid) HestonVegaWeight() []float64 { return g.h.nu }
 
 // HestonVariance returns the variance v_T of each path of the last
