@@ -90,8 +90,10 @@
 // payoffs (pathdep_weights.go: the first-interval Gamma weight and the sum
 // of the increments' Vega scores, conditioned on the average for the
 // geometric Asian), so that barriers have localized and hybrid Gamma and
-// Vega. Under Heston (heston.go) the conditional Gamma weight and, under
-// Euler with Feller holding, the conditional Vega weight. On an Euler grid
+// Vega. Under Heston (heston.go) the conditional Gamma weight, the
+// conditional Vega weight along the variance chain's tangent (Euler with
+// Feller holding, QE with ξ² < 3κθ) and, where that tangent does not
+// exist, the first step's likelihood-ratio Vega weight. On an Euler grid
 // (GBM, CEV) the Euler chain's own weights (sde/gridweights.go,
 // gridweights.go: the mixed and the split-interval Malliavin Gamma, the
 // steps' Vega, Rho and Theta scores) give Malliavin, localized and hybrid
