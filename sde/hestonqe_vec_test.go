@@ -89,10 +89,10 @@ func TestQEVectorKernels(t *testing.T) {
 					defer func() { qeVector = true }()
 					g = new(Grid)
 					h := &g.h
-					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
+					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.pa, &h.pl} {
 						*p = make([]float64, n)
 					}
-					h.idx = make([]int32, n)
+					h.idx, h.pt = make([]int32, n), make([]int32, n)
 					x, vv, y, c, w = make([]float64, n), slices.Clone(v), make([]float64, n), make([]float64, n), make([]float64, n)
 					for i := range n {
 						x[i], h.pe[i], h.ie[i], y[i], c[i] = 4.6, 1+float64(i)/float64(n), -float64(i%5), 0.1*zp[i], 1e-3
