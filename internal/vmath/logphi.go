@@ -124,8 +124,11 @@ const logPhiCentral = -0.84375
 func LogPhiParts(a, l, w []float64, tail []int32) {
 	n := len(w)
 	a, l, tail = a[:n], l[:n], tail[:n]
-	cnt := 0
-	for i, wi := range w {
+	// The first lo arguments by the vector kernel where there is one
+	// (logphi_amd64.s; lo = 0 without AVX-512 and off amd64), the rest here.
+	lo, cnt := logPhiCentralVec(a, l, w, tail)
+	for i, wi := range w[lo:] {
+		i += lo
 		u := min(wi, LogPhiMax) * (1 / math.Sqrt2)
 		z := u * u
 		r := erfPP0 + z*(erfPP1+z*(erfPP2+z*(erfPP3+z*erfPP4)))
@@ -142,25 +145,46 @@ func LogPhiParts(a, l, w []float64, tail []int32) {
 	}
 }
 
-// logPhiTail is LogPhiParts' a and l for x = −w/√2 ≥ 0.84375.
+// erfTail holds the tail forms' coefficients by region k of logPhiTail
+// (0: 0.84375 ≤ x < 1.25, P/Q in s = x − 1; 1: x < 1/0.35, R/S in
+// s = 1/x²; 2: beyond, the same with rb, sb), each numerator padded to
+// degree 7 and denominator to degree 8 with zeros: Horner's rule meets the
+// leading zeros as c + s·0 = c exactly, so the padded evaluation is the
+// unpadded one to the bit. q[0] = 1 is not stored.
+var erfTail = [3]struct{ p, q [8]float64 }{
+	{[8]float64{erfPA0, erfPA1, erfPA2, erfPA3, erfPA4, erfPA5, erfPA6, 0},
+		[8]float64{erfQA1, erfQA2, erfQA3, erfQA4, erfQA5, erfQA6, 0, 0}},
+	{[8]float64{erfRA0, erfRA1, erfRA2, erfRA3, erfRA4, erfRA5, erfRA6, erfRA7},
+		[8]float64{erfSA1, erfSA2, erfSA3, erfSA4, erfSA5, erfSA6, erfSA7, erfSA8}},
+	{[8]float64{erfRB0, erfRB1, erfRB2, erfRB3, erfRB4, erfRB5, erfRB6, 0},
+		[8]float64{erfSB1, erfSB2, erfSB3, erfSB4, erfSB5, erfSB6, erfSB7, 0}},
+}
+
+// logPhiTail is LogPhiParts' a and l for x = −w/√2 ≥ 0.84375, without a
+// jump: the region's index selects its coefficients and the argument,
+// both forms of the result are computed and the index selects again (the
+// regions fall at random among the paths, so a branch would be
+// mispredicted about a third of the time, and its long chain of
+// dependent operations would no longer overlap the next path's).
 func logPhiTail(x float64) (a, l float64) {
-	if x < 1.25 {
-		s := x - 1
-		p := erfPA0 + s*(erfPA1+s*(erfPA2+s*(erfPA3+s*(erfPA4+s*(erfPA5+s*erfPA6)))))
-		q := 1 + s*(erfQA1+s*(erfQA2+s*(erfQA3+s*(erfQA4+s*(erfQA5+s*erfQA6)))))
-		return 0, 0.5 * ((1 - erfx) - p/q)
+	t, k := 0, 0 // t: the Mills-ratio form; k: the region
+	if x >= 1.25 {
+		t = 1
 	}
-	s := 1 / (x * x)
-	var r, q float64
-	if x < 1/0.35 {
-		r = erfRA0 + s*(erfRA1+s*(erfRA2+s*(erfRA3+s*(erfRA4+s*(erfRA5+s*(erfRA6+s*erfRA7))))))
-		q = 1 + s*(erfSA1+s*(erfSA2+s*(erfSA3+s*(erfSA4+s*(erfSA5+s*(erfSA6+s*(erfSA7+s*erfSA8)))))))
-	} else {
-		r = erfRB0 + s*(erfRB1+s*(erfRB2+s*(erfRB3+s*(erfRB4+s*(erfRB5+s*erfRB6)))))
-		q = 1 + s*(erfSB1+s*(erfSB2+s*(erfSB3+s*(erfSB4+s*(erfSB5+s*(erfSB6+s*erfSB7))))))
+	if x >= 1/0.35 {
+		k = 1
 	}
+	k += t
+	c := &erfTail[k%3]
+	sv := [2]float64{x - 1, 1 / (x * x)}
+	s := sv[t&1]
+	p := c.p[0] + s*(c.p[1]+s*(c.p[2]+s*(c.p[3]+s*(c.p[4]+s*(c.p[5]+s*(c.p[6]+s*c.p[7]))))))
+	q := 1 + s*(c.q[0]+s*(c.q[1]+s*(c.q[2]+s*(c.q[3]+s*(c.q[4]+s*(c.q[5]+s*(c.q[6]+s*c.q[7])))))))
+	r := p / q
 	z := math.Float64frombits(math.Float64bits(x) &^ (1<<32 - 1))
-	return (-z*z - 0.5625) + ((z-x)*(z+x) + r/q), 0.5 / x
+	av := [2]float64{0, (-z*z - 0.5625) + ((z-x)*(z+x) + r)}
+	lv := [2]float64{0.5 * ((1 - erfx) - r), 0.5 / x}
+	return av[t&1], lv[t&1]
 }
 
 // LogPhiTo sets dst[i] = ln Φ(w[i]) for every i by LogPhiParts and LogTo

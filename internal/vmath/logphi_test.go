@@ -3,6 +3,7 @@ package vmath
 import (
 	"math"
 	"math/big"
+	"slices"
 	"testing"
 )
 
@@ -137,3 +138,82 @@ func BenchmarkLogPhi(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/value")
 	})
 }
+
+// TestLogPhiVector compares LogPhiParts with the AVX-512 first pass
+// (logphi_amd64.s) and with the scalar loop alone, on 8k + 5 and 8k
+// arguments (standard normals scaled to reach the far tail, every cut
+// with its neighbours, ±0, ±Inf, NaN, LogPhiMax and beyond): a, l and the
+// tail's indices must be equal to the bit (the kernel does the scalar
+// loop's operations in the same order, no fused multiply-add), or within
+// 4 ulps where this build's scalar code fuses x·y + z (GOAMD64=v3).
+func TestLogPhiVector(t *testing.T) {
+	if !logPhiVector {
+		t.Skip("no vector kernel in this build or no AVX-512 on this CPU: the vector path is not taken")
+	}
+	tol := 0.0
+	if x := 1 + 0x1p-29; logPhiMulAdd(x, x, -1) != 0x1p-28 {
+		tol = 4
+	}
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), LogPhiMax, math.Nextafter(LogPhiMax, 2), 5, -1e300}
+	for _, x := range []float64{0.84375, 1.25, 1 / 0.35, 28} {
+		c := -x * math.Sqrt2
+		special = append(special, c, math.Nextafter(c, 0), math.Nextafter(c, -1))
+	}
+	for _, n := range []int{8*301 + 5, 8 * 64} {
+		w := make([]float64, n)
+		s := uint64(12345)
+		for i := range w {
+			s = s*6364136223846793005 + 1442695040888963407
+			w[i] = 4 * NormInv((float64(s>>11)+0.5)/(1<<53))
+		}
+		copy(w[3:], special)
+		run := func(vec bool) (a, l []float64, tail []int32) {
+			logPhiVector = vec
+			defer func() { logPhiVector = true }()
+			a, l, tail = make([]float64, n), make([]float64, n), make([]int32, n)
+			LogPhiParts(a, l, w, tail)
+			return
+		}
+		av, lv, tv := run(true)
+		as, ls, ts := run(false)
+		for i := range n {
+			for _, f := range []struct {
+				what string
+				x, y float64
+			}{{"a", av[i], as[i]}, {"l", lv[i], ls[i]}} {
+				if math.IsNaN(f.x) && math.IsNaN(f.y) {
+					continue
+				}
+				if d := logPhiUlps(f.x, f.y); !(d <= tol) {
+					t.Errorf("n=%d w[%d] = %v: %s %v (vector) vs %v (scalar), %g ulps", n, i, w[i], f.what, f.x, f.y, d)
+				}
+			}
+		}
+		// The tail's list: the same indices (the first pass lists them,
+		// the second reads the list; entries past it are scratch).
+		cnt := 0
+		for i := range n {
+			if w[i]*(1/math.Sqrt2) <= logPhiCentral {
+				cnt++
+			}
+		}
+		if !slices.Equal(tv[:cnt], ts[:cnt]) {
+			t.Errorf("n=%d: the tail's %d indices differ", n, cnt)
+		}
+		t.Logf("n=%d: %d arguments in the tail", n, cnt)
+	}
+}
+
+// logPhiUlps is |a − b| in units of the last place of the larger magnitude.
+func logPhiUlps(a, b float64) float64 {
+	if a == b {
+		return 0
+	}
+	m := max(math.Abs(a), math.Abs(b))
+	return math.Abs(a-b) / (math.Nextafter(m, math.Inf(1)) - m)
+}
+
+// logPhiMulAdd is x·y + z as the compiler emits it for registers.
+//
+//go:noinline
+func logPhiMulAdd(x, y, z float64) float64 { return x*y + z }
