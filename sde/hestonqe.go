@@ -487,16 +487,18 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 	//
 	//	v_{k+1} = max(0, ln((1 − p)/(1 − U)))/β,   1 − U = Φ(−Z_v),
 	//
-	// with ln Φ(w) = a + ln l from vmath.LogPhiParts (no exponential,
-	// fdlibm's rational forms, the tail's e^{−x²} kept in a), so that one
-	// batch logarithm of (1 − p)/l serves: v_{k+1} = max(0, ln((1 − p)/l) − a)/β.
-	// LogPhiParts takes w = −Z_v above vmath.LogPhiMax = 1.19 as 1.19,
+	// with ln Φ(w) = a + ln l (vmath.LogPhiRatioParts: no exponential,
+	// fdlibm's rational forms, the tail's e^{−x²} kept in a, and the
+	// quotient (1 − p)/l), so that one batch logarithm serves:
+	// v_{k+1} = max(0, ln((1 − p)/l) − a)/β.
+	// LogPhiRatioParts takes w = −Z_v above vmath.LogPhiMax = 1.19 as 1.19,
 	// which changes nothing here: ψ > ψ_c = 1.5 gives p > 0.2, 1 − p < 0.8
 	// (0.8 + 2^−52 at most in rounding), while Φ(1.19) = 0.883, so both the
 	// exact value at w > 1.19 and the one computed at 1.19 (a = 0, l within
 	// ulps of 0.883, the quotient below 0.91) have a negative logarithm and
 	// v_{k+1} = 0 exactly. mq[:cnt] holds 1 − p and then the logarithm,
-	// ps[:cnt] holds w (each written at c, read for path idx[c] ≥ c before).
+	// ps[:cnt] holds w (each written at c, read for path idx[c] ≥ c before);
+	// pl holds the quotient.
 	ea, ew := mq[:cnt], ps[:cnt]
 	for c, j := range idx[:cnt] {
 		mm, s2 := mq[j], ps[j]
@@ -510,11 +512,8 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 		lm[j], dl[j] = 0, r*r
 	}
 	pa, pl := h.pa[:cnt], h.pl[:cnt]
-	vmath.LogPhiParts(pa, pl, ew, h.pt[:cnt])
-	for c, l := range pl {
-		ea[c] /= l
-	}
-	vmath.LogTo(ea, ea)
+	vmath.LogPhiRatioParts(pa, pl, ea, ew, h.pt[:cnt]) // pl = (1 − p)/l
+	vmath.LogTo(ea, pl)
 	for c, j := range idx[:cnt] {
 		v1[j] = max(ea[c]-pa[c], 0) / v1[j]
 	}

@@ -122,11 +122,27 @@ const logPhiCentral = -0.84375
 // tail's indices (a store and a conditional increment, no jump); the
 // second runs over that list alone, 11.7% of standard normal arguments.
 func LogPhiParts(a, l, w []float64, tail []int32) {
+	logPhiParts(a, l, nil, w, tail)
+}
+
+// LogPhiRatioParts is LogPhiParts with the division by l folded in: it
+// sets a[i] and q[i] = num[i]/l[i] (one rounding), so that
+//
+//	ln(num[i]/Φ(w[i])) = ln q[i] − a[i],
+//
+// for a caller that needs the logarithm of a quotient by Φ (QE's
+// exponential branch). q must not overlap num, w or tail.
+func LogPhiRatioParts(a, q, num, w []float64, tail []int32) {
+	logPhiParts(a, q, num[:len(w)], w, tail)
+}
+
+// logPhiParts is LogPhiParts (num nil) and LogPhiRatioParts.
+func logPhiParts(a, l, num, w []float64, tail []int32) {
 	n := len(w)
 	a, l, tail = a[:n], l[:n], tail[:n]
 	// The first lo arguments by the vector kernel where there is one
 	// (logphi_amd64.s; lo = 0 without AVX-512 and off amd64), the rest here.
-	lo, cnt := logPhiCentralVec(a, l, w, tail)
+	lo, cnt := logPhiCentralVec(a, l, num, w, tail)
 	for i, wi := range w[lo:] {
 		i += lo
 		u := min(wi, LogPhiMax) * (1 / math.Sqrt2)
@@ -134,14 +150,22 @@ func LogPhiParts(a, l, w []float64, tail []int32) {
 		r := erfPP0 + z*(erfPP1+z*(erfPP2+z*(erfPP3+z*erfPP4)))
 		s := 1 + z*(erfQQ1+z*(erfQQ2+z*(erfQQ3+z*(erfQQ4+z*erfQQ5))))
 		a[i] = 0
-		l[i] = 0.5 * (1 + (u + u*(r/s)))
+		li := 0.5 * (1 + (u + u*(r/s)))
+		if num != nil {
+			li = num[i] / li
+		}
+		l[i] = li
 		tail[cnt] = int32(i)
 		if u <= logPhiCentral {
 			cnt++
 		}
 	}
 	for _, i := range tail[:cnt] {
-		a[i], l[i] = logPhiTail(w[i] * -(1 / math.Sqrt2))
+		ai, li := logPhiTail(w[i] * -(1 / math.Sqrt2))
+		if num != nil {
+			li = num[i] / li
+		}
+		a[i], l[i] = ai, li
 	}
 }
 

@@ -10,7 +10,7 @@ import "golang.org/x/sys/cpu"
 // tests can compare the two paths on one machine.
 var logPhiVector = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
 
-// logPhiCentralVec is LogPhiParts' first pass on the first lo = n − n mod 8
+// logPhiCentralVec is logPhiParts' first pass on the first lo = n − n mod 8
 // arguments, eight at a time in ZMM registers (lane l holds argument
 // i + l); it returns lo and the number of those in the tail, listed in
 // tail in lane order. The scalar loop's operations in the same order, no
@@ -20,19 +20,23 @@ var logPhiVector = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
 // indices are packed from the comparison's mask by VPCOMPRESSD (no
 // branch): a full eight are stored at tail[cnt:], in bounds since
 // cnt ≤ i, and cnt advances by the mask's population count.
-func logPhiCentralVec(a, l, w []float64, tail []int32) (lo, cnt int) {
+func logPhiCentralVec(a, l, num, w []float64, tail []int32) (lo, cnt int) {
 	n := len(w)
 	if !logPhiVector || n < 8 {
 		return 0, 0
 	}
 	n8 := n &^ 7
 	a, l, tail = a[:n8], l[:n8], tail[:n8]
-	return n8, logPhiCentralAVX512(&a[0], &l[0], &w[0], &tail[0], n8)
+	var pn *float64 // nil: l = the central form's l; else l = num/l (VDIVPD)
+	if num != nil {
+		pn = &num[:n8][0]
+	}
+	return n8, logPhiCentralAVX512(&a[0], &l[0], pn, &w[0], &tail[0], n8)
 }
 
 // logPhiCentralAVX512 is logPhiCentralVec's loop over n8 arguments, a
 // positive multiple of 8, each pointer the first of n8 elements; it
-// returns cnt.
+// returns cnt. num may be nil (LogPhiParts).
 //
 //go:noescape
-func logPhiCentralAVX512(a, l, w *float64, tail *int32, n8 int) (cnt int)
+func logPhiCentralAVX512(a, l, num, w *float64, tail *int32, n8 int) (cnt int)

@@ -28,13 +28,14 @@ DATA logPhiLanes<>+56(SB)/4, $14
 DATA logPhiLanes<>+60(SB)/4, $15
 GLOBL logPhiLanes<>(SB), RODATA|NOPTR, $64
 
-// func logPhiCentralAVX512(a, l, w *float64, tail *int32, n8 int) (cnt int)
-TEXT ·logPhiCentralAVX512(SB), NOSPLIT, $0-48
+// func logPhiCentralAVX512(a, l, num, w *float64, tail *int32, n8 int) (cnt int)
+TEXT ·logPhiCentralAVX512(SB), NOSPLIT, $0-56
 	MOVQ a+0(FP), R9
 	MOVQ l+8(FP), R10
-	MOVQ w+16(FP), R8
-	MOVQ tail+24(FP), DX
-	MOVQ n8+32(FP), CX
+	MOVQ num+16(FP), R11
+	MOVQ w+24(FP), R8
+	MOVQ tail+32(FP), DX
+	MOVQ n8+40(FP), CX
 
 	MOVQ         $0x3ff30a3d70a3d70a, AX // LogPhiMax = 1.19
 	VPBROADCASTQ AX, Z16
@@ -102,6 +103,11 @@ loop:
 	VADDPD  Z2, Z0, Z2      // u + u·(r/s)
 	VADDPD  Z28, Z2, Z2     // 1 + (…)
 	VMULPD  Z29, Z2, Z2     // l = ½(…)
+	TESTQ   R11, R11
+	JZ      store           // LogPhiParts: l itself
+	VMOVUPD (R11)(SI*8), Z3
+	VDIVPD  Z2, Z3, Z2      // LogPhiRatioParts: num/l
+store:
 	VMOVUPD Z2, (R10)(SI*8)
 	VMOVUPD Z31, (R9)(SI*8) // a = 0
 
@@ -120,5 +126,5 @@ loop:
 	JLT  loop
 
 	VZEROUPPER
-	MOVQ AX, cnt+40(FP)
+	MOVQ AX, cnt+48(FP)
 	RET

@@ -10,6 +10,6 @@ var logPhiVector = false
 
 // logPhiCentralVec is where amd64 computes LogPhiParts' first pass on the
 // first arguments in AVX-512 registers; here it does nothing.
-func logPhiCentralVec([]float64, []float64, []float64, []int32) (lo, cnt int) {
+func logPhiCentralVec([]float64, []float64, []float64, []float64, []int32) (lo, cnt int) {
 	return 0, 0
 }

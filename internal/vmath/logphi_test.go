@@ -139,7 +139,8 @@ func BenchmarkLogPhi(b *testing.B) {
 	})
 }
 
-// TestLogPhiVector compares LogPhiParts with the AVX-512 first pass
+// TestLogPhiVector compares LogPhiParts and LogPhiRatioParts (whose q
+// must be num/l of LogPhiParts, one rounding) with the AVX-512 first pass
 // (logphi_amd64.s) and with the scalar loop alone, on 8k + 5 and 8k
 // arguments (standard normals scaled to reach the far tail, every cut
 // with its neighbours, ±0, ±Inf, NaN, LogPhiMax and beyond): a, l and the
@@ -167,20 +168,27 @@ func TestLogPhiVector(t *testing.T) {
 			w[i] = 4 * NormInv((float64(s>>11)+0.5)/(1<<53))
 		}
 		copy(w[3:], special)
-		run := func(vec bool) (a, l []float64, tail []int32) {
+		num := make([]float64, n)
+		for i := range num {
+			num[i] = 0.2 + 0.6*float64(i%97)/97
+		}
+		run := func(vec bool) (a, l, a2, q []float64, tail []int32) {
 			logPhiVector = vec
 			defer func() { logPhiVector = true }()
 			a, l, tail = make([]float64, n), make([]float64, n), make([]int32, n)
 			LogPhiParts(a, l, w, tail)
+			a2, q = make([]float64, n), make([]float64, n)
+			LogPhiRatioParts(a2, q, num, w, make([]int32, n))
 			return
 		}
-		av, lv, tv := run(true)
-		as, ls, ts := run(false)
+		av, lv, a2v, qv, tv := run(true)
+		as, ls, a2s, qs, ts := run(false)
 		for i := range n {
 			for _, f := range []struct {
 				what string
 				x, y float64
-			}{{"a", av[i], as[i]}, {"l", lv[i], ls[i]}} {
+			}{{"a", av[i], as[i]}, {"l", lv[i], ls[i]}, {"ratio's a", a2v[i], a2s[i]}, {"ratio's q", qv[i], qs[i]},
+				{"ratio's q against num/l", qs[i], num[i] / ls[i]}, {"ratio's a against a", a2s[i], as[i]}} {
 				if math.IsNaN(f.x) && math.IsNaN(f.y) {
 					continue
 				}
