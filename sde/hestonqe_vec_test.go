@@ -85,11 +85,12 @@ func TestQEVectorKernels(t *testing.T) {
 			v[0] = 0
 			for _, first := range []bool{true, false} {
 				run := func(vec bool) (g *Grid, x, vv, y, c, w []float64) {
-					qeVector = vec
-					defer func() { qeVector = true }()
+					ev := qeExpVector
+					qeVector, qeExpVector = vec, vec && ev
+					defer func() { qeVector, qeExpVector = true, ev }()
 					g = new(Grid)
 					h := &g.h
-					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.pa, &h.pl} {
+					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.pa, &h.pl, &h.eb, &h.er} {
 						*p = make([]float64, n)
 					}
 					h.idx, h.pt = make([]int32, n), make([]int32, n)
@@ -151,8 +152,9 @@ func TestQEVectorEvolve(t *testing.T) {
 	rngstream.New(11, 1).Normals(z)
 	for name, hm := range sets {
 		run := func(vec bool) (obs, vt, wt, w []float64) {
-			qeVector = vec
-			defer func() { qeVector = true }()
+			ev := qeExpVector
+			qeVector, qeExpVector = vec, vec && ev
+			defer func() { qeVector, qeExpVector = true, ev }()
 			var g Grid
 			var b Block
 			b.Resize(n, fixings)
