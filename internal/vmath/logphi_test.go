@@ -230,8 +230,10 @@ func logPhiMulAdd(x, y, z float64) float64 { return x*y + z }
 // with the scalar loop alone, in place and not, on 8k + 3 values over
 // 2⁻¹⁰²⁰…2¹⁰²³ and near 1, with the arguments the scalar loop sends to
 // math.Log (0, −0, subnormal, ±Inf, NaN, negative) scattered in some
-// blocks: equal to the bit, or within 4 ulps where this build's scalar
-// code fuses x·y + z (GOAMD64=v3).
+// blocks: equal to the bit, or, where this build's scalar code fuses
+// x·y + z (GOAMD64=v3), within 4 ulps or 4e−16 absolute (LogTo's stated
+// accuracy is absolute: near x = 1 a fused r = m·c − 1 moves a small
+// logarithm by many of its own ulps).
 func TestLogVector(t *testing.T) {
 	if !logVector {
 		t.Skip("no vector kernel in this build or no AVX-512 on this CPU: the vector path is not taken")
@@ -274,7 +276,7 @@ func TestLogVector(t *testing.T) {
 			if math.IsNaN(v[i]) && math.IsNaN(sc[i]) {
 				continue
 			}
-			if d := logPhiUlps(v[i], sc[i]); !(d <= tol) {
+			if d := logPhiUlps(v[i], sc[i]); !(d <= tol || tol > 0 && math.Abs(v[i]-sc[i]) <= 4e-16) {
 				t.Errorf("in place %v: ln %v = %v (vector) vs %v (scalar), %g ulps", inPlace, x[i], v[i], sc[i], d)
 			}
 		}
