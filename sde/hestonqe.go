@@ -48,6 +48,8 @@ type hestonState struct {
 	tv, tm, tc, tx, nt []float64 // ∂v/∂t_1, a fixing interval's ∂M/∂t_1 and ∂C/∂t_1, ∂ln S/∂t_1 and the t_1 weight (HestonExpiryWeight)
 	vq                 []float64 // QE with a tangent: v_k before the step
 	idx                []int32   // QE: the paths on the exponential branch
+	pa, pl, eb, er     []float64 // QE, exponential branch, compacted: ln Φ(−Z_v)'s a, (1 − p)/l, β and 1/M²
+	pt                 []int32   // QE: LogPhiParts' scratch
 }
 
 // qePsiC is Andersen's switching level ψ_c between the quadratic and the
@@ -179,11 +181,12 @@ func (g *Grid) evolveHeston(hm Heston, s Scheme, t1 float64, steps int, z []floa
 		panic("sde: EvolveHeston has no Vega or expiry tangent under qe where ξ² ≥ 3κθ (the exponential branch)")
 	}
 	h := &g.h
-	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt, &h.vq} {
+	for _, p := range []*[]float64{&h.x, &h.v, &h.y, &h.c, &h.dv, &h.dx, &h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.dm, &h.dc, &h.nu, &h.yl, &h.cl, &h.tv, &h.tm, &h.tc, &h.tx, &h.nt, &h.vq, &h.pa, &h.pl, &h.eb, &h.er} {
 		*p = grow(*p, n)
 	}
 	if cap(h.idx) < n {
 		h.idx = make([]int32, n)
+		h.pt = make([]int32, n)
 	}
 	x, v, y, c, w := h.x[:n], h.v[:n], h.y[:n], h.c[:n], b.W[:n]
 	x0 := math.Log(hm.Spot)
@@ -493,25 +496,44 @@ func (g *Grid) qeStep(qe qeConsts, zp, zv, x, v, y, c, w []float64, first bool) 
 		}
 	}
 	// Exponential branch on the compacted paths: p = (ψ − 1)/(ψ + 1) =
-	// (s² − m²)/(s² + m²), β = (1 − p)/m = 2m/(s² + m²); the argument of
-	// the logarithm in ea (ea[c] overwrites mq[c], read for path
-	// idx[c] ≥ c before).
-	ea := mq[:cnt]
-	for c, j := range idx[:cnt] {
+	// (s² − m²)/(s² + m²), β = (1 − p)/m = 2m/(s² + m²) and
+	//
+	//	v_{k+1} = max(0, ln((1 − p)/(1 − U)))/β,   1 − U = Φ(−Z_v),
+	//
+	// with ln Φ(w) = a + ln l (vmath.LogPhiRatioParts: no exponential,
+	// fdlibm's rational forms, the tail's e^{−x²} kept in a, and the
+	// quotient (1 − p)/l), so that one batch logarithm serves:
+	// v_{k+1} = max(0, ln((1 − p)/l) − a)/β.
+	// LogPhiRatioParts takes w = −Z_v above vmath.LogPhiMax = 1.19 as 1.19,
+	// which changes nothing here: ψ > ψ_c = 1.5 gives p > 0.2, 1 − p < 0.8
+	// (0.8 + 2^−52 at most in rounding), while Φ(1.19) = 0.883, so both the
+	// exact value at w > 1.19 and the one computed at 1.19 (a = 0, l within
+	// ulps of 0.883, the quotient below 0.91) have a negative logarithm and
+	// v_{k+1} = 0 exactly. mq[:cnt] holds 1 − p and then the logarithm,
+	// ps[:cnt] holds w (each written at c, read for path idx[c] ≥ c before);
+	// pl holds the quotient.
+	// β and 1/M² are kept compacted (eb, er) until the last loop, so
+	// that the first, by the vector kernel where there is one
+	// (hestonqe_exp_amd64.s, the first lo paths), gathers and stores
+	// contiguously; the last scatters.
+	ea, ew, eb, er := mq[:cnt], ps[:cnt], h.eb[:cnt], h.er[:cnt]
+	lo = qeExpVec(A, idx[:cnt], mq, ps, zv, ea, ew, eb, er)
+	for c, j := range idx[lo:cnt] {
+		c += lo
 		mm, s2 := mq[j], ps[j]
 		mm2 := mm * mm
 		d := 1 / (s2 + mm2)
 		p := (s2 - mm2) * d
 		beta := 2 * mm * d
-		tail := 0.5 * math.Erfc(zv[j]*(math.Sqrt2/2)) // 1 − U = Φ(−Z_v)
-		v1[j] = beta
-		ea[c] = (1 - p) / tail
 		r := 1 / (p + beta*(1-p)/max(beta-A, 1e-12)) // 1/M
-		lm[j], dl[j] = 0, r*r
+		ea[c], ew[c], eb[c], er[c] = 1-p, -zv[j], beta, r*r
 	}
-	vmath.LogTo(ea, ea)
+	pa, pl := h.pa[:cnt], h.pl[:cnt]
+	vmath.LogPhiRatioParts(pa, pl, ea, ew, h.pt[:cnt]) // pl = (1 − p)/l
+	vmath.LogTo(ea, pl)
 	for c, j := range idx[:cnt] {
-		v1[j] = max(ea[c], 0) / v1[j]
+		v1[j] = max(ea[c]-pa[c], 0) / eb[c]
+		lm[j], dl[j] = 0, er[c]
 	}
 	// The spot, K₀* + K₁v_k = −ln M − ½K₃v_k, and the product of M's factors
 	// renormalized to a mantissa in [1, 2) and an exponent; again the first

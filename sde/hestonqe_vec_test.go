@@ -32,12 +32,15 @@ func maxUlps(a, b []float64) float64 {
 // SQRTSD and DIVSD, and neither side fuses a multiply-add (the scalar code
 // is compiled for GOAMD64=v1 by default), so the lanes must equal the
 // scalar results to the bit. Only where this build's scalar code fuses
-// x·y + z (GOAMD64=v3, found by fusedScalar) is a margin of 4 ulps allowed:
-// a product's rounding skipped moves a result by an ulp or two; a wrong
-// lane, constant or operation moves it by far more.
+// x·y + z (GOAMD64=v3, found by fusedScalar) is a margin of 16 ulps allowed:
+// a product's rounding skipped moves a result by an ulp or two, and on the
+// exponential branch v_{k+1} = max(0, ln q − a)/β carries the logarithm's
+// absolute difference (a fused r = m·c − 1 in vmath.LogTo's scalar loop)
+// as a relative one where ln q − a is small (8 ulps observed on these
+// paths); a wrong lane, constant or operation moves it by far more.
 var qeUlps = func() float64 {
 	if fusedScalar() {
-		return 4
+		return 16
 	}
 	return 0
 }()
@@ -85,14 +88,15 @@ func TestQEVectorKernels(t *testing.T) {
 			v[0] = 0
 			for _, first := range []bool{true, false} {
 				run := func(vec bool) (g *Grid, x, vv, y, c, w []float64) {
-					qeVector = vec
-					defer func() { qeVector = true }()
+					ev := qeExpVector
+					qeVector, qeExpVector = vec, vec && ev
+					defer func() { qeVector, qeExpVector = true, ev }()
 					g = new(Grid)
 					h := &g.h
-					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie} {
+					for _, p := range []*[]float64{&h.v1, &h.lm, &h.mq, &h.ps, &h.dl, &h.pe, &h.ie, &h.pa, &h.pl, &h.eb, &h.er} {
 						*p = make([]float64, n)
 					}
-					h.idx = make([]int32, n)
+					h.idx, h.pt = make([]int32, n), make([]int32, n)
 					x, vv, y, c, w = make([]float64, n), slices.Clone(v), make([]float64, n), make([]float64, n), make([]float64, n)
 					for i := range n {
 						x[i], h.pe[i], h.ie[i], y[i], c[i] = 4.6, 1+float64(i)/float64(n), -float64(i%5), 0.1*zp[i], 1e-3
@@ -151,8 +155,9 @@ func TestQEVectorEvolve(t *testing.T) {
 	rngstream.New(11, 1).Normals(z)
 	for name, hm := range sets {
 		run := func(vec bool) (obs, vt, wt, w []float64) {
-			qeVector = vec
-			defer func() { qeVector = true }()
+			ev := qeExpVector
+			qeVector, qeExpVector = vec, vec && ev
+			defer func() { qeVector, qeExpVector = true, ev }()
 			var g Grid
 			var b Block
 			b.Resize(n, fixings)
