@@ -130,7 +130,8 @@ func Warnings(m sde.Model, r *Result) []string {
 		}
 		w = append(w, fmt.Sprintf("feller condition fails (2κθ = %.4g < ξ² = %.4g): the variance reaches 0; "+
 			"qe handles it, full-truncation euler is biased more at few steps, the tangent-based (pathwise and malliavin) vega and theta are %s "+
-			"(where refused, the malliavin vega is the first step's likelihood ratio: unbiased, its standard error growing like √steps)",
+			"(where refused, the malliavin vega is the first step's likelihood ratio, unbiased with a standard error growing like √steps, "+
+			"and the hybrid vega that weight with a fitted baseline)",
 			2*h.Kappa*h.Theta, h.Xi*h.Xi, tan))
 	}
 	return w

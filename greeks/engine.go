@@ -130,6 +130,7 @@ type plan struct {
 	so               bool    // Vanna or Volga asked for: two more slots after those
 	pdw              bool    // path-dependent Gamma and Vega weights (pathdep_weights.go)
 	gw               bool    // the Euler chain's Gamma, Vega, Rho and Theta weights (gridweights.go)
+	lrVega           bool    // Heston's Vega by the first step's likelihood ratio (hestonLRVega)
 	hr, ht           float64 // absolute rate bump, absolute expiry bump
 	grad, localize   bool    // evaluate the payoff's gradient / its smoothed version
 	eps              float64
@@ -408,8 +409,8 @@ func newPlan(m sde.Model, p payoff.Payoff, cfg Config) (*plan, []report, []Skip,
 		}
 	}
 	if pl.pair[Vega] {
-		if hestonLRVega(m, cfg.Scheme) {
-			pl.need |= sde.NeedVegaWeight // no tangent: Malliavin only
+		if pl.lrVega = hestonLRVega(m, cfg.Scheme); pl.lrVega {
+			pl.need |= sde.NeedVegaWeight // no tangent: the likelihood ratio
 		} else {
 			pl.need |= sde.NeedDVol
 		}
@@ -844,20 +845,30 @@ func (w *worker) block(pl *plan, n int, acc *chunkAcc, fold int) {
 			}
 		}
 		if pl.pair[Vega] {
-			if pl.need&sde.NeedDVol != 0 {
-				contract(grad, b.DVol, va, m, d, a)
-			} else {
-				clear(va) // Heston's likelihood-ratio Vega: no pathwise half
-			}
 			k := pl.slot(Vega, a, a)*folds + fold
-			if _, ok := heston(pl.model); ok {
-				acc.pair[k].add(pairSums(f, va, r, w.grid.HestonVegaWeight(), D, D, pl.mall[Vega]))
-			} else if pl.pdw {
-				acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
-			} else if pl.gw {
-				acc.pair[k].add(pairSums(f, va, r, b.VegaWeight, D, D, pl.mall[Vega]))
+			if pl.lrVega {
+				// Heston's likelihood-ratio Vega (hestonLRVega): no pathwise
+				// half; the P half is the weight with the baseline 1,
+				// D (f − 1) ν, so the hybrid is D (f − λ*) ν, a crossfit
+				// control variate on the score (E[ν] = 0).
+				nu := w.grid.HestonVegaWeight()[:n]
+				for i, fv := range f {
+					va[i] = (fv - 1) * nu[i]
+				}
+				acc.pair[k].add(pairSums(f, va, nil, nu, D, D, pl.mall[Vega]))
 			} else {
-				acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+				contract(grad, b.DVol, va, m, d, a)
+				_, isHeston := heston(pl.model)
+				switch {
+				case isHeston:
+					acc.pair[k].add(pairSums(f, va, r, w.grid.HestonVegaWeight(), D, D, pl.mall[Vega]))
+				case pl.pdw:
+					acc.pair[k].add(pairSums(f, va, r, w.pv, D, D, pl.mall[Vega]))
+				case pl.gw:
+					acc.pair[k].add(pairSums(f, va, r, b.VegaWeight, D, D, pl.mall[Vega]))
+				default:
+					acc.pair[k].add(vegaSums(f, va, r, wa, wda, D, par, pl.mall[Vega]))
+				}
 			}
 		}
 		if pl.pair[Gamma] || pl.pair[CrossGamma] {

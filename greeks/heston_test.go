@@ -76,11 +76,11 @@ func TestHestonGreeks(t *testing.T) {
 				check(f.Greek.String()+"("+f.Method.String()+")", f.Estimate, exact, scale)
 				n[f.Greek]++
 			}
-			// fd, pathwise, malliavin, hybrid for Delta and Gamma; fd and
-			// malliavin (the first step's likelihood ratio where there is
-			// no tangent) for Vega, and pathwise and hybrid where the
-			// tangent exists.
-			wantVega := 2
+			// fd, pathwise, malliavin, hybrid for Delta and Gamma; fd,
+			// malliavin and hybrid (the first step's likelihood ratio, with
+			// a baseline, where there is no tangent) for Vega, and pathwise
+			// where the tangent exists.
+			wantVega := 3
 			if hestonTangent(c.m, c.scheme) {
 				wantVega = 4
 			}
@@ -422,49 +422,65 @@ func TestHestonPathDependentVega(t *testing.T) {
 	}
 }
 
-// TestHestonVegaLR checks the Malliavin Vega where the variance chain has
-// no usable tangent (QE with ξ² ≥ 3κθ, Euler without Feller): the first
-// step's likelihood-ratio weight (sde's hestonVegaLR). On the strongly
-// violated set (ξ = 1, κ = 1, θ = 0.04), 32 steps, 2¹⁷ paths: under QE a
-// call, a digital call and an asset-or-nothing put against the
+// TestHestonVegaLR checks the Malliavin and hybrid Vega where the variance
+// chain has no usable tangent (QE with ξ² ≥ 3κθ, Euler without Feller):
+// the first step's likelihood-ratio weight (sde's hestonVegaLR) and the
+// hybrid D (f − λ*) ν, the weight with a crossfit baseline. On the
+// strongly violated set (ξ = 1, κ = 1, θ = 0.04), 32 steps, 2¹⁷ paths:
+// under QE a call, a digital call and an asset-or-nothing put against the
 // semi-analytic Vega within 5 SE plus 2% of the value for QE's
 // discretization (measured gaps within 2 SE), and under Euler (whose
 // discretization bias is large at 32 steps there) against fd on the same
-// normals, |x − fd| ≤ 5√(SE_x² + SE_fd²); and that pathwise, localized and
-// hybrid stay refused.
+// normals, |x − fd| ≤ 5√(SE_x² + SE_fd²); the hybrid's SE below the
+// weight's (the baseline removes E[f]ν: variance ÷4 on the digital); and
+// that pathwise and localized stay refused.
 func TestHestonVegaLR(t *testing.T) {
 	m := hestonCases[2].m
 	for _, scheme := range []sde.Scheme{sde.QE, sde.Euler} {
 		for _, p := range []payoff.Payoff{payoff.Call{Strike: 100}, payoff.DigitalCall{Strike: 100, Cash: 1}, payoff.AssetPut{Strike: 100}} {
 			res, err := Run(context.Background(), m, p, Config{Paths: 1 << 17, Scheme: scheme, Steps: 32, Seed: 17,
-				Greeks: []Greek{Vega}, Methods: []Method{FD, Malliavin}})
+				Greeks: []Greek{Vega}, Methods: []Method{FD, Malliavin, Hybrid}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			mall, ok1 := res.Figure(Vega, Malliavin)
-			fd, ok2 := res.Figure(Vega, FD)
-			if !ok1 || !ok2 {
-				t.Fatalf("%s %s: no malliavin or fd Vega in %+v", scheme, p.Name(), res.Skipped)
+			fd, ok := res.Figure(Vega, FD)
+			if !ok {
+				t.Fatalf("%s %s: no fd Vega", scheme, p.Name())
 			}
+			var ref float64
 			if scheme == sde.QE {
-				ref, err := analytic.Heston(m, p)
+				v, err := analytic.Heston(m, p)
 				if err != nil {
 					t.Fatal(err)
 				}
-				t.Logf("%s %s: malliavin %.4f ± %.4f, fd %.4f ± %.4f, exact %.4f (%+.1f SE)", scheme, p.Name(),
-					mall.Value, mall.StdErr, fd.Value, fd.StdErr, ref.Vega, (mall.Value-ref.Vega)/mall.StdErr)
-				if math.Abs(mall.Value-ref.Vega) > 5*mall.StdErr+0.02*math.Abs(ref.Vega) {
-					t.Errorf("%s %s: malliavin Vega %v ± %v, exact %v", scheme, p.Name(), mall.Value, mall.StdErr, ref.Vega)
-				}
-				continue
+				ref = v.Vega
 			}
-			tol := 5 * math.Hypot(mall.StdErr, fd.StdErr)
-			t.Logf("%s %s: malliavin %.4f ± %.4f, fd %.4f ± %.4f", scheme, p.Name(), mall.Value, mall.StdErr, fd.Value, fd.StdErr)
-			if math.Abs(mall.Value-fd.Value) > tol {
-				t.Errorf("%s %s: malliavin Vega %v ± %v, fd %v ± %v", scheme, p.Name(), mall.Value, mall.StdErr, fd.Value, fd.StdErr)
+			var mallSE float64
+			for _, x := range []Method{Malliavin, Hybrid} {
+				f, ok := res.Figure(Vega, x)
+				if !ok {
+					t.Fatalf("%s %s: no %s Vega; skipped %v", scheme, p.Name(), x, res.Skipped)
+				}
+				if x == Malliavin {
+					mallSE = f.StdErr
+				} else if !(f.StdErr < mallSE) {
+					t.Errorf("%s %s: hybrid SE %v not below malliavin's %v", scheme, p.Name(), f.StdErr, mallSE)
+				}
+				if scheme == sde.QE {
+					t.Logf("%s %s %s: %.4f ± %.4f, fd %.4f ± %.4f, exact %.4f (%+.1f SE)", scheme, p.Name(), x,
+						f.Value, f.StdErr, fd.Value, fd.StdErr, ref, (f.Value-ref)/f.StdErr)
+					if math.Abs(f.Value-ref) > 5*f.StdErr+0.02*math.Abs(ref) {
+						t.Errorf("%s %s: %s Vega %v ± %v, exact %v", scheme, p.Name(), x, f.Value, f.StdErr, ref)
+					}
+					continue
+				}
+				t.Logf("%s %s %s: %.4f ± %.4f, fd %.4f ± %.4f", scheme, p.Name(), x, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				if math.Abs(f.Value-fd.Value) > 5*math.Hypot(f.StdErr, fd.StdErr) {
+					t.Errorf("%s %s: %s Vega %v ± %v, fd %v ± %v", scheme, p.Name(), x, f.Value, f.StdErr, fd.Value, fd.StdErr)
+				}
 			}
 		}
-		for _, x := range []Method{Pathwise, Localized, Hybrid} {
+		for _, x := range []Method{Pathwise, Localized} {
 			p := payoff.Payoff(payoff.DigitalCall{Strike: 100, Cash: 1})
 			if x == Pathwise {
 				p = payoff.Call{Strike: 100}
