@@ -80,23 +80,9 @@ func hestonVegaLR(hm Heston, s Scheme, qe *qeConsts, dt float64, zp, zv, v1, nu 
 	dmm, ds2 := qe.e, qe.s1
 	ck0 := qe.k3 * v0        // c = ck0 + K₃v₁
 	if s2 <= qe.psic*mm*mm { // quadratic, as qeStep decides
-		q := max(2*mm*mm/s2, qe.iqlo)
-		dq := q * (2*dmm/mm - ds2/s2)
-		r := math.Sqrt(q * (q - 1))
-		b2 := q - 1 + r
-		db2 := dq * (1 + (2*q-1)/(2*r))
-		bb := math.Sqrt(b2)
+		bb, db2, a, da, dlnM := qeQuadDeriv(qe, &qeDeriv{}, v0, 1)
 		db := db2 / (2 * bb)
-		den := 1 + b2
-		a := mm / den
-		da := (dmm - a*db2) / den
-		den2, dden2 := den-2*A*mm, db2-2*A*dmm
-		if fl := 1e-12 * den; den2 < fl {
-			den2, dden2 = fl, 1e-12*db2
-		}
-		l := A * b2 * mm / den2
-		dl := (A*db2*mm + A*b2*dmm - l*dden2) / den2
-		dM := -dl + 0.5*(dden2/den2-db2/den) - qe.hk3
+		dM := dlnM - qe.hk3
 		for i, zi := range zp {
 			R := math.Abs(bb + zv[i])
 			dR := -R * da / (2 * a)

@@ -110,31 +110,12 @@ func qeDerivT(hm Heston, dt, invN float64) qeDeriv {
 func qeTangent(qe *qeConsts, d *qeDeriv, zp, zv, vk, vn, u, dx, dm, dc []float64) {
 	n := len(zp)
 	zv, vk, vn, u, dx, dm, dc = zv[:n], vk[:n], vn[:n], u[:n], dx[:n], dm[:n], dc[:n]
-	A, dA := qe.a, d.a
 	for i, zi := range zp {
 		v, vp, uk := vk[i], vn[i], u[i]
-		mm := qe.e*v + qe.th1
-		dmm := qe.e*uk + d.e*v + d.th1
-		s2 := qe.s1*v + qe.s0
-		ds2 := qe.s1*uk + d.s1*v + d.s0
-		q := 2 * mm * mm / s2
-		dq := q * (2*dmm/mm - ds2/s2)
-		r := math.Sqrt(q * (q - 1))
-		b2 := q - 1 + r
-		db2 := dq * (1 + (2*q-1)/(2*r))
-		bb := math.Sqrt(b2)
-		den := 1 + b2
-		a := mm / den
-		da := (dmm - a*db2) / den
+		bb, db2, a, da, dlnM := qeQuadDeriv(qe, d, v, uk)
 		zb := bb + zv[i]
 		un := zb * (da*zb + a*db2/bb)
-		den2, dden2 := den-2*A*mm, db2-2*(dA*mm+A*dmm)
-		if fl := 1e-12 * den; den2 < fl {
-			den2, dden2 = fl, 1e-12*db2
-		}
-		l := A * b2 * mm / den2
-		dl := (dA*b2*mm + A*db2*mm + A*b2*dmm - l*dden2) / den2
-		dM := d.drift - dl + 0.5*(dden2/den2-db2/den) - d.hk3*v - qe.hk3*uk + d.k2*vp + qe.k2*un
+		dM := d.drift + dlnM - d.hk3*v - qe.hk3*uk + d.k2*vp + qe.k2*un
 		ck := qe.k3 * (v + vp)
 		dck := d.k3*(v+vp) + qe.k3*(uk+un)
 		dx[i] += dM + zi*dck/(2*math.Sqrt(ck))
@@ -142,6 +123,34 @@ func qeTangent(qe *qeConsts, d *qeDeriv, zp, zv, vk, vn, u, dx, dm, dc []float64
 		dc[i] += dck
 		u[i] = un
 	}
+}
+
+// qeQuadDeriv returns, for a QE step from v on the quadratic branch, b
+// (bb), a and the derivatives of b², a and the martingale correction
+// −ln M in a parameter that moves v by u and the step's constants by d
+// (qeTangent's derivation): ∂b² (db2), ∂a (da), ∂(−ln M) (dlnM).
+func qeQuadDeriv(qe *qeConsts, d *qeDeriv, v, u float64) (bb, db2, a, da, dlnM float64) {
+	A, dA := qe.a, d.a
+	mm := qe.e*v + qe.th1
+	dmm := qe.e*u + d.e*v + d.th1
+	s2 := qe.s1*v + qe.s0
+	ds2 := qe.s1*u + d.s1*v + d.s0
+	q := 2 * mm * mm / s2
+	dq := q * (2*dmm/mm - ds2/s2)
+	r := math.Sqrt(q * (q - 1))
+	b2 := q - 1 + r
+	db2 = dq * (1 + (2*q-1)/(2*r))
+	bb = math.Sqrt(b2)
+	den := 1 + b2
+	a = mm / den
+	da = (dmm - a*db2) / den
+	den2, dden2 := den-2*A*mm, db2-2*(dA*mm+A*dmm)
+	if fl := 1e-12 * den; den2 < fl {
+		den2, dden2 = fl, 1e-12*db2
+	}
+	l := A * b2 * mm / den2
+	dl := (dA*b2*mm + A*db2*mm + A*b2*dmm - l*dden2) / den2
+	return bb, db2, a, da, -dl + 0.5*(dden2/den2-db2/den)
 }
 
 // qeScore adds a step's √c_k Z⊥ to yl and c_k = K₃(v_k + v_{k+1}) to cl,
